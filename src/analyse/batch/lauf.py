@@ -1,0 +1,147 @@
+"""``ausfuehren``: prüfen, was veraltet ist, und nur das bauen – lokal parallel oder über Dask."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .auftrag import Auftrag, Ergebnis, Zusammenfassung
+
+STANDARD_EXPORTER = "analyse.website:notebook_html"
+
+
+def _eindeutig(auftraege: Sequence[Auftrag]) -> None:
+    namen: set[str] = set()
+    ziele: set[Path] = set()
+    for a in auftraege:
+        if a.name in namen:
+            raise ValueError(f"Auftragsname doppelt: {a.name!r}")
+        namen.add(a.name)
+        for z in (a.ziel_ipynb, a.ziel_html):
+            z = Path(os.path.abspath(z))
+            if z in ziele:
+                raise ValueError(f"Ausgabedatei doppelt vergeben: {z}")
+            ziele.add(z)
+
+
+def ausfuehren(
+    auftraege: Sequence[Auftrag],
+    *,
+    parallel: int | None = None,
+    neu: bool = False,
+    dask_adresse: str | None = None,
+    exporter: str = STANDARD_EXPORTER,
+    fortschritt: bool = True,
+) -> Zusammenfassung:
+    """Baut alle veralteten Berichte und gibt eine Zusammenfassung zurück.
+
+    ``parallel``: Anzahl Worker-Prozesse (Standard: ``os.cpu_count()``), jeder mit eigenem
+    warmem Kernel; bei 1 läuft alles im aufrufenden Prozess. ``neu``: Prüfsummen ignorieren.
+    ``dask_adresse``: statt lokal an diesen Dask-Scheduler schicken. ``exporter``:
+    ``"modul:funktion"`` mit ``f(nb, auftrag) -> str`` (HTML), aufgelöst im Worker.
+    Fehlschläge brechen den Lauf nicht ab; sie stehen in ``fehlgeschlagen``.
+    """
+    from . import ausgabe, stand
+    from .fortschritt import Fortschritt
+
+    start = time.perf_counter()
+    auftraege = list(auftraege)
+    _eindeutig(auftraege)
+    if parallel is not None and parallel < 1:
+        raise ValueError("parallel muss mindestens 1 sein")
+
+    staende = stand.Staende()
+    cache: dict[Path, str] = {}
+    summen: dict[str, str] = {}
+    uebersprungen: set[str] = set()
+    offen: list[Auftrag] = []
+    for a in auftraege:
+        summe = stand.pruefsumme(a, exporter, cache)
+        if not neu and staende.aktuell(a, summe):
+            uebersprungen.add(a.name)
+        else:
+            summen[a.name] = summe
+            offen.append(a)
+
+    ergebnisse: dict[str, Ergebnis] = {}
+
+    def fertig(a: Auftrag, erg: Ergebnis) -> None:
+        # Nur der Hauptprozess schreibt: erst die Dateien, dann das Manifest.
+        try:
+            ausgabe.schreiben(a, erg)
+        except OSError as e:
+            erg = Ergebnis(a.name, fehler=f"Schreiben fehlgeschlagen: {e}", sekunden=erg.sekunden)
+        if erg.ok:
+            staende.eintragen(a, summen[a.name])
+        else:
+            staende.entfernen(a)
+        ergebnisse[a.name] = erg
+        balken.weiter(a.name, erg.ok)
+
+    with Fortschritt(len(offen), aktiv=fortschritt) as balken:
+        if offen:
+            for a in offen:
+                ausgabe.reste_entfernen(a)
+            if dask_adresse:
+                from .verteilt import ausfuehren_verteilt
+
+                ausfuehren_verteilt(offen, exporter, dask_adresse, fertig)
+            else:
+                n = min(parallel or os.cpu_count() or 1, len(offen))
+                if n == 1:
+                    _im_prozess(offen, exporter, fertig)
+                else:
+                    _im_pool(offen, exporter, n, fertig)
+
+    z = Zusammenfassung()
+    for a in auftraege:  # Reihenfolge wie übergeben, unabhängig von der Fertigstellung
+        if a.name in uebersprungen:
+            z.uebersprungen.append(a.name)
+        elif a.name in ergebnisse:
+            erg = ergebnisse[a.name]
+            if erg.ok:
+                z.erstellt.append(a.name)
+            else:
+                z.fehlgeschlagen[a.name] = erg.fehler or "unbekannter Fehler"
+    z.sekunden = time.perf_counter() - start
+    return z
+
+
+def _im_prozess(offen, exporter, fertig) -> None:
+    from .kernel import alle_beenden
+    from .worker import rendern
+
+    try:
+        for a in offen:
+            fertig(a, rendern(a, exporter))
+    finally:
+        alle_beenden()
+
+
+def _im_pool(offen, exporter, n, fertig) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from .worker import rendern
+
+    # "spawn": kein Erben von Event-Loops/ZMQ-Kontexten des Elternprozesses
+    with ProcessPoolExecutor(
+        max_workers=n, mp_context=multiprocessing.get_context("spawn")
+    ) as pool:
+        futures = {pool.submit(rendern, a, exporter): a for a in offen}
+        try:
+            for future in as_completed(futures):
+                a = futures[future]
+                try:
+                    erg = future.result()
+                except Exception as e:  # Worker-Prozess gestorben (BrokenProcessPool) o. Ä.
+                    erg = Ergebnis(
+                        a.name, fehler=f"Worker-Prozess abgebrochen: {type(e).__name__}: {e}"
+                    )
+                fertig(a, erg)
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise

@@ -1,0 +1,149 @@
+"""Die Kommandozeile ``analyse`` (Typer). Jeder Befehl ruft nur ``pipeline`` auf.
+
+Exit-Codes: 0 erfolgreich, 1 mindestens ein Bericht fehlgeschlagen, 2 fehlerhafte Eingabe.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from . import __version__, demo, pipeline
+from .fehler import Eingabefehler
+
+app = typer.Typer(
+    help="Analyse und Berichte zur digitalen Transformation von Kommunen.",
+    no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+)
+fehlerausgabe = Console(stderr=True, highlight=False)
+ausgabe_konsole = Console(highlight=False)
+
+Daten = Annotated[Path, typer.Option("--daten", help="Studienordner mit den Eingabedateien.")]
+Ausgabe = Annotated[Path | None, typer.Option(
+    "--ausgabe", help="Zielordner für Ergebnisse und Berichte (Vorgabe: <daten>/ergebnisse "
+                      "und ./berichte).")]
+Parallel = Annotated[int | None, typer.Option(
+    "--parallel", min=1, help="Anzahl paralleler Worker (Vorgabe: Anzahl der Kerne).")]
+Neu = Annotated[bool, typer.Option("--neu", help="Alle Berichte neu erstellen, auch unveränderte.")]
+Dask = Annotated[str | None, typer.Option(
+    "--dask", metavar="ADRESSE", help="Berichte auf einem Dask-Scheduler rechnen, z. B. "
+                                      "tcp://scheduler:8786.")]
+Alle = Annotated[bool, typer.Option("--alle", help="Berichte für alle Kommunen, nicht nur die "
+                                                   "Referenzkommunen.")]
+Quarto = Annotated[bool | None, typer.Option(
+    "--quarto/--nbconvert", help="Website mit Quarto oder nbconvert rendern (Vorgabe: Quarto, "
+                                 "wenn installiert).", show_default=False)]
+
+
+def _abbrechen(fehler: Exception) -> typer.Exit:
+    if isinstance(fehler, Eingabefehler):
+        for zeile in fehler.text().splitlines():
+            fehlerausgabe.print(zeile, markup=False)
+        fehlerausgabe.print("Es wurde nichts geschrieben.", markup=False)
+    else:
+        fehlerausgabe.print(f"Fehler: {fehler}", markup=False)
+    return typer.Exit(2)
+
+
+def _version(wert: bool) -> None:
+    if wert:
+        ausgabe_konsole.print(f"analyse {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def haupt(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Version zeigen und beenden.")] = False,
+    ausfuehrlich: Annotated[bool, typer.Option("--ausfuehrlich", "-v",
+                                               help="Fortschritt protokollieren.")] = False,
+) -> None:
+    """Analyse und Berichte zur digitalen Transformation von Kommunen."""
+    logging.basicConfig(level=logging.INFO if ausfuehrlich else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command("demo-daten")
+def demo_daten(
+    daten: Daten = Path("daten"),
+    anzahl: Annotated[int, typer.Option("--anzahl", min=20, help="Anzahl der Kommunen.")] = 400,
+    seed: Annotated[int, typer.Option("--seed", help="Startwert des Zufallsgenerators.")] = 20261123,
+) -> None:
+    """Erzeugt die fiktive Demostudie (deterministisch) im Studienordner."""
+    studie = demo.schreiben(daten, anzahl=anzahl, seed=seed)
+    ausgabe_konsole.print(f"Demostudie mit {len(studie.kommunen)} Kommunen geschrieben: {daten}",
+                          markup=False)
+
+
+@app.command()
+def pruefen(daten: Daten = Path("daten")) -> None:
+    """Prüft die Studie und meldet alle Probleme (Exit-Code 2); schreibt nichts."""
+    try:
+        sd = pipeline.pruefen(pipeline.Pfade(daten))
+    except (Eingabefehler, FileNotFoundError) as e:
+        raise _abbrechen(e) from None
+    ausgabe_konsole.print(f"Studie in Ordnung: {len(sd.kommunen)} Kommunen, "
+                          f"{len(sd.antworten)} Antwortzeilen, {len(sd.studie.wellen)} Wellen.",
+                          markup=False)
+
+
+@app.command()
+def auswerten(daten: Daten = Path("daten"), ausgabe: Ausgabe = None) -> None:
+    """Prüft die Studie und berechnet Reifegrad, Kommunentypen, Vergleiche und Empfehlungen."""
+    try:
+        ziel = pipeline.auswerten(pipeline.Pfade(daten, ausgabe))
+    except (Eingabefehler, FileNotFoundError) as e:
+        raise _abbrechen(e) from None
+    ausgabe_konsole.print(f"Ergebnisse geschrieben: {ziel}", markup=False)
+
+
+def _berichte(pfade: pipeline.Pfade, alle: bool, parallel: int | None, neu: bool,
+              dask: str | None) -> bool:
+    from .batch import zusammenfassung_drucken
+
+    try:
+        z = pipeline.berichte_erstellen(pfade, alle=alle, parallel=parallel, neu=neu,
+                                        dask_adresse=dask)
+    except FileNotFoundError as e:
+        raise _abbrechen(e) from None
+    zusammenfassung_drucken(z, ausgabe_konsole)
+    return z.ok
+
+
+@app.command()
+def berichte(daten: Daten = Path("daten"), ausgabe: Ausgabe = None, alle: Alle = False,
+             parallel: Parallel = None, neu: Neu = False, dask: Dask = None) -> None:
+    """Führt die Berichtsnotebooks mit papermill aus (je Kommune und Abschlussbericht)."""
+    if not _berichte(pipeline.Pfade(daten, ausgabe), alle, parallel, neu, dask):
+        raise typer.Exit(1)
+
+
+@app.command()
+def website(daten: Daten = Path("daten"), ausgabe: Ausgabe = None, quarto: Quarto = None) -> None:
+    """Rendert die Berichtswebsite nach <berichte>/_site (Quarto oder nbconvert)."""
+    try:
+        site = pipeline.website_bauen(pipeline.Pfade(daten, ausgabe), quarto)
+    except FileNotFoundError as e:
+        raise _abbrechen(e) from None
+    ausgabe_konsole.print(f"Website: {site / 'index.html'}", markup=False)
+
+
+@app.command()
+def alles(daten: Daten = Path("daten"), ausgabe: Ausgabe = None, alle: Alle = False,
+          parallel: Parallel = None, neu: Neu = False, dask: Dask = None,
+          quarto: Quarto = None) -> None:
+    """Alle Schritte: prüfen, auswerten, Berichte ausführen, Website rendern."""
+    pfade = pipeline.Pfade(daten, ausgabe)
+    try:
+        pipeline.auswerten(pfade)
+    except (Eingabefehler, FileNotFoundError) as e:
+        raise _abbrechen(e) from None
+    ok = _berichte(pfade, alle, parallel, neu, dask)
+    site = pipeline.website_bauen(pfade, quarto)
+    ausgabe_konsole.print(f"Website: {site / 'index.html'}", markup=False)
+    if not ok:
+        raise typer.Exit(1)

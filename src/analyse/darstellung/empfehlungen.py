@@ -1,0 +1,345 @@
+"""Berichtsabschnitte zu Handlungsempfehlungen, Roadmap, OZG, Verband und Personal.
+
+Kommunalbericht: ``f(erg, ags) -> Html`` (nur Werte der eigenen Kommune, Vergleiche nur als
+Gruppenwerte ab ``peer_mindestgroesse``). Abschlussbericht: ``f(erg) -> Html``.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.patches import Patch
+
+from ..ergebnisse import Ergebnisse
+from . import html
+
+# Farbenblind-taugliche Palette (Okabe-Ito) je Handlungsfeld.
+_FARBEN = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
+
+
+def _tabelle(erg: Ergebnisse, name: str) -> pd.DataFrame | None:
+    try:
+        return erg.tabelle(name)
+    except KeyError:
+        return None
+
+
+def _eigene(df: pd.DataFrame | None, ags: str) -> pd.DataFrame:
+    if df is None or df.empty:
+        return pd.DataFrame(columns=[] if df is None else df.columns)
+    return df[df["ags"].astype(str) == str(ags)]
+
+
+def _name(erg: Ergebnisse, ags: str) -> str:
+    try:
+        return str(erg.kommunen.loc[str(ags), "name"])
+    except KeyError:
+        return str(ags)
+
+
+# ------------------------------------------------------------------ Kommunalbericht
+
+
+def massnahmen(erg: Ergebnisse, ags: str) -> html.Html:
+    """Tabelle der empfohlenen Maßnahmen mit Begründung und Kosten."""
+    e = _eigene(_tabelle(erg, "empfehlungen"), ags).sort_values("rang")
+    teile = [html.ueberschrift("Handlungsempfehlungen", 2, "massnahmen")]
+    if e.empty:
+        return html.Html.verbinden(teile + [html.hinweis(
+            "Für diese Kommune liegen keine Handlungsempfehlungen vor (nur Referenzkommunen "
+            "erhalten individuelle Empfehlungen).")])
+    st = erg.studie.empfehlungen
+    teile.append(html.absatz(
+        f"Aus dem Maßnahmenkatalog wurden {len(e)} Maßnahmen ausgewählt. Maßgeblich sind die "
+        f"Lücken zum Zielwert je Handlungsfeld (Quantil {html.zahl(100 * st.ziel_quantil)} % "
+        f"der eigenen Größenklasse), die Passung zum Kommunentyp und bereits erfüllte "
+        f"Voraussetzungen. Voraussetzungen stehen vor den Maßnahmen, die auf ihnen aufbauen."))
+    teile.append(html.kennzahlen([
+        ("Empfohlene Maßnahmen", len(e)),
+        ("Einmalige Kosten (Summe)", html.euro(e["kosten_einmalig"].sum())),
+        ("Laufende Kosten je Jahr (Summe)", html.euro(e["kosten_jaehrlich"].sum())),
+        ("Interner Aufwand (Summe)", html.zahl(e["aufwand_personentage"].sum(), 0, "Personentage")),
+        ("Davon OZG-relevant", int(e["ozg_relevant"].sum())),
+    ]))
+    if len(e) < st.minimum:
+        teile.append(html.hinweis(
+            f"Es erfüllen nur {len(e)} Maßnahmen die Bedingungen (Mindestreifegrad, "
+            f"Voraussetzungen); vorgesehen sind mindestens {st.minimum}."))
+    tab = pd.DataFrame({
+        "Rang": e["rang"], "Maßnahme": e["titel"], "Handlungsfeld": e["hauptfeld_name"],
+        "Begründung": e["begruendung"], "Dauer (Monate)": e["dauer_monate"],
+        "Aufwand (PT)": e["aufwand_personentage"], "Einmalig": e["kosten_einmalig"],
+        "Jährlich": e["kosten_jaehrlich"], "OZG": e["ozg_relevant"].map({True: "ja", False: "–"}),
+    })
+    teile.append(html.tabelle(tab, f"Handlungsempfehlungen für {_name(erg, ags)}",
+                              formate={"Einmalig": "euro", "Jährlich": "euro",
+                                       "Aufwand (PT)": "zahl0", "Rang": "{:.0f}",
+                                       "Dauer (Monate)": "{:.0f}"}))
+    teile.append(html.absatz(
+        "Kosten sind Richtwerte je Größenklasse (Preisstand des Katalogs) und vor einer "
+        "Beschaffung durch eine Markterkundung zu ersetzen.", "hinweis"))
+    return html.Html.verbinden(teile)
+
+
+def _gantt(r: pd.DataFrame, v: pd.DataFrame, startjahr: int, jahre: int, titel: str):
+    r = r.sort_values(["start_quartal", "rang"])
+    felder = list(dict.fromkeys(r["hauptfeld_name"]))
+    farbe = {f: _FARBEN[i % len(_FARBEN)] for i, f in enumerate(felder)}
+    fig, ax = plt.subplots(figsize=(9, 0.38 * len(r) + 1.4))
+    y = list(range(len(r)))[::-1]
+    for yi, z in zip(y, r.itertuples(), strict=True):
+        ax.barh(yi, z.ende_quartal - z.start_quartal + 1, left=z.start_quartal - 1,
+                color=farbe[z.hauptfeld_name], edgecolor="black", linewidth=0.4)
+    ax.set_yticks(y)
+    ax.set_yticklabels([textwrap.shorten(t, 48, placeholder="…") for t in r["titel"]], fontsize=8)
+    ax.set_xticks([4 * j + 2 for j in range(jahre)])
+    ax.set_xticklabels([str(startjahr + j) for j in range(jahre)])
+    for j in range(1, jahre):
+        ax.axvline(4 * j, color="#666666", linewidth=0.6, linestyle="--")
+    ax.set_xlim(0, 4 * jahre)
+    ax.set_title(titel, fontsize=10)
+    ax.legend(handles=[Patch(color=farbe[f], label=f) for f in felder], fontsize=7,
+              loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, frameon=False)
+    return fig
+
+
+def roadmap(erg: Ergebnisse, ags: str) -> html.Html:
+    """Gantt-Diagramm, Kosten und Personentage je Jahr, verschobene Maßnahmen."""
+    r = _eigene(_tabelle(erg, "roadmap"), ags)
+    j = _eigene(_tabelle(erg, "roadmap_jahre"), ags)
+    v = _eigene(_tabelle(erg, "verschiebungen"), ags)
+    teile = [html.ueberschrift("Roadmap", 2, "roadmap")]
+    if r.empty and v.empty:
+        return html.Html.verbinden(teile + [html.hinweis("Keine Roadmap für diese Kommune.")])
+    einst = erg.studie.roadmap
+    startjahr = int(j["jahr"].min()) if not j.empty else (einst.startjahr
+                                                         or erg.studie.aktuelle_welle + 1)
+    jahre = einst.jahre
+    teile.append(html.absatz(
+        f"Die Maßnahmen sind über {jahre} Jahre ({startjahr}–{startjahr + jahre - 1}) in "
+        f"Quartalen geplant: Voraussetzungen zuerst, jede Maßnahme mit ihrer Dauer, und je Jahr "
+        f"höchstens das Budget und die interne Personalkapazität."))
+    if not r.empty:
+        fig = _gantt(r, v, startjahr, jahre, f"Roadmap {startjahr}–{startjahr + jahre - 1}")
+        erste = r.sort_values(["start_quartal", "rang"]).head(3)["titel"].tolist()
+        alt = (f"Gantt-Diagramm mit {len(r)} geplanten Maßnahmen von {startjahr} bis "
+               f"{startjahr + jahre - 1}. Zuerst beginnen: " + "; ".join(erste) + ". "
+               "Die Tabelle darunter nennt Beginn und Ende jeder Maßnahme.")
+        teile.append(html.abbildung(fig, alt=alt, beschriftung="Zeitplan der Maßnahmen"))
+        plan = r.sort_values(["start_quartal", "rang"])
+        teile.append(html.tabelle(pd.DataFrame({
+            "Maßnahme": plan["titel"], "Handlungsfeld": plan["hauptfeld_name"],
+            "Beginn": plan["start"], "Ende": plan["ende"]}), "Zeitplan"))
+    if not j.empty:
+        tab = pd.DataFrame({
+            "Jahr": j["jahr"].astype(int).astype(str), "Budget": j["budget"],
+            "Einmalige Kosten": j["kosten_einmalig"], "Laufende Kosten": j["kosten_laufend"],
+            "Kosten gesamt": j["kosten_gesamt"], "Personentage": j["personentage"],
+            "Kapazität (PT)": j["kapazitaet_personentage"]})
+        summe = pd.DataFrame([{"Jahr": "Summe", "Budget": j["budget"].sum(),
+                               "Einmalige Kosten": j["kosten_einmalig"].sum(),
+                               "Laufende Kosten": j["kosten_laufend"].sum(),
+                               "Kosten gesamt": j["kosten_gesamt"].sum(),
+                               "Personentage": j["personentage"].sum(),
+                               "Kapazität (PT)": j["kapazitaet_personentage"].sum()}])
+        teile.append(html.tabelle(pd.concat([tab, summe], ignore_index=True),
+                                  "Kosten und Personentage je Jahr",
+                                  formate={c: "euro" for c in tab.columns[1:5]}
+                                  | {"Personentage": "zahl0", "Kapazität (PT)": "zahl0"}))
+    if not v.empty:
+        teile.append(html.ueberschrift("Verschobene Maßnahmen", 3))
+        teile.append(html.absatz(
+            f"{len(v)} Maßnahmen passen nicht in den Planungszeitraum. Sie bleiben empfohlen "
+            f"und sollten in der nächsten Haushaltsplanung berücksichtigt werden:"))
+        teile.append(html.liste(v.sort_values("rang")["grund"].tolist()))
+    else:
+        teile.append(html.absatz("Alle empfohlenen Maßnahmen passen in Budget und "
+                                 "Personalkapazität des Planungszeitraums."))
+    return html.Html.verbinden(teile)
+
+
+def ozg_abdeckung(erg: Ergebnisse, ags: str) -> html.Html:
+    """Online-Reifegrad der relevanten OZG-Leistungen gegenüber der Größenklasse."""
+    from ..ozg import ONLINE_AB, STUFEN
+
+    teile = [html.ueberschrift("OZG-Leistungen online", 2, "ozg")]
+    a = _eigene(_tabelle(erg, "ozg_abdeckung"), ags)
+    s = _eigene(_tabelle(erg, "ozg_stand"), ags)
+    if a.empty:
+        return html.Html.verbinden(teile + [html.hinweis(
+            "Für diese Kommune liegen keine Angaben zum Online-Reifegrad von OZG-Leistungen vor.")])
+    z = a.iloc[0]
+    gk = str(z["groessenklasse"])
+    teile.append(html.absatz(
+        f"Abgefragt wurde der Reifegrad nach dem OZG-Reifegradmodell (0 offline bis 4 "
+        f"Online-Transaktion) für {int(z['n_relevant'])} Leistungen, die für diese Kommune "
+        f"nach Art und Größe relevant sind. Als online verfügbar zählt Stufe {ONLINE_AB} oder höher."))
+    paare = [("Relevante abgefragte Leistungen", int(z["n_relevant"])),
+             ("Davon beantwortet", int(z["n_beantwortet"])),
+             ("Anteil online (Stufe ≥ 3)", html.zahl(100 * z["anteil_online"], 0, "%")
+              if pd.notna(z["anteil_online"]) else "–"),
+             ("Mittlere Stufe", html.zahl(z["mittlere_stufe"], 1))]
+    if pd.notna(z.get("peer_anteil_online_median")):
+        paare.append((f"Vergleichsgruppe {gk} ({int(z['peer_n'])} Kommunen): Anteil online",
+                      f"Median {html.zahl(100 * z['peer_anteil_online_median'], 0, '%')}, "
+                      f"mittlere Hälfte {html.zahl(100 * z['peer_anteil_online_p25'], 0)}–"
+                      f"{html.zahl(100 * z['peer_anteil_online_p75'], 0, '%')}"))
+    teile.append(html.kennzahlen(paare))
+    if pd.isna(z.get("peer_anteil_online_median")):
+        teile.append(html.hinweis(
+            f"Die Vergleichsgruppe ist kleiner als {erg.studie.berichte.peer_mindestgroesse} "
+            f"Kommunen; Gruppenwerte werden daher nicht gezeigt."))
+    if not s.empty:
+        vergl = _tabelle(erg, "ozg_vergleich")
+        anteil = {}
+        if vergl is not None and not vergl.empty:
+            vg = vergl[vergl["groessenklasse"] == gk]
+            anteil = dict(zip(vg["leistung"], vg["anteil_online"], strict=True))
+        s = s.sort_values(["stufe", "leistung_name"], ascending=[True, True], na_position="first")
+        tab = pd.DataFrame({
+            "Leistung": s["leistung_name"], "Themenfeld": s["themenfeld"],
+            "Zuständigkeit": s["ebene"],
+            "Stufe": [f"{int(x)} – {STUFEN.get(int(x), '')}" if pd.notna(x) else "keine Angabe"
+                      for x in s["stufe"]],
+            "Online in der Größenklasse": [anteil.get(x) for x in s["leistung"]]})
+        teile.append(html.tabelle(tab, "Reifegrad je OZG-Leistung (Vergleich: Anteil der Kommunen "
+                                       "der Größenklasse mit Stufe ≥ 3; leer bei kleiner Gruppe)",
+                                  formate={"Online in der Größenklasse": "{:.0%}"}))
+    return html.Html.verbinden(teile)
+
+
+def excel_download(erg: Ergebnisse, ags: str) -> html.Html:
+    """Link auf die Excel-Datei neben der Seite (``<ags>.xlsx``)."""
+    ags = str(ags)
+    if _eigene(_tabelle(erg, "empfehlungen"), ags).empty:
+        return html.Html()
+    return html.Html.verbinden([
+        html.ueberschrift("Maßnahmen und Roadmap als Excel-Datei", 3, "excel"),
+        html.Html("<p>")
+        + html.link(f"{ags}.xlsx", f"Excel-Datei herunterladen ({ags}.xlsx, Blätter: "
+                                   "Maßnahmen, Roadmap, Kosten je Jahr, Verschoben)")
+        + html.Html("</p>"),
+    ])
+
+
+# ------------------------------------------------------------------ Abschlussbericht
+
+
+def gesamtuebersicht(erg: Ergebnisse) -> html.Html:
+    """Alle Empfehlungen gezählt, Kosten je Handlungsfeld und Jahr."""
+    teile = [html.ueberschrift("Handlungsempfehlungen im Überblick", 2, "empfehlungen")]
+    s, j, e = (_tabelle(erg, n) for n in ("empfehlungen_summen", "kosten_je_feld_jahr",
+                                           "empfehlungen"))
+    if s is None or e is None or e.empty:
+        return html.Html.verbinden(teile + [html.hinweis("Keine Empfehlungen berechnet.")])
+    gesamt = s[s["handlungsfeld"] == "gesamt"].iloc[0]
+    teile.append(html.absatz(
+        f"Die {int(gesamt['anzahl_kommunen'])} Referenzkommunen erhielten zusammen "
+        f"{int(gesamt['anzahl_empfehlungen'])} Handlungsempfehlungen "
+        f"({int(e.groupby('ags').size().min())} bis {int(e.groupby('ags').size().max())} je "
+        f"Verwaltung) mit einmaligen Kosten von {html.euro(gesamt['kosten_einmalig'])} und "
+        f"laufenden Kosten von {html.euro(gesamt['kosten_jaehrlich'])} je Jahr."))
+    teile.append(html.tabelle(pd.DataFrame({
+        "Handlungsfeld": s["handlungsfeld_name"], "Empfehlungen": s["anzahl_empfehlungen"],
+        "Kommunen": s["anzahl_kommunen"], "Einmalig": s["kosten_einmalig"],
+        "Jährlich": s["kosten_jaehrlich"], "Personentage": s["aufwand_personentage"],
+        "Davon verschoben": s["davon_verschoben"]}),
+        "Empfehlungen je Handlungsfeld (Hauptfeld der Maßnahme)",
+        formate={"Einmalig": "euro", "Jährlich": "euro", "Personentage": "zahl0"}))
+    if j is not None and not j.empty:
+        breit = j.pivot_table(index="handlungsfeld_name", columns="jahr", values="kosten_gesamt",
+                              aggfunc="sum", sort=False)
+        breit.columns = [f"Kosten {c}" for c in breit.columns]
+        reihen = [n for n in dict.fromkeys(s["handlungsfeld_name"]) if n in breit.index]
+        breit = breit.reindex(reihen).reset_index().rename(
+            columns={"handlungsfeld_name": "Handlungsfeld"})
+        teile.append(html.tabelle(breit, "Geplante Kosten (einmalig und laufend) je "
+                                         "Handlungsfeld und Jahr laut Roadmaps",
+                                  formate={c: "euro" for c in breit.columns[1:]}))
+    haeufig = (e.groupby("titel")["ags"].nunique().sort_values(ascending=False, kind="stable")
+               .head(10).reset_index())
+    haeufig.columns = ["Maßnahme", "Referenzkommunen"]
+    teile.append(html.tabelle(haeufig, "Die häufigsten Empfehlungen"))
+    return html.Html.verbinden(teile)
+
+
+def verband(erg: Ergebnisse) -> html.Html:
+    """Empfehlungen für den Verband bzw. IT-Dienstleister."""
+    teile = [html.ueberschrift(f"Empfehlungen für {erg.studie.verband}", 2, "verband")]
+    v = _tabelle(erg, "verband_empfehlungen")
+    if v is None or v.empty:
+        return html.Html.verbinden(teile + [html.hinweis(
+            "Keine Verbandsempfehlungen: zu wenige Mitglieder mit Reifegrad oder kein "
+            "gemeinsamer Bedarf über der Schwelle.")])
+    teile.append(html.absatz(
+        f"Aus Lücken, die viele Mitglieder teilen, ergeben sich {len(v)} Maßnahmen für den "
+        f"Verband bzw. IT-Dienstleister selbst: zentrale Plattformen und Shared Services, die "
+        f"kommunale Maßnahmen bündeln. Einmalige Kosten zusammen "
+        f"{html.euro(v['kosten_einmalig'].sum())}, laufend {html.euro(v['kosten_jaehrlich'].sum())} "
+        f"je Jahr."))
+    teile.append(html.tabelle(pd.DataFrame({
+        "Rang": v["rang"], "Maßnahme": v["titel"], "Bündelt": v["buendelt"],
+        "Begründung": v["begruendung"], "Dauer (Monate)": v["dauer_monate"],
+        "Einmalig": v["kosten_einmalig"], "Jährlich": v["kosten_jaehrlich"]}),
+        "Empfehlungen für den Verband", formate={"Einmalig": "euro", "Jährlich": "euro",
+                                                 "Rang": "{:.0f}", "Dauer (Monate)": "{:.0f}"}))
+    return html.Html.verbinden(teile)
+
+
+def personal_finanzen(erg: Ergebnisse) -> html.Html:
+    """Personal- und Finanzrichtwerte je Größenklasse (Spannen) für Mitglieder ohne Referenzstatus."""
+    teile = [html.ueberschrift("Personal und Finanzen: Richtwerte je Größenklasse", 2,
+                               "personal")]
+    p = _tabelle(erg, "personal_richtwerte")
+    if p is None or p.empty:
+        return html.Html.verbinden(teile + [html.hinweis("Keine Strukturdaten vorhanden.")])
+    teile.append(html.absatz(
+        "Die Richtwerte stammen aus den Daten: Je Größenklasse bilden die Kommunen mit dem "
+        "höchsten Gesamtreifegrad die Spitzengruppe. Angegeben ist die Spanne vom unteren bis "
+        "zum oberen Quartil dieser Gruppe – ein Zielkorridor, kein Einzelwert. Für Mitglieder "
+        "ohne Referenzstatus zeigt die letzte Spalte, wie viele darunter liegen."))
+    gezeigt = p[p["spitze_von"].notna()]
+
+    def spanne(z: pd.Series) -> str:
+        stellen = 0 if z["einheit"] == "€" else 1
+        einheit = "" if z["einheit"] == "Stellen" else z["einheit"]
+        return (f"{html.zahl(z['spitze_von'], stellen)} – "
+                f"{html.zahl(z['spitze_bis'], stellen, einheit)}")
+
+    for _, gruppe in gezeigt.groupby("kennzahl", sort=False):
+        name = gruppe["kennzahl_name"].iloc[0]
+        stellen = 0 if gruppe["einheit"].iloc[0] == "€" else 1
+        teile.append(html.tabelle(pd.DataFrame({
+            "Größenklasse": gruppe["bezeichnung"],
+            "Spanne der Spitzengruppe": [spanne(z) for _, z in gruppe.iterrows()],
+            "Median der Klasse": [html.zahl(x, stellen) for x in gruppe["klasse_median"]],
+            "Spitzengruppe (n)": gruppe["n_spitze"], "Klasse (n)": gruppe["n_klasse"],
+            "Mitglieder darunter": [f"{u} von {n}" for u, n in zip(
+                gruppe["n_mitglieder_unter_spanne"], gruppe["n_mitglieder_ohne_referenz"],
+                strict=True)]}), name))
+    fehlt = p[p["spitze_von"].isna()].drop_duplicates("groessenklasse")
+    if not fehlt.empty:
+        teile.append(html.hinweis(
+            "Ohne Spanne (zu wenige Kommunen mit Angaben): "
+            + ", ".join(fehlt["bezeichnung"]) + "."))
+    return html.Html.verbinden(teile)
+
+
+def ozg_relevanz(erg: Ergebnisse) -> html.Html:
+    """Anzahl relevanter OZG-Leistungen je Art und Größenklasse (Abschlussbericht)."""
+    r = _tabelle(erg, "ozg_relevanz")
+    if r is None or r.empty:
+        return html.Html()
+    return html.Html.verbinden([
+        html.ueberschrift("Relevanz der OZG-Leistungen nach Art und Größenklasse", 2, "ozg"),
+        html.absatz("Gemeindeleistungen sind für alle Städte und Gemeinden relevant, "
+                    "Kreisleistungen für Kreise und kreisfreie Städte sowie – je nach Leistung – "
+                    "für große kreisangehörige Städte (z. B. Bauaufsicht ab GK 5)."),
+        html.tabelle(r.rename(columns={"art": "Art", "groessenklasse": "Größenklasse",
+                                       "relevante_leistungen": "Relevante Leistungen",
+                                       "davon_gemeindeebene": "davon Gemeindeebene",
+                                       "davon_kreisebene": "davon Kreisebene"}),
+                     "Relevante Leistungen im mitgelieferten Katalog"),
+    ])

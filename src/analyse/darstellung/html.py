@@ -1,0 +1,137 @@
+"""Sichere HTML-Bausteine für Berichte.
+
+Jeder Baustein maskiert Text aus Daten. ``Html`` trägt bereits sicheres HTML und
+zeigt sich in Jupyter, papermill, nbconvert und Quarto über ``_repr_html_``.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Iterable, Sequence
+from html import escape
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+
+class Html:
+    """Bereits maskiertes HTML; Verkettung mit ``+`` oder ``Html.verbinden``."""
+
+    __slots__ = ("inhalt",)
+
+    def __init__(self, inhalt: str = ""):
+        self.inhalt = inhalt
+
+    def _repr_html_(self) -> str:
+        return self.inhalt
+
+    def __str__(self) -> str:
+        return self.inhalt
+
+    def __add__(self, other: Html) -> Html:
+        return Html(self.inhalt + other.inhalt)
+
+    @staticmethod
+    def verbinden(teile: Iterable[Html]) -> Html:
+        return Html("\n".join(t.inhalt for t in teile))
+
+
+def text(wert: object) -> str:
+    """Maskiert einen Wert aus Daten für HTML."""
+    return escape("" if wert is None else str(wert), quote=True)
+
+
+def ueberschrift(titel: str, ebene: int = 3, anker: str | None = None) -> Html:
+    attr = f' id="{text(anker)}"' if anker else ""
+    return Html(f"<h{ebene}{attr}>{text(titel)}</h{ebene}>")
+
+
+def absatz(inhalt: str, klasse: str | None = None) -> Html:
+    attr = f' class="{text(klasse)}"' if klasse else ""
+    return Html(f"<p{attr}>{text(inhalt)}</p>")
+
+
+def hinweis(inhalt: str) -> Html:
+    """Ein hervorgehobener Hinweis (z. B. zu kleine Vergleichsgruppe)."""
+    return Html(f'<p class="hinweis" role="note">{text(inhalt)}</p>')
+
+
+def liste(eintraege: Iterable[str], geordnet: bool = False) -> Html:
+    tag = "ol" if geordnet else "ul"
+    punkte = "".join(f"<li>{text(e)}</li>" for e in eintraege)
+    return Html(f"<{tag}>{punkte}</{tag}>")
+
+
+def kennzahlen(paare: Sequence[tuple[str, object]]) -> Html:
+    """Eine Definitionsliste für Eckdaten."""
+    zeilen = "".join(f"<dt>{text(k)}</dt><dd>{text(v)}</dd>" for k, v in paare)
+    return Html(f'<dl class="kennzahlen">{zeilen}</dl>')
+
+
+def tabelle(df: pd.DataFrame, beschriftung: str | None = None, index: bool = False,
+            formate: dict[str, str] | None = None) -> Html:
+    """Eine barrierearme Tabelle (mit ``caption`` und ``th scope``), Inhalte maskiert.
+
+    ``formate`` bildet Spaltennamen auf Formatstrings ab, z. B. ``{"Kosten": "{:,.0f} €"}``.
+    """
+    df = df.reset_index() if index else df
+    formate = formate or {}
+    kopf = "".join(f'<th scope="col">{text(s)}</th>' for s in df.columns)
+    zeilen = []
+    for zeile in df.itertuples(index=False):
+        zellen = []
+        for spalte, wert in zip(df.columns, zeile, strict=True):
+            zellen.append(f"<td>{text(_formatieren(wert, formate.get(spalte)))}</td>")
+        zeilen.append("<tr>" + "".join(zellen) + "</tr>")
+    cap = f"<caption>{text(beschriftung)}</caption>" if beschriftung else ""
+    return Html(f'<table class="tabelle">{cap}<thead><tr>{kopf}</tr></thead>'
+                f"<tbody>{''.join(zeilen)}</tbody></table>")
+
+
+def zahl(wert: object, stellen: int = 0, einheit: str = "") -> str:
+    """Deutsche Zahlschreibweise: 12.345,6."""
+    if wert is None or (isinstance(wert, float) and pd.isna(wert)):
+        return "–"
+    s = f"{float(wert):,.{stellen}f}".replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return f"{s}\u00a0{einheit}" if einheit else s
+
+
+def euro(wert: object) -> str:
+    return zahl(wert, 0, "€")
+
+
+def _formatieren(wert: object, format_: str | None) -> object:
+    if wert is None or (not isinstance(wert, str) and pd.api.types.is_scalar(wert) and pd.isna(wert)):
+        return "–"
+    if format_ == "euro":
+        return euro(wert)
+    if format_ and format_.startswith("zahl"):
+        return zahl(wert, int(format_[4:] or 0))
+    if format_:
+        return format_.format(wert)
+    if isinstance(wert, float):
+        return zahl(wert, 1)
+    return wert
+
+
+def abbildung(fig: plt.Figure, alt: str, beschriftung: str | None = None) -> Html:
+    """Bettet eine Abbildung als SVG-freies PNG mit Alternativtext ein und schließt sie.
+
+    Der Alternativtext ist Pflicht (BITV 2.0 / WCAG 2.1 AA, 1.1.1).
+    """
+    puffer = io.BytesIO()
+    fig.savefig(puffer, format="png", dpi=110, bbox_inches="tight",
+                metadata={"Software": None})
+    plt.close(fig)
+    daten = base64.b64encode(puffer.getvalue()).decode("ascii")
+    cap = f"<figcaption>{text(beschriftung)}</figcaption>" if beschriftung else ""
+    return Html(f'<figure><img src="data:image/png;base64,{daten}" alt="{text(alt)}" '
+                f'style="max-width:100%;height:auto">{cap}</figure>')
+
+
+def link(ziel: str, beschriftung: str) -> Html:
+    return Html(f'<a href="{text(ziel)}">{text(beschriftung)}</a>')

@@ -1,0 +1,192 @@
+"""Abschnitte des Berichts für eine Referenzkommune.
+
+Gezeigt werden nur die eigenen Werte und Gruppenmediane ab der Mindestgröße, nie
+die Einzelwerte anderer Kommunen.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .. import peers
+from ..ergebnisse import Ergebnisse
+from . import html
+from .kontext import (ags_pruefen, feldnamen, gk_bezeichnung, mindestgroesse, reifegrad_breit,
+                      typ_je_kommune)
+
+FARBEN = {"eigen": "#0b5394", "gk": "#e69138", "typ": "#6aa84f"}  # kontraststark, farbenblind-tauglich
+
+
+def titel(erg: Ergebnisse, ags: str) -> str:
+    k = erg.kommunen.loc[ags_pruefen(erg, ags)]
+    return f"{k['name']}: Digitalisierungsbericht"
+
+
+def kopf(erg: Ergebnisse, ags: str) -> html.Html:
+    ags = ags_pruefen(erg, ags)
+    k = erg.kommunen.loc[ags]
+    return html.Html.verbinden([
+        html.ueberschrift(titel(erg, ags), 1),
+        html.absatz(f"{erg.studie.titel} · {erg.studie.verband} · "
+                    f"Stand: {_welle_name(erg, erg.studie.aktuelle_welle)}", "untertitel"),
+        html.absatz(f"Dieser Bericht fasst die Ergebnisse der Bestandsaufnahme für {k['name']} "
+                    "zusammen: Reifegrad je Handlungsfeld im Vergleich mit ähnlichen Kommunen, "
+                    "Kommunentyp, Stärken und Schwächen sowie empfohlene Maßnahmen mit Kosten "
+                    "und einem Zeitplan für drei Jahre."),
+    ])
+
+
+def _welle_name(erg: Ergebnisse, welle: int) -> str:
+    return next((w.bezeichnung for w in erg.studie.wellen if w.id == welle), str(welle))
+
+
+def _struktur(erg: Ergebnisse, ags: str):
+    s = erg.tabelle("struktur")
+    teil = s[(s["ags"] == ags) & (s["welle"] == erg.studie.aktuelle_welle)]
+    return teil.iloc[0] if len(teil) else None
+
+
+def kennzahlen(erg: Ergebnisse, ags: str) -> html.Html:
+    ags = ags_pruefen(erg, ags)
+    k = erg.kommunen.loc[ags]
+    rg = reifegrad_breit(erg)
+    gesamt = rg.loc[ags, "gesamt"] if ags in rg.index else np.nan
+    typ = typ_je_kommune(erg).get(ags, "mischtyp")
+    paare = [
+        ("Amtlicher Gemeindeschlüssel", ags),
+        ("Art", k["art"]),
+        ("Kreis", k["kreis"] or "–"),
+        ("Einwohnerinnen und Einwohner", html.zahl(k["einwohner"])),
+        ("Größenklasse (KGSt)", gk_bezeichnung(k["groessenklasse"])),
+        ("Kommunentyp", erg.typkatalog.name.get(typ, typ)),
+        ("Reifegrad gesamt", f"{html.zahl(gesamt)} von 100" if not np.isnan(gesamt) else "–"),
+    ]
+    s = _struktur(erg, ags)
+    if s is not None:
+        paare += [
+            ("Beschäftigte der Kernverwaltung", html.zahl(s.get("beschaeftigte"))),
+            ("IT- und Digitalisierungsstellen", html.zahl(s.get("it_personal"), 1, "VZÄ")),
+            ("Budget für IT und Digitalisierung", html.euro(s.get("digitalbudget"))),
+        ]
+    return html.kennzahlen(paare)
+
+
+def reifegrad_vergleich(erg: Ergebnisse, ags: str):
+    """Tabelle eigener Wert gegen Mediane der Größenklasse und des Typs (nur Gruppen ≥ n)."""
+    ags = ags_pruefen(erg, ags)
+    rg = reifegrad_breit(erg)
+    gruppen = {"Größenklasse": erg.kommunen["groessenklasse"], "Kommunentyp": typ_je_kommune(erg)}
+    return peers.vergleich(rg, ags, gruppen, mindestgroesse(erg))
+
+
+def reifegrad_profil(erg: Ergebnisse, ags: str) -> html.Html:
+    ags = ags_pruefen(erg, ags)
+    if ags not in reifegrad_breit(erg).index:
+        return html.hinweis("Für die aktuelle Welle liegen keine Antworten dieser Kommune vor.")
+    v = reifegrad_vergleich(erg, ags)
+    namen = feldnamen(erg)
+    k = erg.kommunen.loc[ags]
+    typ = typ_je_kommune(erg).get(ags, "mischtyp")
+    gk_text = f"Median {gk_bezeichnung(k['groessenklasse'])}"
+    typ_text = f"Median Typ {erg.typkatalog.name.get(typ, typ)}"
+
+    felder = [f for f in namen if f != "gesamt"]
+    fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(felder) + 1.2))
+    y = np.arange(len(felder))[::-1]
+    for spalte, farbe, marker, label in (("Größenklasse", FARBEN["gk"], "s", gk_text),
+                                         ("Kommunentyp", FARBEN["typ"], "^", typ_text),
+                                         ("wert", FARBEN["eigen"], "o", str(k["name"]))):
+        werte = v.loc[felder, spalte].to_numpy(dtype=float)
+        ax.scatter(werte, y, s=90 if spalte == "wert" else 60, color=farbe, marker=marker,
+                   label=label, zorder=3)
+    ax.set_yticks(y, [namen[f] for f in felder])
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Reifegrad (0–100)")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+
+    tabelle = v.loc[list(namen)].copy()
+    tabelle.insert(0, "Handlungsfeld", [namen[f] for f in tabelle.index])
+    tabelle = tabelle.rename(columns={"wert": "Eigener Wert", "Größenklasse": gk_text,
+                                      "Größenklasse_n": "n (Größenklasse)",
+                                      "Kommunentyp": typ_text, "Kommunentyp_n": "n (Typ)"})
+    alt = ("Punktdiagramm des Reifegrads je Handlungsfeld: "
+           + "; ".join(f"{namen[f]} {html.zahl(v.loc[f, 'wert'])}" for f in felder))
+    teile = [
+        html.abbildung(fig, alt, "Reifegrad je Handlungsfeld im Vergleich (Kreis: eigener Wert)"),
+        html.tabelle(tabelle, "Reifegrad je Handlungsfeld und Vergleichswerte",
+                     formate={"n (Größenklasse)": "zahl", "n (Typ)": "zahl"}),
+    ]
+    if v[["Größenklasse", "Kommunentyp"]].isna().any().any():
+        teile.append(html.hinweis(
+            f"Vergleichswerte werden nur für Gruppen ab {mindestgroesse(erg)} Kommunen gezeigt; "
+            "fehlende Werte (–) betreffen kleinere Gruppen."))
+    return html.Html.verbinden(teile)
+
+
+def kommunentyp(erg: Ergebnisse, ags: str) -> html.Html:
+    ags = ags_pruefen(erg, ags)
+    typen = erg.tabelle("typen").set_index("ags")
+    if ags not in typen.index:
+        return html.hinweis("Für diese Kommune liegt keine Typzuordnung vor.")
+    zeile = typen.loc[ags]
+    typ = zeile["typ"]
+    name = erg.typkatalog.name.get(typ, typ)
+    sb = erg.typkatalog.steckbrief(typ)
+    sicherheit = float(zeile["sicherheit"])
+    teile = [html.absatz(f"{erg.kommunen.loc[ags, 'name']} gehört zum Typ „{name}“ "
+                         f"(Sicherheit der Zuordnung: {html.zahl(sicherheit * 100)} %).")]
+    if typ == "mischtyp":
+        naechster = erg.typkatalog.name.get(zeile["naechster_typ"], zeile["naechster_typ"])
+        teile.append(html.absatz(f"Das Zielprofil liegt zwischen mehreren Typen; am nächsten "
+                                 f"liegt der Typ „{naechster}“."))
+    teile += [html.ueberschrift(f"Steckbrief: {name}", 3), html.absatz(sb.kurz),
+              html.ueberschrift("Stärken des Typs", 4), html.liste(sb.staerken)]
+    if sb.herausforderungen:
+        teile += [html.ueberschrift("Typische Herausforderungen", 4),
+                  html.liste(sb.herausforderungen)]
+    if sb.lernt_von:
+        partner = ", ".join(erg.typkatalog.name[t] for t in sb.lernt_von)
+        teile.append(html.absatz(f"Im D-Team lernt dieser Typ besonders von: {partner}."))
+    return html.Html.verbinden(teile)
+
+
+def staerken_schwaechen(erg: Ergebnisse, ags: str, anzahl: int = 2) -> html.Html:
+    """Stärken und Schwächen: Abstand zum Median der Größenklasse (sonst aller Kommunen)."""
+    ags = ags_pruefen(erg, ags)
+    rg = reifegrad_breit(erg)
+    if ags not in rg.index:
+        return html.hinweis("Für die aktuelle Welle liegen keine Antworten dieser Kommune vor.")
+    v = reifegrad_vergleich(erg, ags)
+    namen = feldnamen(erg)
+    felder = [f for f in namen if f != "gesamt" and not np.isnan(v.loc[f, "wert"])]
+    bezug = v["Größenklasse"].copy()
+    bezug_text = {f: "dem Median der Größenklasse" for f in felder}
+    for f in felder:
+        if np.isnan(bezug[f]):
+            bezug[f] = rg[f].median()
+            bezug_text[f] = "dem Median aller Kommunen der Studie"
+    abstand = (v.loc[felder, "wert"] - bezug[felder]).sort_values(ascending=False)
+
+    def satz(f: str) -> str:
+        d = abstand[f]
+        richtung = "über" if d >= 0 else "unter"
+        return (f"{namen[f]}: {html.zahl(v.loc[f, 'wert'])} Punkte, {html.zahl(abs(d))} Punkte "
+                f"{richtung} {bezug_text[f]} ({html.zahl(bezug[f])}).")
+
+    staerken = [f for f in abstand.index[:anzahl]]
+    schwaechen = [f for f in abstand.index[::-1][:anzahl]]
+    return html.Html.verbinden([
+        html.ueberschrift("Stärken", 3), html.liste([satz(f) for f in staerken]),
+        html.ueberschrift("Schwächen", 3), html.liste([satz(f) for f in schwaechen]),
+    ])
+
+
+def ags_oder_erste_referenzkommune(erg: Ergebnisse, ags: str | None) -> str:
+    """Der Berichtsparameter; leer heißt: die erste Referenzkommune (für Vorschau in Jupyter)."""
+    if ags:
+        return ags_pruefen(erg, ags)
+    referenz = erg.kommunen.index[erg.kommunen["referenzkommune"]]
+    return str(referenz[0] if len(referenz) else erg.kommunen.index[0])

@@ -1,0 +1,43 @@
+"""Gemeinsame Nachschlagewerte für Berichtsabschnitte (aus einem ``Ergebnisse``-Objekt)."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .. import groessenklassen, peers
+from ..ergebnisse import Ergebnisse
+
+AGS = re.compile(r"^(\d{5}|\d{8})$")
+
+
+def ags_pruefen(erg: Ergebnisse, ags: str) -> str:
+    """Ein Berichtsparameter: muss ein AGS der Studie sein."""
+    ags = str(ags)
+    if not AGS.match(ags) or ags not in erg.kommunen.index:
+        raise ValueError(f"Unbekannter AGS {ags!r}: erwartet ein AGS aus kommunen.csv")
+    return ags
+
+
+def feldnamen(erg: Ergebnisse) -> dict[str, str]:
+    """Handlungsfeld-ID → Name, in Codebuch-Reihenfolge, plus ``gesamt``."""
+    return {h.id: h.name for h in erg.fragebogen.handlungsfelder} | {"gesamt": "Gesamt"}
+
+
+def reifegrad_breit(erg: Ergebnisse, welle: int | None = None) -> pd.DataFrame:
+    welle = erg.studie.aktuelle_welle if welle is None else welle
+    breit = peers.aktuell(erg.tabelle("reifegrad"), welle)
+    return breit.reindex(columns=list(feldnamen(erg)))
+
+
+def typ_je_kommune(erg: Ergebnisse) -> pd.Series:
+    return erg.tabelle("typen").set_index("ags")["typ"]
+
+
+def gk_bezeichnung(gk: str) -> str:
+    return groessenklassen.BEZEICHNUNG.get(gk, gk)
+
+
+def mindestgroesse(erg: Ergebnisse) -> int:
+    return erg.studie.berichte.peer_mindestgroesse

@@ -1,0 +1,98 @@
+"""Excel-Export je Referenzkommune: Maßnahmen, Roadmap, Kosten je Jahr, Verschiebungen.
+
+Verwaltungen planen in Excel; die Datei enthält nur Werte der eigenen Kommune.
+Geschrieben wird atomar (``dateien.atomar_datei``), damit nie eine halbe Datei liegt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .dateien import atomar_datei
+
+#: Blatt → (Quelltabelle, {Spalte: deutsche Überschrift}) in dieser Reihenfolge.
+BLAETTER: dict[str, tuple[str, dict[str, str]]] = {
+    "Maßnahmen": ("empfehlungen", {
+        "rang": "Rang", "titel": "Maßnahme", "hauptfeld_name": "Handlungsfeld",
+        "begruendung": "Begründung", "beschreibung": "Beschreibung",
+        "dauer_monate": "Dauer (Monate)", "aufwand_personentage": "Aufwand (Personentage)",
+        "kosten_einmalig": "Kosten einmalig (€)", "kosten_jaehrlich": "Kosten jährlich (€)",
+        "ozg_relevant": "OZG-relevant", "voraussetzungen": "Voraussetzungen (IDs)",
+        "massnahme": "Maßnahmen-ID", "quelle": "Quelle/Begründung im Katalog"}),
+    "Roadmap": ("roadmap", {
+        "rang": "Rang", "titel": "Maßnahme", "hauptfeld_name": "Handlungsfeld",
+        "start": "Beginn", "ende": "Ende", "dauer_quartale": "Dauer (Quartale)",
+        "kosten_einmalig": "Kosten einmalig (€)", "kosten_jaehrlich": "Kosten jährlich (€)",
+        "aufwand_personentage": "Aufwand (Personentage)", "massnahme": "Maßnahmen-ID"}),
+    "Kosten je Jahr": ("roadmap_jahre", {
+        "jahr": "Jahr", "budget": "Budget (€)", "kosten_einmalig": "Einmalige Kosten (€)",
+        "kosten_laufend": "Laufende Kosten (€)", "kosten_gesamt": "Kosten gesamt (€)",
+        "budget_frei": "Budget frei (€)", "kapazitaet_personentage": "Kapazität (Personentage)",
+        "personentage": "Geplante Personentage"}),
+    "Verschoben": ("verschiebungen", {
+        "rang": "Rang", "titel": "Maßnahme", "engpass": "Engpass", "grund": "Begründung",
+        "kosten_einmalig": "Kosten einmalig (€)", "massnahme": "Maßnahmen-ID"}),
+}
+_BREITE = {"Begründung": 80, "Beschreibung": 60, "Maßnahme": 45, "Quelle/Begründung im Katalog": 50}
+
+
+def blaetter(tabellen: Mapping[str, pd.DataFrame], ags: str) -> dict[str, pd.DataFrame]:
+    """Die Blätter als DataFrames mit deutschen Überschriften (nur Zeilen von ``ags``)."""
+    ergebnis = {}
+    for blatt, (quelle, spalten) in BLAETTER.items():
+        df = tabellen.get(quelle, pd.DataFrame())
+        teil = df[df["ags"].astype(str) == ags] if "ags" in df.columns else df.iloc[0:0]
+        teil = teil.reindex(columns=list(spalten))
+        if "rang" in teil.columns and teil["rang"].notna().any():
+            teil = teil.sort_values("rang", kind="stable")
+        teil = teil.rename(columns=spalten).reset_index(drop=True)
+        if "OZG-relevant" in teil.columns:
+            teil["OZG-relevant"] = teil["OZG-relevant"].map({True: "ja", False: "nein"})
+        if "Engpass" in teil.columns:
+            teil["Engpass"] = teil["Engpass"].str.replace("budget", "Budget").str.replace(
+                "personal", "Personal").str.replace("zeit", "Zeit").str.replace(
+                "voraussetzung", "Voraussetzung")
+        ergebnis[blatt] = teil
+    return ergebnis
+
+
+def inhalt(tabellen: Mapping[str, pd.DataFrame], ags: str) -> bytes:
+    """Die XLSX-Datei als Bytes (feste Metadaten, damit gleiche Eingaben gleich aussehen)."""
+    puffer = io.BytesIO()
+    with pd.ExcelWriter(puffer, engine="openpyxl") as writer:
+        for blatt, df in blaetter(tabellen, ags).items():
+            df.to_excel(writer, sheet_name=blatt, index=False)
+            ws = writer.sheets[blatt]
+            ws.freeze_panes = "A2"
+            for i, spalte in enumerate(df.columns, start=1):
+                buchstabe = ws.cell(row=1, column=i).column_letter
+                ws.column_dimensions[buchstabe].width = _BREITE.get(
+                    spalte, max(12, min(40, len(spalte) + 2)))
+                if "(€)" in spalte:
+                    for zelle in ws[buchstabe][1:]:
+                        zelle.number_format = "#,##0 €"
+        wb = writer.book
+        wb.properties.creator = "analyse"
+        wb.properties.created = wb.properties.modified = dt.datetime(2000, 1, 1)
+    return puffer.getvalue()
+
+
+def schreiben(tabellen: Mapping[str, pd.DataFrame] | Any, ags: str, ziel: Path) -> Path:
+    """Schreibt ``ziel`` (z. B. ``.../<ags>.xlsx``) atomar und gibt den Pfad zurück.
+
+    ``tabellen``: Name → Tabelle oder ein ``Ergebnisse``-Objekt (liest die Tabellen dort).
+    """
+    if not isinstance(tabellen, Mapping):
+        erg = tabellen
+        tabellen = {quelle: erg.tabelle(quelle) for quelle, _ in BLAETTER.values()
+                    if quelle in erg.tabellen}
+    daten = inhalt(tabellen, str(ags))
+    with atomar_datei(Path(ziel), "wb") as f:
+        f.write(daten)
+    return Path(ziel)

@@ -1,0 +1,305 @@
+"""OZG-Leistungen: Katalog, Relevanz je Art und Größenklasse, Abdeckung einer Kommune.
+
+Katalog (``katalog/ozg_leistungen.csv``, UTF-8, Trennzeichen ``;``; ein vollständiger
+Export im selben Format oder mit den üblichen deutschen Spaltennamen kann mit
+``laden(pfad)`` geladen werden, Trennzeichen ``;`` oder ``,``):
+
+=====================  ==========================================================
+``id``                 eigene, stabile Kennung (a–z, 0–9, _); auf sie verweisen die
+                       Items des Fragebogens (``ozg_leistung``). Fehlt die Spalte, wird
+                       sie aus ``ozg_id`` gebildet (``ozg_<ID>``).
+``ozg_id``             amtliche OZG-ID laut OZG-Informationsplattform; nur gesetzt, wo
+                       sie sicher bekannt ist, sonst leer
+``leistung``           Bezeichnung der Leistung
+``themenfeld``         eines der 14 OZG-Themenfelder (``THEMENFELDER``)
+``lebenslage``         Lebens- bzw. Geschäftslage (Orientierung am Umsetzungskatalog)
+``ebene``              vollziehende Ebene: ``Gemeinde``, ``Kreis`` (Kreise und kreisfreie
+                       Städte), ``kreisfreie Stadt`` (nur kreisfreie Städte), ``Land``, ``Bund``
+``ab_groessenklasse``  nur bei ``Kreis``: ab dieser Gemeindegrößenklasse (z. B. ``GK5``
+                       = GK1–GK5) nehmen kreisangehörige Städte die Aufgabe häufig
+                       selbst wahr (große/mittlere kreisangehörige Städte: Bauaufsicht,
+                       Jugendamt, Ausländer- oder Straßenverkehrsbehörde); leer = nie
+=====================  ==========================================================
+
+Relevanzregel (``ist_relevant``), abgeleitet aus Ebene, Art und Größenklasse:
+
+- ``Gemeinde``: relevant für Gemeinden, Städte und kreisfreie Städte, nicht für Kreise.
+- ``Kreis``: relevant für Kreise und kreisfreie Städte (die beide Ebenen vereinen);
+  für kreisangehörige Gemeinden/Städte nur ab ``ab_groessenklasse``.
+- ``kreisfreie Stadt``: nur für kreisfreie Städte.
+- ``Land``/``Bund``: für keine Kommune (im Export enthalten, hier nicht bewertet).
+
+Die Zuständigkeit ist Landesrecht; die Regel ist eine Voreinstellung für Vergleiche,
+keine Rechtsauskunft.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .fehler import Eingabefehler, Problem
+from .fragebogen import Fragebogen
+from .groessenklassen import KLASSEN
+
+THEMENFELDER = (
+    "Arbeit & Ruhestand", "Bauen & Wohnen", "Bildung", "Ein- und Auswanderung",
+    "Engagement & Hobby", "Familie & Kind", "Forschung & Förderung", "Gesundheit",
+    "Mobilität & Reisen", "Querschnitt", "Recht & Ordnung", "Steuern & Zoll", "Umwelt",
+    "Unternehmensführung & -entwicklung",
+)
+EBENEN = ("Gemeinde", "Kreis", "kreisfreie Stadt", "Land", "Bund")
+SPALTEN = ("id", "ozg_id", "leistung", "themenfeld", "lebenslage", "ebene", "ab_groessenklasse")
+PFLICHT = ("leistung", "themenfeld", "ebene")
+GEMEINDEKLASSEN = ("GK1", "GK2", "GK3", "GK4", "GK5", "GK6", "GK7")
+#: Stufen des OZG-Reifegradmodells (Werte der Skala der OZG-Items).
+STUFEN = {0: "offline", 1: "Information", 2: "Formularassistent", 3: "Online-Leistung",
+          4: "Online-Transaktion"}
+#: Ab dieser Stufe gilt eine Leistung als online verfügbar.
+ONLINE_AB = 3
+
+# Übliche Spaltennamen in Exporten → Spalten hier (klein geschrieben verglichen).
+_ALIASE = {
+    "ozg-id": "ozg_id", "ozg id": "ozg_id", "leistungs-id": "ozg_id",
+    "name": "leistung", "leistungsname": "leistung", "bezeichnung": "leistung",
+    "ozg-leistung": "leistung",
+    "lebens- und geschäftslage": "lebenslage", "geschäftslage": "lebenslage",
+    "zuständigkeit": "ebene", "vollzug": "ebene", "verwaltungsebene": "ebene",
+    "ab größenklasse": "ab_groessenklasse", "ab_größenklasse": "ab_groessenklasse",
+}
+_EBENE_ALIASE = {"gemeinde": "Gemeinde", "kommune": "Gemeinde", "kreis": "Kreis",
+                 "landkreis": "Kreis", "kreisfreie stadt": "kreisfreie Stadt", "land": "Land",
+                 "bund": "Bund"}
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _standardpfad() -> Path:
+    return Path(str(resources.files("analyse") / "katalog" / "ozg_leistungen.csv"))
+
+
+def laden(pfad: Path | None = None) -> pd.DataFrame:
+    """Lädt den mitgelieferten Katalog (ohne ``pfad``) oder einen Export; prüft alle Zeilen.
+
+    Rückgabe: eine Zeile je Leistung mit den Spalten ``SPALTEN`` (Text; leer = "").
+    Wirft ``Eingabefehler`` mit Datei, Zeile, Spalte, Wert und Erwartung.
+    """
+    pfad = pfad or _standardpfad()
+    name = pfad.name
+    try:
+        text = pfad.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise Eingabefehler([Problem(name, None, None, None, "eine vorhandene Datei")]) from None
+    except UnicodeDecodeError as e:
+        zeile = pfad.read_bytes()[: e.start].count(b"\n") + 1
+        raise Eingabefehler([Problem(name, zeile, None, None,
+                                     "UTF-8-kodierten Text (in Excel: „CSV UTF-8“ speichern)")]
+                            ) from None
+    return aus_text(text, name)
+
+
+def katalog_laden(daten: Path | None = None) -> pd.DataFrame:
+    """Katalog einer Studie: ``<daten>/ozg_leistungen.csv``, wenn vorhanden (z. B. ein
+    vollständiger Export), sonst der mitgelieferte Katalog."""
+    if daten is not None and (Path(daten) / "ozg_leistungen.csv").exists():
+        return laden(Path(daten) / "ozg_leistungen.csv")
+    return laden()
+
+
+def aus_text(text: str, datei: str = "ozg_leistungen.csv") -> pd.DataFrame:
+    """Prüft und normalisiert einen Katalog im CSV-Format (siehe Moduldoku)."""
+    erste = text.split("\n", 1)[0]
+    trenner = ";" if erste.count(";") >= erste.count(",") else ","
+    leser = csv.reader(io.StringIO(text), delimiter=trenner)
+    try:
+        kopf = next(leser)
+    except StopIteration:
+        raise Eingabefehler([Problem(datei, 1, None, None, "eine Kopfzeile")]) from None
+    spalten = [_ALIASE.get(s.strip().lower(), s.strip().lower()) for s in kopf]
+    probleme: list[Problem] = []
+    for p in PFLICHT:
+        if p not in spalten:
+            probleme.append(Problem(datei, 1, p, None, f"die Spalte '{p}' in der Kopfzeile"))
+    if "id" not in spalten and "ozg_id" not in spalten:
+        probleme.append(Problem(datei, 1, "id", None, "eine Spalte 'id' oder 'ozg_id'"))
+    if probleme:
+        raise Eingabefehler(probleme)
+    zeilen, gesehen = [], {}
+    for werte in leser:
+        zeile = leser.line_num
+        if not any(w.strip() for w in werte):
+            continue
+        if len(werte) != len(spalten):
+            probleme.append(Problem(datei, zeile, None, trenner.join(werte),
+                                    f"{len(spalten)} Felder wie in der Kopfzeile "
+                                    f"(gefunden: {len(werte)})"))
+            continue
+        d = {s: w.strip() for s, w in zip(spalten, werte, strict=True)}
+        eintrag = {s: d.get(s, "") for s in SPALTEN}
+        if not eintrag["id"]:
+            eintrag["id"] = "ozg_" + re.sub(r"[^a-z0-9]+", "_", eintrag["ozg_id"].lower()).strip("_")
+        if not _ID.match(eintrag["id"]):
+            probleme.append(Problem(datei, zeile, "id", eintrag["id"],
+                                    "eine Kennung aus a–z, 0–9 und _ (beginnend mit a–z)"))
+        elif eintrag["id"] in gesehen:
+            probleme.append(Problem(datei, zeile, "id", eintrag["id"],
+                                    f"eindeutige IDs (schon in Zeile {gesehen[eintrag['id']]})"))
+        gesehen.setdefault(eintrag["id"], zeile)
+        if not eintrag["leistung"]:
+            probleme.append(Problem(datei, zeile, "leistung", "", "eine Bezeichnung"))
+        if eintrag["themenfeld"] not in THEMENFELDER:
+            probleme.append(Problem(datei, zeile, "themenfeld", eintrag["themenfeld"],
+                                    "eines der 14 OZG-Themenfelder " + ", ".join(THEMENFELDER)))
+        ebene = _EBENE_ALIASE.get(eintrag["ebene"].lower())
+        if ebene is None:
+            probleme.append(Problem(datei, zeile, "ebene", eintrag["ebene"],
+                                    "eine der Ebenen " + ", ".join(EBENEN)))
+        else:
+            eintrag["ebene"] = ebene
+        ab = eintrag["ab_groessenklasse"]
+        if ab and ab not in GEMEINDEKLASSEN:
+            probleme.append(Problem(datei, zeile, "ab_groessenklasse", ab,
+                                    "leer oder eine Gemeindegrößenklasse GK1–GK7"))
+        elif ab and ebene != "Kreis":
+            probleme.append(Problem(datei, zeile, "ab_groessenklasse", ab,
+                                    "leer (nur bei Ebene 'Kreis' sinnvoll)"))
+        zeilen.append(eintrag)
+    if not zeilen and not probleme:
+        probleme.append(Problem(datei, None, None, None, "mindestens eine Leistung"))
+    if probleme:
+        raise Eingabefehler(probleme)
+    return pd.DataFrame(zeilen, columns=list(SPALTEN))
+
+
+def ist_relevant(ebene: str, ab_groessenklasse: str, art: str, groessenklasse: str) -> bool:
+    """Relevanzregel (siehe Moduldoku)."""
+    if ebene == "Gemeinde":
+        return art != "Kreis"
+    if ebene == "Kreis":
+        if art in ("Kreis", "kreisfreie Stadt"):
+            return True
+        if ab_groessenklasse and groessenklasse in GEMEINDEKLASSEN:
+            return GEMEINDEKLASSEN.index(groessenklasse) <= GEMEINDEKLASSEN.index(ab_groessenklasse)
+        return False
+    if ebene == "kreisfreie Stadt":
+        return art == "kreisfreie Stadt"
+    return False
+
+
+def _kombinationen() -> list[tuple[str, str]]:
+    return ([(a, k) for a in ("Gemeinde", "Stadt", "kreisfreie Stadt") for k in GEMEINDEKLASSEN]
+            + [("Kreis", k) for k in KLASSEN if k.startswith("K")])
+
+
+def relevanz(katalog: pd.DataFrame) -> pd.DataFrame:
+    """Lange Tabelle: ``leistung``, ``art``, ``groessenklasse``, ``relevant`` (bool)."""
+    zeilen = [(r.id, a, k, ist_relevant(r.ebene, r.ab_groessenklasse, a, k))
+              for r in katalog.itertuples() for a, k in _kombinationen()]
+    return pd.DataFrame(zeilen, columns=["leistung", "art", "groessenklasse", "relevant"])
+
+
+def relevanz_uebersicht(katalog: pd.DataFrame) -> pd.DataFrame:
+    """Anzahl relevanter Leistungen je Art und Größenklasse (für den Abschlussbericht)."""
+    rel = relevanz(katalog).merge(katalog[["id", "ebene"]], left_on="leistung", right_on="id")
+    rel = rel[rel["relevant"]]
+    zeilen = []
+    for a, k in _kombinationen():
+        teil = rel[(rel["art"] == a) & (rel["groessenklasse"] == k)]
+        zeilen.append({"art": a, "groessenklasse": k, "relevante_leistungen": len(teil),
+                       "davon_gemeindeebene": int((teil["ebene"] == "Gemeinde").sum()),
+                       "davon_kreisebene": int((teil["ebene"] != "Gemeinde").sum())})
+    return pd.DataFrame(zeilen)
+
+
+def fragebogen_pruefen(fragebogen: Fragebogen, katalog: pd.DataFrame,
+                       datei: str = "fragebogen.yml") -> list[Problem]:
+    """Items mit ``ozg_leistung``, die auf keine Leistung des Katalogs verweisen."""
+    ids = set(katalog["id"])
+    return [Problem(datei, None, f"items.{i.id}.ozg_leistung", i.ozg_leistung,
+                    "die ID einer Leistung aus dem OZG-Katalog (katalog/ozg_leistungen.csv)")
+            for i in fragebogen.items_der_art("ozg") if i.ozg_leistung not in ids]
+
+
+def stand(kommunen: pd.DataFrame, antworten: pd.DataFrame, fragebogen: Fragebogen,
+          katalog: pd.DataFrame, welle: int) -> pd.DataFrame:
+    """OZG-Reifegradstufe je Kommune und befragter, für sie relevanter Leistung.
+
+    Spalten: ``ags``, ``welle``, ``leistung``, ``leistung_name``, ``themenfeld``,
+    ``ebene``, ``stufe`` (0–4, NaN = nicht beantwortet oder Fehlcode).
+    """
+    kat = katalog.set_index("id")
+    k = kommunen.set_index("ags") if "ags" in kommunen.columns else kommunen
+    a = antworten[antworten["welle"] == welle]
+    zeilen = []
+    for item in fragebogen.items_der_art("ozg"):
+        if item.ozg_leistung not in kat.index or item.id not in a.columns:
+            continue
+        skala = fragebogen.skala_von(item)
+        gueltig = set(skala.werte) if skala else set(range(5))
+        leistung = kat.loc[item.ozg_leistung]
+        for ags, wert in zip(a["ags"].astype(str), a[item.id], strict=True):
+            if ags not in k.index:
+                continue
+            art, gk = k.at[ags, "art"], str(k.at[ags, "groessenklasse"])
+            if not ist_relevant(leistung["ebene"], leistung["ab_groessenklasse"], art, gk):
+                continue
+            stufe = float(wert) if pd.notna(wert) and int(wert) in gueltig else np.nan
+            zeilen.append((ags, welle, item.ozg_leistung, leistung["leistung"],
+                           leistung["themenfeld"], leistung["ebene"], stufe))
+    spalten = ["ags", "welle", "leistung", "leistung_name", "themenfeld", "ebene", "stufe"]
+    return (pd.DataFrame(zeilen, columns=spalten)
+            .sort_values(["ags", "leistung"], kind="stable").reset_index(drop=True))
+
+
+def vergleich(stand_: pd.DataFrame, kommunen: pd.DataFrame, mindestgroesse: int) -> pd.DataFrame:
+    """Gruppenwerte je Größenklasse und Leistung, nur für Gruppen ab ``mindestgroesse``."""
+    k = kommunen.set_index("ags") if "ags" in kommunen.columns else kommunen
+    s = stand_.dropna(subset=["stufe"]).copy()
+    s["groessenklasse"] = s["ags"].map(k["groessenklasse"].astype(str))
+    s["online"] = s["stufe"] >= ONLINE_AB
+    g = (s.groupby(["groessenklasse", "leistung"], sort=True)
+         .agg(n=("stufe", "size"), mittlere_stufe=("stufe", "mean"),
+              anteil_online=("online", "mean")).reset_index())
+    return g[g["n"] >= mindestgroesse].reset_index(drop=True)
+
+
+def abdeckung(stand_: pd.DataFrame, kommunen: pd.DataFrame, mindestgroesse: int) -> pd.DataFrame:
+    """Abdeckung je Kommune und Vergleich mit ihrer Größenklasse (Gruppen ab ``mindestgroesse``).
+
+    ``anteil_online``: Anteil der beantworteten relevanten Leistungen mit Stufe ≥ 3.
+    Peer-Spalten sind NaN, wenn weniger als ``mindestgroesse`` Kommunen der Klasse antworteten.
+    """
+    k = kommunen.set_index("ags") if "ags" in kommunen.columns else kommunen
+    spalten = ["ags", "welle", "groessenklasse", "n_relevant", "n_beantwortet", "mittlere_stufe",
+               "anteil_online", "anteil_transaktion", "peer_n", "peer_anteil_online_p25",
+               "peer_anteil_online_median", "peer_anteil_online_p75",
+               "peer_mittlere_stufe_median"]
+    if stand_.empty:
+        return pd.DataFrame(columns=spalten)
+    s = stand_.copy()
+    s["beantwortet"] = s["stufe"].notna()
+    s["online"] = (s["stufe"] >= ONLINE_AB).where(s["beantwortet"])
+    s["transaktion"] = (s["stufe"] >= 4).where(s["beantwortet"])
+    je = (s.groupby(["ags", "welle"], sort=True)
+          .agg(n_relevant=("leistung", "size"), n_beantwortet=("beantwortet", "sum"),
+               mittlere_stufe=("stufe", "mean"), anteil_online=("online", "mean"),
+               anteil_transaktion=("transaktion", "mean")).reset_index())
+    je["groessenklasse"] = je["ags"].map(k["groessenklasse"].astype(str))
+    basis = je[je["n_beantwortet"] > 0]
+    peer = (basis.groupby("groessenklasse")
+            .agg(peer_n=("ags", "size"),
+                 peer_anteil_online_p25=("anteil_online", lambda x: x.quantile(0.25)),
+                 peer_anteil_online_median=("anteil_online", "median"),
+                 peer_anteil_online_p75=("anteil_online", lambda x: x.quantile(0.75)),
+                 peer_mittlere_stufe_median=("mittlere_stufe", "median")))
+    klein = peer["peer_n"] < mindestgroesse
+    peer.loc[klein, peer.columns.drop("peer_n")] = np.nan
+    je = je.merge(peer, left_on="groessenklasse", right_index=True, how="left")
+    je["n_beantwortet"] = je["n_beantwortet"].astype(int)
+    je["peer_n"] = je["peer_n"].fillna(0).astype(int)
+    return je[spalten].reset_index(drop=True)

@@ -1,0 +1,172 @@
+"""Die Reihenfolge der Schritte, und nur sie: laden → prüfen → auswerten → speichern.
+
+Jeder Schritt ist eine reine Funktion in seinem Fachmodul; hier wird nur verdrahtet.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__, batch, eingabe, ergebnisse, excel, kommunentypen, reifegrad, website
+from . import empfehlungen as empfehlungen_modul
+from .dateien import atomar_schreiben
+
+log = logging.getLogger(__name__)
+
+
+#: Die Berichtsvorlagen liegen im Projekt unter notebooks/ (editierbare Installation).
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+VORLAGE_KOMMUNE = NOTEBOOKS / "bericht_kommune.ipynb"
+VORLAGE_ABSCHLUSS = NOTEBOOKS / "abschlussbericht.ipynb"
+
+
+@dataclass(frozen=True)
+class Pfade:
+    """Wohin eine Ausführung schreibt.
+
+    Ohne ``ausgabe``: Ergebnisse in ``<daten>/ergebnisse``, Berichte in ``./berichte``.
+    Mit ``ausgabe``: alles darunter (``ergebnisse/``, ``berichte/``).
+    """
+
+    daten: Path
+    ausgabe: Path | None = None
+
+    @property
+    def ergebnisse(self) -> Path:
+        return (self.ausgabe or self.daten) / "ergebnisse"
+
+    @property
+    def berichte(self) -> Path:
+        return (self.ausgabe or Path(".")) / "berichte"
+
+    @property
+    def site(self) -> Path:
+        return self.berichte / "_site"
+
+
+def struktur(sd: eingabe.Studiendaten) -> pd.DataFrame:
+    """Strukturdaten je Kommune und Welle, mit Kennzahlen je Einwohner."""
+    spalten = sd.fragebogen.struktur_items()
+    df = sd.antworten[["ags", "welle", *spalten.values()]].rename(
+        columns={v: k for k, v in spalten.items()})
+    ew = df["ags"].map(sd.kommunen["einwohner"]).astype(float)
+    if "it_personal" in df:
+        df["it_personal_je_10000_ew"] = df["it_personal"] / ew * 10_000
+    if "digitalbudget" in df:
+        df["budget_je_ew"] = df["digitalbudget"] / ew
+    return df.reset_index(drop=True)
+
+
+def ziele(sd: eingabe.Studiendaten, welle: int) -> pd.DataFrame:
+    """Zielprioritäten der Welle: Index ags, Spalten Ziel-IDs, Fehlcodes als NaN."""
+    items = sd.fragebogen.ziel_items()
+    teil = sd.antworten[sd.antworten["welle"] == welle].set_index("ags")
+    df = teil[list(items.values())].rename(columns={v: k for k, v in items.items()})
+    for ziel, item_id in items.items():
+        skala = sd.fragebogen.skala_von(sd.fragebogen.item[item_id])
+        df[ziel] = df[ziel].where(df[ziel].isin(list(skala.werte)))
+    return df.sort_index()
+
+
+def pruefen(pfade: Pfade) -> eingabe.Studiendaten:
+    """Lädt und prüft die Studie; wirft ``Eingabefehler`` mit allen Problemen."""
+    return eingabe.laden(pfade.daten)
+
+
+def auswerten(pfade: Pfade) -> Path:
+    """Prüft die Studie, rechnet alle Ergebnisse und schreibt sie (atomar) in den Ergebnisordner."""
+    sd = pruefen(pfade)
+    st = sd.studie
+    log.info("Studie geladen: %d Kommunen, %d Antwortzeilen", len(sd.kommunen), len(sd.antworten))
+
+    rg = reifegrad.berechnen(sd.antworten, sd.fragebogen, st.reifegrad, st.seed)
+    ty = kommunentypen.typisieren(ziele(sd, st.aktuelle_welle), sd.typkatalog,
+                                  st.kommunentypen, st.seed)
+    kommunen = sd.kommunen.reset_index()
+    struktur_df = struktur(sd)
+    empf = empfehlungen_modul.ableiten(
+        kommunen=sd.kommunen, reifegrad=rg.werte, typen=ty.zuordnung, struktur=struktur_df,
+        antworten=sd.antworten, fragebogen=sd.fragebogen, studie=st, katalog=sd.massnahmen,
+        ozg_katalog=sd.ozg_katalog)
+
+    tabellen = {
+        "kommunen": kommunen,
+        "antworten": sd.antworten,
+        "struktur": struktur_df,
+        "reifegrad": rg.werte,
+        "reifegrad_ausschluesse": rg.ausschluesse,
+        "typen": ty.zuordnung,
+        **rg.tabellen,
+        **ty.tabellen,
+        **empf,
+    }
+    modell = {
+        "version": __version__,
+        "studie": {"titel": st.titel, "verband": st.verband, "wellen": st.welle_ids,
+                   "aktuelle_welle": st.aktuelle_welle, "seed": st.seed},
+        "kommunentypen": ty.modell,
+        "reifegrad": rg.modell,
+    }
+    ergebnisse.speichern(pfade.ergebnisse, tabellen, modell, pfade.daten)
+    log.info("Ergebnisse geschrieben: %s", pfade.ergebnisse)
+    return pfade.ergebnisse
+
+
+def auftraege(pfade: Pfade, erg: ergebnisse.Ergebnisse, alle: bool = False) -> list[batch.Auftrag]:
+    """Ein Auftrag je Kommunenbericht (Referenzkommunen oder alle) und einer für den Abschlussbericht."""
+    k = erg.kommunen
+    auswahl = k.index if alle else k.index[k["referenzkommune"]]
+    eingaben = (pfade.ergebnisse,)
+    liste = [
+        batch.Auftrag(
+            name=str(ags), titel=f"{k.loc[ags, 'name']}: Digitalisierungsbericht",
+            vorlage=VORLAGE_KOMMUNE,
+            parameter={"ags": str(ags), "ergebnisse": str(pfade.ergebnisse.resolve())},
+            ziel_ipynb=pfade.berichte / "kommunen" / f"{ags}.ipynb",
+            ziel_html=pfade.berichte / "html" / "kommunen" / f"{ags}.html",
+            eingaben=eingaben)
+        for ags in sorted(auswahl)
+    ]
+    liste.append(batch.Auftrag(
+        name="abschlussbericht", titel=f"Abschlussbericht: {erg.studie.titel}",
+        vorlage=VORLAGE_ABSCHLUSS, parameter={"ergebnisse": str(pfade.ergebnisse.resolve())},
+        ziel_ipynb=pfade.berichte / "abschlussbericht.ipynb",
+        ziel_html=pfade.berichte / "html" / "abschlussbericht.html", eingaben=eingaben))
+    return liste
+
+
+def excel_dateien(pfade: Pfade, erg: ergebnisse.Ergebnisse, ags_liste: list[str]) -> None:
+    """XLSX-Download je Kommune mit Empfehlungen; nur neu, wenn die Ergebnisse neuer sind."""
+    stand = (pfade.ergebnisse / "modell.json").stat().st_mtime
+    mit_empfehlungen = set(erg.tabelle("empfehlungen")["ags"])
+    for ags in ags_liste:
+        ziel = pfade.berichte / "kommunen" / f"{ags}.xlsx"
+        if ags in mit_empfehlungen and (not ziel.exists() or ziel.stat().st_mtime < stand):
+            excel.schreiben(erg, ags, ziel)
+
+
+def berichte_erstellen(pfade: Pfade, alle: bool = False, parallel: int | None = None,
+                       neu: bool = False, dask_adresse: str | None = None,
+                       fortschritt: bool = True) -> batch.Zusammenfassung:
+    """Führt die Berichtsnotebooks aus (papermill) und exportiert ihre Seiten."""
+    erg = ergebnisse.laden(pfade.ergebnisse)
+    liste = auftraege(pfade, erg, alle)
+    excel_dateien(pfade, erg, [a.name for a in liste if a.name != "abschlussbericht"])
+    zusammenfassung = batch.ausfuehren(liste, parallel=parallel, neu=neu,
+                                       dask_adresse=dask_adresse,
+                                       exporter="analyse.website:notebook_html",
+                                       fortschritt=fortschritt)
+    # Welche Berichte zu diesem Lauf gehören, liest die Website hieraus.
+    atomar_schreiben(pfade.berichte / "berichte.json", json.dumps(
+        {"kommunen": [a.name for a in liste if a.name != "abschlussbericht"]}, indent=1))
+    return zusammenfassung
+
+
+def website_bauen(pfade: Pfade, quarto: bool | None = None) -> Path:
+    erg = ergebnisse.laden(pfade.ergebnisse)
+    return website.bauen(erg, pfade.berichte, quarto)

@@ -1,0 +1,152 @@
+"""Die Studienbeschreibung (``studie.yml``): Titel, Verband, Wellen und alle Einstellungen.
+
+Jede Methode liest ihre Parameter aus genau einem Abschnitt hier; Voreinstellungen
+stehen in diesen Modellen, nicht im Code der Methoden.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .yamlquelle import modell_laden
+
+
+class _Streng(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Welle(_Streng):
+    id: int = Field(ge=1900, le=2200, description="Erhebungsjahr oder laufende Kennung")
+    bezeichnung: str
+    datum: dt.date | None = None
+
+
+class KommunentypenEinstellungen(_Streng):
+    methode: Literal["auto", "kmeans", "ward", "gmm"] = "auto"
+    k: int | Literal["auto"] = "auto"
+    k_bereich: tuple[int, int] = (2, 8)
+    bootstrap: int = Field(100, ge=10)
+    mischtyp_schwelle: float = Field(0.5, gt=0, lt=1, description="Mindestsicherheit der Zuordnung")
+    stabil_ab: float = Field(0.75, gt=0, le=1, description="Jaccard-Schwelle (Hennig)")
+    standardisierung: Literal["keine", "z"] = Field(
+        "keine", description="keine: gemeinsame Skala 1–5; z: je Ziel z-standardisiert")
+
+    @model_validator(mode="after")
+    def _k_im_bereich(self) -> KommunentypenEinstellungen:
+        if not 2 <= self.k_bereich[0] <= self.k_bereich[1]:
+            raise ValueError("k_bereich als (kleinstes k ≥ 2, größtes k)")
+        if self.k != "auto" and self.k < 2:
+            raise ValueError("k ≥ 2")
+        return self
+
+
+class ReifegradEinstellungen(_Streng):
+    gewichte: dict[str, float] = Field(default_factory=dict,
+                                       description="Gewicht je Handlungsfeld; fehlend = 1")
+    aggregation: Literal["arithmetisch", "geometrisch"] = "arithmetisch"
+    mindestanteil: float = Field(0.6, gt=0, le=1,
+                                 description="Mindestanteil beantworteter Items je Feld")
+    monte_carlo: int = Field(200, ge=0)
+    stufen: dict[str, float] = Field(
+        default_factory=lambda: {"Einsteiger": 0, "Grundlagen": 20, "Fortgeschritten": 40,
+                                 "Etabliert": 60, "Vorreiter": 80},
+        description="Stufenname → Untergrenze (0–100)",
+    )
+    weiss_nicht: Literal["niedrigste_stufe", "fehlend"] = Field(
+        "niedrigste_stufe",
+        description="'weiß nicht' als niedrigste Stufe werten oder wie eine fehlende Antwort")
+
+    @model_validator(mode="after")
+    def _pruefen(self) -> ReifegradEinstellungen:
+        if not self.stufen or min(self.stufen.values()) != 0:
+            raise ValueError("Stufen mit einer Stufe ab 0")
+        if any(not 0 <= g <= 100 for g in self.stufen.values()):
+            raise ValueError("Stufen-Untergrenzen zwischen 0 und 100")
+        if len(set(self.stufen.values())) != len(self.stufen):
+            raise ValueError("verschiedene Stufen-Untergrenzen")
+        if any(g < 0 for g in self.gewichte.values()) or (
+                self.gewichte and sum(self.gewichte.values()) == 0):
+            raise ValueError("Gewichte ≥ 0, nicht alle 0")
+        return self
+
+
+class EmpfehlungenEinstellungen(_Streng):
+    minimum: int = Field(11, ge=1, description="Mindestzahl Maßnahmen je Referenzkommune")
+    maximum: int = Field(20, ge=1, description="Höchstzahl Maßnahmen je Referenzkommune")
+    ziel_quantil: float = Field(0.75, gt=0, lt=1, description="Zielwert: Quantil der Größenklasse")
+    gewicht_typ: float = Field(0.3, ge=0, le=2,
+                               description="Zuschlag (Anteil) für Maßnahmen, die zum Typ passen")
+    gewicht_voraussetzungen: float = Field(
+        0.2, ge=0, le=1, description="Abschlag (Anteil), wenn keine Voraussetzung schon erfüllt ist")
+    verband_schwelle: float = Field(0.3, gt=0, le=1,
+                                    description="Mindestanteil der Mitglieder mit Bedarf")
+    verband_maximum: int = Field(18, ge=1, description="Höchstzahl Verbandsempfehlungen")
+    verband_mindestluecke: float = Field(
+        10, ge=0, le=100, description="Lücke (Punkte), ab der ein Mitglied Bedarf hat")
+
+    @model_validator(mode="after")
+    def _bereich(self) -> EmpfehlungenEinstellungen:
+        if self.minimum > self.maximum:
+            raise ValueError("minimum ≤ maximum")
+        return self
+
+
+class RoadmapEinstellungen(_Streng):
+    jahre: int = Field(3, ge=1, le=10)
+    startjahr: int | None = Field(None, description="leer = Jahr nach der aktuellen Welle")
+    budget_je_jahr: dict[str, float] = Field(
+        default_factory=lambda: {"GK1": 1_600_000, "GK2": 900_000, "GK3": 550_000, "GK4": 330_000,
+                         "GK5": 200_000, "GK6": 120_000, "GK7": 60_000},
+        description="Budget für neue Maßnahmen (€/Jahr) je Kostenklasse GK1–GK7")
+    personentage_je_jahr: dict[str, float] = Field(
+        default_factory=lambda: {"GK1": 2000, "GK2": 1200, "GK3": 800, "GK4": 500, "GK5": 320,
+                         "GK6": 200, "GK7": 110},
+        description="interne Kapazität für Maßnahmen (Personentage/Jahr) je Kostenklasse")
+    budget_anteil_digitalbudget: float | None = Field(
+        None, gt=0, le=1,
+        description="statt Klassenwert: Anteil des gemeldeten Digitalbudgets (wenn vorhanden)")
+    kapazitaet_anteil_it_personal: float | None = Field(
+        None, gt=0, le=1,
+        description="statt Klassenwert: Anteil des gemeldeten IT-Personals (Stellen × Arbeitstage)")
+    arbeitstage_je_stelle: float = Field(200, gt=0, le=260)
+
+
+class BerichteEinstellungen(_Streng):
+    peer_mindestgroesse: int = Field(5, ge=2, description="kleinste Gruppe, deren Werte gezeigt werden")
+
+
+class Studie(_Streng):
+    titel: str
+    verband: str
+    auftraggeber: str = ""
+    beschreibung: str = ""
+    seed: int = 20261123
+    wellen: list[Welle] = Field(min_length=1)
+    kommunentypen: KommunentypenEinstellungen = KommunentypenEinstellungen()
+    reifegrad: ReifegradEinstellungen = ReifegradEinstellungen()
+    empfehlungen: EmpfehlungenEinstellungen = EmpfehlungenEinstellungen()
+    roadmap: RoadmapEinstellungen = RoadmapEinstellungen()
+    berichte: BerichteEinstellungen = BerichteEinstellungen()
+
+    @property
+    def welle_ids(self) -> list[int]:
+        return sorted(w.id for w in self.wellen)
+
+    @property
+    def aktuelle_welle(self) -> int:
+        return self.welle_ids[-1]
+
+    @model_validator(mode="after")
+    def _wellen_eindeutig(self) -> Studie:
+        ids = [w.id for w in self.wellen]
+        if len(ids) != len(set(ids)):
+            raise ValueError("eindeutige Wellen-IDs")
+        return self
+
+
+def laden(pfad: Path) -> Studie:
+    return modell_laden(pfad, Studie)[0]

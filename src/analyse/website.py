@@ -1,0 +1,156 @@
+"""Die Berichtswebsite: Quarto, wo installiert, sonst nbconvert.
+
+Beide Wege rendern dieselben ausgeführten Notebooks aus dem Berichtsordner:
+
+- Quarto: ``_quarto.yml`` (Projektwurzel) ist die Vorlage; sie wird in den
+  Berichtsordner kopiert, der dann mit ``quarto render`` als Website-Projekt
+  gerendert wird (Code ausgeblendet, keine erneute Ausführung).
+- nbconvert: jede Seite wird schon im Batch-Worker mit ``notebook_html``
+  exportiert (``<berichte>/html/``); hier werden nur Startseite, Stil und
+  Downloads ergänzt und die Site atomar ausgetauscht.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+import nbformat
+import yaml
+from nbconvert import HTMLExporter
+
+from . import __version__
+from .dateien import atomar_ordner, atomar_schreiben
+
+VORLAGEN = resources.files("analyse") / "vorlagen"
+QUARTO_VORLAGE = Path(__file__).resolve().parents[2] / "_quarto.yml"
+
+_umgebung = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
+                               keep_trailing_newline=True)
+
+
+def _vorlage(name: str) -> jinja2.Template:
+    return _umgebung.from_string((VORLAGEN / name).read_text(encoding="utf-8"))
+
+
+def seite(titel: str, inhalt: str, site_titel: str, wurzel: str = "", aktiv: str = "",
+          skript: str = "") -> str:
+    """Eine vollständige HTML-Seite (``lang="de"``); ``inhalt`` ist bereits sicheres HTML."""
+    return _vorlage("seite.html.j2").render(titel=titel, inhalt=inhalt, site_titel=site_titel,
+                                            wurzel=wurzel, aktiv=aktiv, skript=skript,
+                                            version=__version__)
+
+
+def _exporter() -> HTMLExporter:
+    exporter = HTMLExporter(template_name="basic")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.anchor_link_text = ""
+    return exporter
+
+
+def notebook_html(nb: nbformat.NotebookNode, auftrag) -> str:
+    """Exportiert ein ausgeführtes Berichtsnotebook als Seite der Website (im Prozess).
+
+    Seiten unter ``kommunen/`` verlinken eine Ebene höher zur Startseite.
+    """
+    body, _ = _exporter().from_notebook_node(nb)
+    unterordner = Path(auftrag.ziel_html).parent.name == "kommunen"
+    meta = nb.metadata.get("analyse", {})
+    return seite(titel=auftrag.titel, inhalt=body,
+                 site_titel=meta.get("site_titel", "Digitalisierungsberichte"),
+                 wurzel="../" if unterordner else "",
+                 aktiv="abschlussbericht" if auftrag.name == "abschlussbericht" else "")
+
+
+def quarto_verfuegbar() -> bool:
+    return shutil.which("quarto") is not None
+
+
+def _kommunenliste(erg, berichte: Path) -> list[dict]:
+    """Die Kommunen des letzten Berichtslaufs, deren Bericht vorliegt."""
+    lauf = berichte / "berichte.json"
+    gewuenscht = set(json.loads(lauf.read_text(encoding="utf-8"))["kommunen"]) if lauf.exists() \
+        else None
+    vorhanden = {p.stem for p in (berichte / "kommunen").glob("*.ipynb")}
+    if gewuenscht is not None:
+        vorhanden &= gewuenscht
+    k = erg.kommunen.reset_index()
+    k = k[k["ags"].isin(vorhanden)]
+    k = k.sort_values(["referenzkommune", "name"], ascending=[False, True])
+    return k.to_dict("records")
+
+
+def startseite(erg, berichte: Path) -> str:
+    kommunen = _kommunenliste(erg, berichte)
+    filter_ = len(kommunen) > 12
+    inhalt = _vorlage("index.html.j2").render(titel=erg.studie.titel, verband=erg.studie.verband,
+                                              kommunen=kommunen, filter=filter_)
+    skript = (VORLAGEN / "filter.js").read_text(encoding="utf-8") if filter_ else ""
+    return seite("Übersicht", inhalt, erg.studie.titel, aktiv="index", skript=skript)
+
+
+def nbconvert_site(erg, berichte: Path) -> Path:
+    """Baut ``<berichte>/_site`` aus den im Batch exportierten Seiten (atomar)."""
+    site = berichte / "_site"
+    quelle = berichte / "html"
+    with atomar_ordner(site) as tmp:
+        if quelle.exists():
+            shutil.copytree(quelle, tmp, dirs_exist_ok=True)
+        (tmp / "kommunen").mkdir(exist_ok=True)
+        for xlsx in (berichte / "kommunen").glob("*.xlsx"):
+            shutil.copy2(xlsx, tmp / "kommunen" / xlsx.name)
+        shutil.copy2(str(VORLAGEN / "bericht.css"), tmp / "bericht.css")
+        (tmp / "index.html").write_text(startseite(erg, berichte), encoding="utf-8")
+    return site
+
+
+# --- Quarto ---------------------------------------------------------------------------
+
+def quarto_konfiguration(erg, berichte: Path) -> dict:
+    """Die Projektkonfiguration für den Berichtsordner, aus der Vorlage ``_quarto.yml``."""
+    konf = yaml.safe_load(QUARTO_VORLAGE.read_text(encoding="utf-8"))
+    konf["website"]["title"] = erg.studie.titel
+    return konf
+
+
+def _titel_einsetzen(pfad: Path, titel: str) -> None:
+    """Setzt den Seitentitel als Front Matter in die erste Rohzelle (für Quarto)."""
+    nb = nbformat.read(pfad, as_version=4)
+    kopf = "---\n" + yaml.safe_dump({"title": titel, "lang": "de"}, allow_unicode=True) + "---"
+    if nb.cells and nb.cells[0].cell_type == "raw":
+        nb.cells[0].source = kopf
+    else:
+        nb.cells.insert(0, nbformat.v4.new_raw_cell(kopf))
+    atomar_schreiben(pfad, nbformat.writes(nb))
+
+
+def quarto_site(erg, berichte: Path) -> Path:
+    konf = quarto_konfiguration(erg, berichte)
+    atomar_schreiben(berichte / "_quarto.yml", yaml.safe_dump(konf, allow_unicode=True,
+                                                               sort_keys=False))
+    kommunen = _kommunenliste(erg, berichte)
+    zeilen = ["---", f"title: {json.dumps('Übersicht')}", "---", "",
+              "## Kommunenberichte {#kommunen}", ""]
+    for k in kommunen:  # Namen stehen als Markdown-Text; Sonderzeichen werden maskiert
+        name = "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|" else c for c in str(k["name"]))
+        zeilen.append(f"- [{name}](kommunen/{k['ags']}.ipynb) (AGS {k['ags']})")
+    atomar_schreiben(berichte / "index.qmd", "\n".join(zeilen) + "\n")
+    _titel_einsetzen(berichte / "abschlussbericht.ipynb", f"Abschlussbericht: {erg.studie.titel}")
+    for k in kommunen:
+        _titel_einsetzen(berichte / "kommunen" / f"{k['ags']}.ipynb",
+                         f"{k['name']}: Digitalisierungsbericht")
+    subprocess.run(["quarto", "render", str(berichte)], check=True)
+    return berichte / "_site"
+
+
+def bauen(erg, berichte: Path, quarto: bool | None = None) -> Path:
+    """Rendert die Website; ``quarto=None`` wählt Quarto, wenn es installiert ist."""
+    if quarto is None:
+        quarto = quarto_verfuegbar()
+    return quarto_site(erg, berichte) if quarto else nbconvert_site(erg, berichte)

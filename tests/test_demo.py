@@ -1,0 +1,37 @@
+import pandas as pd
+
+from analyse import demo, groessenklassen
+
+
+def test_deterministisch():
+    a = demo.erzeugen(anzahl=120, seed=3)
+    b = demo.erzeugen(anzahl=120, seed=3)
+    pd.testing.assert_frame_equal(a.kommunen, b.kommunen)
+    pd.testing.assert_frame_equal(a.antworten, b.antworten)
+    c = demo.erzeugen(anzahl=120, seed=4)
+    assert not a.antworten.equals(c.antworten)
+
+
+def test_realistische_studie():
+    s = demo.erzeugen(anzahl=400, seed=20261123)
+    k = s.kommunen
+    assert len(k) == 400 and k["ags"].is_unique and k["name"].is_unique
+    assert k["ags"].str.startswith("99").all()  # Landesschlüssel 99 gibt es nicht
+    gk = groessenklassen.groessenklassen(k).value_counts()
+    assert gk["GK7"] > gk["GK5"] > gk["GK3"] > 0  # viele kleine, wenige große
+    assert (gk[["K1", "K2", "K3"]] > 0).all()
+    verband = k[k["verband"] != ""]
+    assert 35 <= len(verband) <= 45
+    assert k["referenzkommune"].sum() == 8 and verband["referenzkommune"].sum() == 8
+    # Panel: aktuelle Welle vollständig, frühere mit Ausfall
+    wellen = s.antworten.groupby("welle")["ags"].nunique()
+    assert wellen[2026] == 400 and 300 < wellen[2024] < 400
+    # geplante Typen: alle vier vorhanden
+    assert s.geplante_typen.nunique() == 4
+
+
+def test_fehlcodes_und_leere_antworten():
+    s = demo.erzeugen(anzahl=200, seed=1)
+    werte = s.antworten["STR01"]
+    assert (werte == 8).any() and (werte == 9).any() and werte.isna().any()
+    assert set(werte.dropna().unique()) <= {1, 2, 3, 4, 5, 8, 9}

@@ -1,0 +1,148 @@
+"""Auswahl der Handlungsempfehlungen: deterministisch, Voraussetzungen, Begründung, Verband."""
+
+import pandas as pd
+import pytest
+
+from analyse import empfehlungen, ozg
+from analyse.massnahmen import Katalog
+from analyse.studie import Studie
+
+FELDER = ["strategie", "organisation", "technik"]
+
+
+def _m(id, felder, vor=(), typen=("optimierer",), wirkung=10, umgesetzt_ab=70, mindest=None,
+       ebene="kommune", buendelt=()):
+    return {"id": id, "titel": f"Titel {id}", "beschreibung": "Beschreibung der Maßnahme.",
+            "ebene": ebene, "handlungsfelder": list(felder), "kommunentypen": list(typen),
+            "voraussetzungen": {"massnahmen": list(vor), "mindestreifegrad": mindest or {}},
+            "dauer_monate": 6, "aufwand_personentage": 10,
+            "kosten": {"einmalig": 1000, "jaehrlich": 100}, "wirkung": wirkung,
+            "umgesetzt_ab": umgesetzt_ab, "buendelt": list(buendelt), "quelle": "Test"}
+
+
+@pytest.fixture
+def katalog():
+    return Katalog.model_validate({"massnahmen": [
+        _m("strategie_basis", ["strategie"], umgesetzt_ab=50),
+        _m("strategie_ausbau", ["strategie"], vor=["strategie_basis"], wirkung=20),
+        _m("prozesse", ["organisation"], typen=("bedaechtige",)),
+        _m("e_akte", ["organisation", "technik"], vor=["prozesse"], wirkung=15),
+        _m("technik_basis", ["technik"], umgesetzt_ab=40),
+        _m("technik_profi", ["technik"], vor=["technik_basis"], mindest={"technik": 90}),
+        _m("kreis_only", ["technik"]) | {"nur_arten": ["Kreis"]},
+        _m("v_plattform", ["organisation"], ebene="verband", typen=(), buendelt=["e_akte"]),
+    ]})
+
+
+@pytest.fixture
+def daten():
+    """Zehn Kommunen der GK6; die Referenzkommune 05000001 ist schwach in Organisation."""
+    kommunen = pd.DataFrame({
+        "ags": [f"0500000{i}" for i in range(10)], "name": [f"K{i}" for i in range(10)],
+        "art": "Gemeinde", "einwohner": 15000, "groessenklasse": "GK6",
+        "referenzkommune": [i in (1, 2) for i in range(10)], "mitglied": True})
+    werte = {a: {"strategie": 40 + 3 * i, "organisation": 30 + 5 * i, "technik": 45 + 2 * i}
+             for i, a in enumerate(kommunen["ags"])}
+    werte["05000001"] = {"strategie": 30, "organisation": 20, "technik": 45}
+    reifegrad = pd.DataFrame([(a, 2026, f, w, "") for a, d in werte.items() for f, w in d.items()],
+                             columns=["ags", "welle", "handlungsfeld", "wert", "stufe"])
+    typen = pd.DataFrame({"ags": kommunen["ags"], "typ": "optimierer", "cluster": 0,
+                          "sicherheit": 0.9, "naechster_typ": "optimierer"})
+    struktur = pd.DataFrame({"ags": kommunen["ags"], "welle": 2026, "beschaeftigte": 200.0,
+                             "it_personal": 4.0, "digitalbudget": 300000.0})
+    return kommunen, reifegrad, typen, struktur
+
+
+def _studie(**empf):
+    return Studie.model_validate({"titel": "t", "verband": "v",
+                                  "wellen": [{"id": 2026, "bezeichnung": "2026"}],
+                                  "empfehlungen": {"minimum": 2, "maximum": 5, **empf}})
+
+
+def _ableiten(daten, katalog, studie=None):
+    kommunen, reifegrad, typen, struktur = daten
+    return empfehlungen.ableiten(kommunen, reifegrad, typen, struktur, None, None,
+                                 studie or _studie(), katalog, ozg.laden())
+
+
+def test_deterministisch(daten, katalog):
+    a, b = _ableiten(daten, katalog), _ableiten(daten, katalog)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name])
+
+
+def test_voraussetzungen_gewaehlt_oder_umgesetzt(daten, katalog):
+    e = _ableiten(daten, katalog)["empfehlungen"]
+    assert set(e["ags"]) == {"05000001", "05000002"}
+    for ags, teil in e.groupby("ags"):
+        rang = dict(zip(teil["massnahme"], teil["rang"], strict=True))
+        for m, r in rang.items():
+            for v in katalog.nach_id[m].voraussetzungen.massnahmen:
+                # entweder früher gewählt oder nach Reifegrad schon umgesetzt
+                assert (v in rang and rang[v] < r) or v in ("technik_basis",), (ags, m, v)
+        assert 2 <= len(teil) <= 5
+        assert "kreis_only" not in rang          # passt nicht zur Art
+        assert "technik_profi" not in rang       # Mindestreifegrad nicht erreicht
+
+
+def test_e_akte_bringt_prozesse_mit_und_begruendung_nennt_zahlen(daten, katalog):
+    e = _ableiten(daten, katalog)["empfehlungen"].set_index(["ags", "massnahme"])
+    zeile = e.loc[("05000001", "e_akte")]
+    assert e.loc[("05000001", "prozesse"), "rang"] < zeile["rang"]
+    assert e.loc[("05000001", "prozesse"), "anlass"] == "voraussetzung"
+    # Ziel = oberes Quartil der GK6 in Organisation; Ist 20
+    ziel = pd.Series([20, 35, 40, 45, 50, 55, 60, 65, 70, 75]).quantile(0.75)
+    assert zeile["ziel"] == pytest.approx(ziel)
+    satz = zeile["begruendung"]
+    assert "Organisation & Prozesse liegt mit 20 Punkten" in satz
+    assert f"unter dem Zielwert der Größenklasse GK 6 ({ziel:.0f})" in satz
+
+
+def test_minimum_wird_aufgefuellt_und_maximum_gilt(daten, katalog):
+    e = _ableiten(daten, katalog, _studie(minimum=4, maximum=4))["empfehlungen"]
+    assert (e.groupby("ags").size() == 4).all()
+
+
+def test_ziel_quantil_konfigurierbar(daten, katalog):
+    z50 = _ableiten(daten, katalog, _studie(ziel_quantil=0.5))["zielwerte"]
+    z75 = _ableiten(daten, katalog)["zielwerte"]
+    assert (z50["ziel"].to_numpy() < z75["ziel"].to_numpy()).all()
+
+
+def test_verband_und_summen(daten, katalog):
+    t = _ableiten(daten, katalog, _studie(verband_schwelle=0.1))
+    v = t["verband_empfehlungen"]
+    assert list(v["massnahme"]) == ["v_plattform"]
+    assert "von 10 Mitgliedern" in v["begruendung"].iloc[0]
+    s = t["empfehlungen_summen"].set_index("handlungsfeld")
+    assert s.loc["gesamt", "anzahl_empfehlungen"] == len(t["empfehlungen"])
+    j = t["kosten_je_feld_jahr"]
+    assert set(j["jahr"]) <= {2027, 2028, 2029}
+
+
+def test_parquet_taugliche_spalten(daten, katalog, tmp_path):
+    for name, df in _ableiten(daten, katalog).items():
+        df.to_parquet(tmp_path / f"{name}.parquet", index=False)
+
+
+def test_berichtsabschnitte(daten, katalog, tmp_path):
+    from analyse import ergebnisse
+    from analyse.darstellung import empfehlungen as d
+
+    (tmp_path / "daten").mkdir()
+    (tmp_path / "daten" / "studie.yml").write_text(
+        "titel: t\nverband: Zweckverband <Test>\nwellen: [{id: 2026, bezeichnung: '2026'}]\n"
+        "empfehlungen: {minimum: 2, maximum: 5, verband_schwelle: 0.1}\n", encoding="utf-8")
+    kommunen = daten[0]
+    tabellen = {"kommunen": kommunen, **_ableiten(daten, katalog,
+                                                  _studie(verband_schwelle=0.1))}
+    ergebnisse.speichern(tmp_path / "erg", tabellen, {}, tmp_path / "daten")
+    erg = ergebnisse.laden(tmp_path / "erg")
+    for f in (d.massnahmen, d.roadmap, d.ozg_abdeckung, d.excel_download):
+        assert str(f(erg, "05000001"))
+    assert 'href="05000001.xlsx"' in str(d.excel_download(erg, "05000001"))
+    assert "Titel e_akte" in str(d.massnahmen(erg, "05000001"))
+    assert "<img" in str(d.roadmap(erg, "05000001"))
+    for f in (d.gesamtuebersicht, d.verband, d.personal_finanzen, d.ozg_relevanz):
+        assert str(f(erg))
+    assert "&lt;Test&gt;" in str(d.verband(erg))
