@@ -6,11 +6,10 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
-
 import pytest
+from hilfen import BOESE, analyse_lauf
 
 from analyse import demo
-from hilfen import BOESE, analyse_lauf
 
 
 @pytest.fixture(scope="session")

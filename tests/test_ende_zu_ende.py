@@ -7,10 +7,10 @@ import re
 
 import pandas as pd
 import pytest
+from hilfen import BOESE
+from hilfen import analyse_lauf as _lauf
 
 pytestmark = pytest.mark.langsam
-
-from hilfen import BOESE, analyse_lauf as _lauf
 
 
 def test_site_hat_seite_je_referenzkommune(lauf):

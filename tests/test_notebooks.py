@@ -15,7 +15,7 @@ ERKUNDEN = [p for p in ALLE if p.name not in VORLAGEN]
 
 
 def test_es_gibt_vorlagen_und_erkundung():
-    assert VORLAGEN <= {p.name for p in ALLE}
+    assert {p.name for p in ALLE} >= VORLAGEN
     assert ERKUNDEN
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from hilfen import analyse_lauf
 
 WURZEL = Path(__file__).resolve().parents[1]

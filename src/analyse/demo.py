@@ -206,7 +206,6 @@ def erzeugen(anzahl: int = 400, seed: int = 20261123, rauschen: float = 0.7,
     struktur_basis = {
         "beschaeftigte": kommunen["einwohner"].to_numpy() * rng.lognormal(np.log(0.011), 0.2, n),
     }
-    ozg_items = [i for i in fb.items if i.ozg_leistung]
 
     tabellen = []
     teilnahme_wahrsch = np.where(kommunen["verband"].to_numpy() != "", 1.0, 0.88)

@@ -45,6 +45,7 @@ from sklearn.metrics import (
     silhouette_score,
 )
 from sklearn.mixture import GaussianMixture
+from threadpoolctl import threadpool_limits
 
 from .studie import KommunentypenEinstellungen
 from .typkatalog import Typkatalog
@@ -232,7 +233,10 @@ def stabilitaet(x: np.ndarray, referenzen: dict[tuple[str, int], np.ndarray], b:
                 aus[(methode, k)] = _vergleich(ref, boot, k)
         return aus
 
-    ergebnisse = [ziehung(i) for i in range(b)]
+    # kleine Anpassungen einfädig: OpenMP-Threads kosten hier mehr Abstimmung, als sie bringen,
+    # und bremsen stark, wenn andere Prozesse die Kerne belegen
+    with threadpool_limits(limits=1):
+        ergebnisse = [ziehung(i) for i in range(b)]
     jaccard = {key: np.vstack([e[key][0] for e in ergebnisse]) for key in referenzen}
     ari = {key: np.array([e[key][1] for e in ergebnisse]) for key in referenzen}
     return {key: {"jaccard": np.nanmean(jaccard[key], axis=0), "ari": float(ari[key].mean())}
@@ -253,12 +257,16 @@ def _null_silhouette(x: np.ndarray, methode: str, k: int, seed: int) -> np.ndarr
     """Silhouette derselben Methode auf Normalverteilungen mit Mittel und Kovarianz der Daten."""
     rng = np.random.default_rng(seed)
     mittel, kov = x.mean(axis=0), np.cov(x, rowvar=False)
-    werte = []
-    for i in range(NULL_ZIEHUNGEN):
-        xn = rng.multivariate_normal(mittel, kov, size=x.shape[0], method="eigh")
-        labels = _anpassen(methode, k, xn, seed + i).labels
-        werte.append(silhouette_score(xn, labels) if len(np.unique(labels)) > 1 else 0.0)
+    with threadpool_limits(limits=1):
+        werte = [_null_eine(xn, methode, k, seed + i) for i, xn in enumerate(
+            rng.multivariate_normal(mittel, kov, size=x.shape[0], method="eigh")
+            for _ in range(NULL_ZIEHUNGEN))]
     return np.asarray(werte)
+
+
+def _null_eine(xn: np.ndarray, methode: str, k: int, seed: int) -> float:
+    labels = _anpassen(methode, k, xn, seed).labels
+    return float(silhouette_score(xn, labels)) if len(np.unique(labels)) > 1 else 0.0
 
 
 # --------------------------------------------------------------------------- Benennung
@@ -305,6 +313,14 @@ def _zahl(wert: float, stellen: int = 2) -> str:
 def typisieren(ziele: pd.DataFrame, katalog: Typkatalog, einst: KommunentypenEinstellungen,
                seed: int) -> Typisierung:
     """Typisiert Kommunen nach ihren Zielprioritäten (Index ``ags``, je Ziel-ID eine Spalte)."""
+    # einfädig: die vielen kleinen Anpassungen gewinnen durch OpenMP kaum, verlieren aber stark,
+    # sobald andere Prozesse die Kerne belegen; so bleibt die Laufzeit vorhersagbar
+    with threadpool_limits(limits=1):
+        return _typisieren(ziele, katalog, einst, seed)
+
+
+def _typisieren(ziele: pd.DataFrame, katalog: Typkatalog, einst: KommunentypenEinstellungen,
+                seed: int) -> Typisierung:
     prototypen = katalog.prototypen()
     fehlt = sorted(set(prototypen.columns) - set(ziele.columns))
     if fehlt:

@@ -19,6 +19,10 @@ M = TypeVar("M", bound=BaseModel)
 Pfad = tuple[str | int, ...]
 
 
+# libyaml (C) ist etwa zehnmal schneller als der reine Python-Parser.
+_Lader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _zeilen_sammeln(knoten: yaml.Node, pfad: Pfad, zeilen: dict[Pfad, int]) -> None:
     zeilen.setdefault(pfad, knoten.start_mark.line + 1)
     if isinstance(knoten, yaml.MappingNode):
@@ -36,8 +40,7 @@ def _zeilen_sammeln(knoten: yaml.Node, pfad: Pfad, zeilen: dict[Pfad, int]) -> N
 def yaml_laden(pfad: Path) -> tuple[Any, dict[Pfad, int]]:
     """Lädt eine YAML-Datei; gibt Daten und Zeilennummer je Pfad zurück.
 
-    Der Text wird zweimal gelesen (Knoten für die Zeilen, dann die Daten); das
-    ist billig und hält die Daten exakt so, wie PyYAML sie liefert.
+    Der Text wird einmal zu Knoten komponiert; aus ihnen entstehen Daten und Zeilen.
     Syntax- und Kodierungsfehler werden zu einem ``Eingabefehler`` mit Zeile.
     """
     name = pfad.name
@@ -51,18 +54,22 @@ def yaml_laden(pfad: Path) -> tuple[Any, dict[Pfad, int]]:
             [Problem(name, zeile, None, repr(pfad.read_bytes()[e.start : e.start + 4]),
                      "UTF-8-kodierten Text")]
         ) from None
+    lader = _Lader(text)
     try:
-        knoten = yaml.compose(text, Loader=yaml.SafeLoader)
+        knoten = lader.get_single_node()
+        daten = lader.construct_document(knoten) if knoten is not None else None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         zeile = mark.line + 1 if mark else None
         raise Eingabefehler(
             [Problem(name, zeile, None, None, f"gültiges YAML ({getattr(e, 'problem', e)})")]
         ) from None
+    finally:
+        lader.dispose()
     zeilen: dict[Pfad, int] = {(): 1}
     if knoten is not None:
         _zeilen_sammeln(knoten, (), zeilen)
-    return yaml.safe_load(text), zeilen
+    return daten, zeilen
 
 
 def zeile_zu(zeilen: dict[Pfad, int], pfad: Pfad) -> int | None:

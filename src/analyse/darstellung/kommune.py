@@ -12,8 +12,14 @@ import numpy as np
 from .. import peers
 from ..ergebnisse import Ergebnisse
 from . import html
-from .kontext import (ags_pruefen, feldnamen, gk_bezeichnung, mindestgroesse, reifegrad_breit,
-                      typ_je_kommune)
+from .kontext import (
+    ags_pruefen,
+    feldnamen,
+    gk_bezeichnung,
+    mindestgroesse,
+    reifegrad_breit,
+    typ_je_kommune,
+)
 
 FARBEN = {"eigen": "#0b5394", "gk": "#e69138", "typ": "#6aa84f"}  # kontraststark, farbenblind-tauglich
 

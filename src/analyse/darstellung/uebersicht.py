@@ -21,7 +21,8 @@ def kopf(erg: Ergebnisse) -> html.Html:
     ref = int(k["referenzkommune"].sum())
     mitglieder = int(k["mitglied"].sum())
     welle = erg.studie.aktuelle_welle
-    teilnehmer = erg.tabelle("antworten").query("welle == @welle")["ags"].nunique()
+    antworten = erg.tabelle("antworten")
+    teilnehmer = antworten.loc[antworten["welle"] == welle, "ags"].nunique()
     return html.Html.verbinden([
         html.ueberschrift(titel(erg), 1),
         html.absatz(f"{erg.studie.verband}" + (f" · {erg.studie.auftraggeber}"
