@@ -33,6 +33,9 @@ from pathlib import Path
 
 import psutil
 
+# benchmarks/analyse.py würde sonst das Paket ``analyse`` verdecken (sys.path[0] = Skriptordner)
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
 WURZEL = Path(__file__).resolve().parent.parent
 FIXTURE = WURZEL / "tests" / "batch" / "fixtures" / "bericht.ipynb"
 

@@ -35,3 +35,29 @@ def test_fehlcodes_und_leere_antworten():
     werte = s.antworten["STR01"]
     assert (werte == 8).any() and (werte == 9).any() and werte.isna().any()
     assert set(werte.dropna().unique()) <= {1, 2, 3, 4, 5, 8, 9}
+
+
+def test_analyse_findet_geplante_typen_wieder():
+    """Auf der Demostudie findet die Typisierung die vier geplanten Typen (ARI ≥ 0,8)
+    und erkennt einen Teil der geplanten Mischprofile als Mischtyp."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from analyse import kommunentypen, studie
+
+    s = demo.erzeugen(anzahl=400, seed=20261123)
+    fb = demo._fragebogen_vorlage()
+    katalog = demo.typkatalog.laden(demo.Path(str(demo.VORLAGEN / "kommunentypen.yml")))
+    items = fb.ziel_items()
+    a = s.antworten[s.antworten["welle"] == 2026].set_index("ags")
+    ziele = a[list(items.values())].rename(columns={v: k for k, v in items.items()})
+    ziele = ziele.where(ziele <= 5)
+    einst = studie.KommunentypenEinstellungen(bootstrap=20)
+    ty = kommunentypen.typisieren(ziele, katalog, einst, seed=1)
+    zu = ty.zuordnung.set_index("ags")
+    assert ty.modell["k"] == 4 and ty.modell["struktur_vorhanden"]
+    rein = ~s.geplant_gemischt.reindex(zu.index)
+    assert adjusted_rand_score(s.geplante_typen.reindex(zu.index)[rein], zu["cluster"][rein]) >= 0.8
+    treffer = zu.loc[rein, "typ"] == s.geplante_typen.reindex(zu.index)[rein]
+    assert treffer.mean() > 0.9  # Namen über die Prototypen richtig zugeordnet
+    misch = zu["typ"] == "mischtyp"
+    assert misch[~rein].mean() > 3 * misch[rein].mean()

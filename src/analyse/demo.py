@@ -66,6 +66,7 @@ class Demostudie:
     kommunen: pd.DataFrame
     antworten: pd.DataFrame
     geplante_typen: pd.Series  # Index ags → Typ-ID (nur für Tests, wird nicht geschrieben)
+    geplant_gemischt: pd.Series  # Index ags → Mischprofil aus zwei Typen (ebenso)
 
 
 def _namen(anzahl: int, rng: np.random.Generator) -> list[str]:
@@ -80,6 +81,12 @@ def _namen(anzahl: int, rng: np.random.Generator) -> list[str]:
         gesehen.add(name)
         namen.append(name)
     return namen
+
+
+def _kreisschluessel(i: int) -> str:
+    """Fünfstelliger Kreisschlüssel LLRKK; Länder 99, 98, … (alle > 16, also fiktiv)."""
+    land, rest = 99 - i // 990, i % 990
+    return f"{land}{rest // 99}{rest % 99 + 1:02d}"
 
 
 def _kommunen(anzahl: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -98,7 +105,7 @@ def _kommunen(anzahl: int, rng: np.random.Generator) -> pd.DataFrame:
     # Kreise bekommen Schlüssel 99RKK, kreisangehörige Gemeinden werden ihnen zugeteilt
     kreise = df.index[df["art"] == "Kreis"].to_numpy()
     n_kreise = max(len(kreise), 1)
-    kreis_schluessel = [f"99{1 + i // 99}{1 + i % 99:02d}" for i in range(n_kreise)]
+    kreis_schluessel = [_kreisschluessel(i) for i in range(n_kreise)]
     namen = _namen(len(df) + n_kreise, rng)
     df["name"] = namen[: len(df)]
     df["kreis"] = ""
@@ -111,7 +118,7 @@ def _kommunen(anzahl: int, rng: np.random.Generator) -> pd.DataFrame:
             df.at[i, "name"] = f"Kreis {zeile['name']}"
             df.at[i, "kreis"] = df.at[i, "name"]
         elif zeile["art"] == "kreisfreie Stadt":
-            df.at[i, "ags"] = f"998{int(i) % 1000:02d}000"[:8]
+            pass  # Schlüssel werden unten fortlaufend vergeben
         else:
             k = kreis_schluessel[int(rng.integers(n_kreise))]
             laufend[k] += 1
@@ -121,7 +128,7 @@ def _kommunen(anzahl: int, rng: np.random.Generator) -> pd.DataFrame:
                          strict=True))
     kfs = df.index[df["art"] == "kreisfreie Stadt"]
     for n, i in enumerate(kfs):
-        df.at[i, "ags"] = f"998{n + 1:02d}000"
+        df.at[i, "ags"] = f"{_kreisschluessel(n_kreise + n)}000"
         df.at[i, "kreis"] = df.at[i, "name"]
     rest = df["art"].isin(["Stadt", "Gemeinde"])
     df.loc[rest, "kreis"] = df.loc[rest, "ags"].str[:5].map(kreisname)
@@ -178,6 +185,7 @@ def _antwort(werte: np.ndarray, rng: np.random.Generator, lo: int, hi: int,
 
 
 def erzeugen(anzahl: int = 400, seed: int = 20261123, rauschen: float = 0.7,
+             anteil_gemischt: float = 0.08,
              fb: fragebogen_modul.Fragebogen | None = None,
              katalog: typkatalog.Typkatalog | None = None,
              wellen: tuple[int, ...] = (2024, 2026)) -> Demostudie:
@@ -192,6 +200,9 @@ def erzeugen(anzahl: int = 400, seed: int = 20261123, rauschen: float = 0.7,
     typ_ids = list(prot.index)
     typ = _typen_ziehen(kommunen, typ_ids, rng)
     n = len(kommunen)
+    # Rund 8 % haben ein Mischprofil aus zwei Typen (die Analyse soll sie als Mischtyp erkennen)
+    gemischt = rng.random(n) < anteil_gemischt
+    zweittyp = (typ + rng.integers(1, len(typ_ids), n)) % len(typ_ids)
 
     # latente Reife (0–100): Größe + Typprofil + Kommunenanteil
     gross = np.log10(kommunen["einwohner"].to_numpy())
@@ -224,7 +235,8 @@ def erzeugen(anzahl: int = 400, seed: int = 20261123, rauschen: float = 0.7,
                                             skala.fehlend.keine_angabe, 0.04, 0.015, 0.01)
             elif item.ziel:
                 wert = prot.loc[[typ_ids[t] for t in typ], item.ziel].to_numpy()
-                wert = wert + rng.normal(0, rauschen, n)
+                zweit = prot.loc[[typ_ids[t] for t in zweittyp], item.ziel].to_numpy()
+                wert = np.where(gemischt, (wert + zweit) / 2, wert) + rng.normal(0, rauschen, n)
                 spalten[item.id] = _antwort(wert, rng, skala.minimum, skala.maximum, None,
                                             skala.fehlend.keine_angabe, 0, 0.02, 0.005)
             elif item.ozg_leistung:
@@ -250,7 +262,9 @@ def erzeugen(anzahl: int = 400, seed: int = 20261123, rauschen: float = 0.7,
         tabellen.append(df[teilnahme])
     antworten = pd.concat(tabellen, ignore_index=True)
     geplant = pd.Series([typ_ids[t] for t in typ], index=kommunen["ags"], name="typ")
-    return Demostudie(kommunen=kommunen, antworten=antworten, geplante_typen=geplant)
+    gemischt_s = pd.Series(gemischt, index=kommunen["ags"], name="gemischt")
+    return Demostudie(kommunen=kommunen, antworten=antworten, geplante_typen=geplant,
+                      geplant_gemischt=gemischt_s)
 
 
 def _ozg_befragung() -> list[str]:

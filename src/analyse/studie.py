@@ -30,7 +30,9 @@ class KommunentypenEinstellungen(_Streng):
     k: int | Literal["auto"] = "auto"
     k_bereich: tuple[int, int] = (2, 8)
     bootstrap: int = Field(100, ge=10)
-    mischtyp_schwelle: float = Field(0.5, gt=0, lt=1, description="Mindestsicherheit der Zuordnung")
+    mischtyp_schwelle: float = Field(
+        0.2, gt=0, lt=1, description="Mindestsicherheit 1 − d₁/d₂ (Abstand zum nächsten durch "
+                                     "Abstand zum zweitnächsten Typzentrum); darunter Mischtyp")
     stabil_ab: float = Field(0.75, gt=0, le=1, description="Jaccard-Schwelle (Hennig)")
     standardisierung: Literal["keine", "z"] = Field(
         "keine", description="keine: gemeinsame Skala 1–5; z: je Ziel z-standardisiert")
