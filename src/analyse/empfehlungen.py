@@ -68,6 +68,14 @@ def _zahl(wert: float, stellen: int = 0) -> str:
     return s.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 
+def _punkte(wert: float) -> str:
+    """Abstand in Punkten, grammatisch richtig: "1 Punkt", "weniger als 1 Punkt", "5 Punkte"."""
+    gerundet = round(wert)
+    if gerundet == 0:
+        return "weniger als 1 Punkt"
+    return "1 Punkt" if gerundet == 1 else f"{_zahl(wert)} Punkte"
+
+
 def klassen_kurz(groessenklasse: str) -> str:
     """``GK6`` → ``GK 6``, ``K2`` → ``Kreis-GK 2``."""
     if groessenklasse.startswith("GK"):
@@ -234,7 +242,7 @@ def begruendung(m: Massnahme, anlass: str, ausloeser: str | None, p: Profil,
     if mit_luecke:
         f = mit_luecke[0]
         saetze.append(f"Der Reifegrad im Handlungsfeld {feldnamen.get(f, f)} liegt mit "
-                      f"{_zahl(p.ist[f])} Punkten {_zahl(p.ziel[f] - p.ist[f])} Punkte unter dem "
+                      f"{_zahl(p.ist[f])} Punkten {_punkte(p.ziel[f] - p.ist[f])} unter dem "
                       f"Zielwert {p.bezug[f]} ({_zahl(p.ziel[f])}).")
         weitere = [f"{feldnamen.get(g, g)} ({_zahl(p.ist[g])} statt {_zahl(p.ziel[g])})"
                    for g in mit_luecke[1:]]

@@ -50,6 +50,7 @@ def _exporter() -> HTMLExporter:
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
+    exporter.exclude_raw = True  # Front Matter für Quarto gehört nicht auf die Seite
     exporter.anchor_link_text = ""
     return exporter
 
@@ -101,7 +102,7 @@ def nbconvert_site(erg, berichte: Path) -> Path:
     quelle = berichte / "html"
     with atomar_ordner(site) as tmp:
         if quelle.exists():
-            shutil.copytree(quelle, tmp, dirs_exist_ok=True)
+            shutil.copytree(quelle, tmp, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".*"))
         (tmp / "kommunen").mkdir(exist_ok=True)
         for xlsx in (berichte / "kommunen").glob("*.xlsx"):
             shutil.copy2(xlsx, tmp / "kommunen" / xlsx.name)

@@ -45,7 +45,7 @@ def _name(erg: Ergebnisse, ags: str) -> str:
 def massnahmen(erg: Ergebnisse, ags: str) -> html.Html:
     """Tabelle der empfohlenen Maßnahmen mit Begründung und Kosten."""
     e = _eigene(_tabelle(erg, "empfehlungen"), ags).sort_values("rang")
-    teile = [html.ueberschrift("Handlungsempfehlungen", 2, "massnahmen")]
+    teile: list[html.Html] = []  # Überschrift steht im Notebook
     if e.empty:
         return html.Html.verbinden(teile + [html.hinweis(
             "Für diese Kommune liegen keine Handlungsempfehlungen vor (nur Referenzkommunen "
@@ -110,7 +110,7 @@ def roadmap(erg: Ergebnisse, ags: str) -> html.Html:
     r = _eigene(_tabelle(erg, "roadmap"), ags)
     j = _eigene(_tabelle(erg, "roadmap_jahre"), ags)
     v = _eigene(_tabelle(erg, "verschiebungen"), ags)
-    teile = [html.ueberschrift("Roadmap", 2, "roadmap")]
+    teile: list[html.Html] = []  # Überschrift steht im Notebook
     if r.empty and v.empty:
         return html.Html.verbinden(teile + [html.hinweis("Keine Roadmap für diese Kommune.")])
     einst = erg.studie.roadmap
@@ -164,7 +164,7 @@ def ozg_abdeckung(erg: Ergebnisse, ags: str) -> html.Html:
     """Online-Reifegrad der relevanten OZG-Leistungen gegenüber der Größenklasse."""
     from ..ozg import ONLINE_AB, STUFEN
 
-    teile = [html.ueberschrift("OZG-Leistungen online", 2, "ozg")]
+    teile: list[html.Html] = []  # Überschrift steht im Notebook
     a = _eigene(_tabelle(erg, "ozg_abdeckung"), ags)
     s = _eigene(_tabelle(erg, "ozg_stand"), ags)
     if a.empty:
@@ -229,7 +229,7 @@ def excel_download(erg: Ergebnisse, ags: str) -> html.Html:
 
 def gesamtuebersicht(erg: Ergebnisse) -> html.Html:
     """Alle Empfehlungen gezählt, Kosten je Handlungsfeld und Jahr."""
-    teile = [html.ueberschrift("Handlungsempfehlungen im Überblick", 2, "empfehlungen")]
+    teile: list[html.Html] = []  # Überschrift steht im Notebook
     s, j, e = (_tabelle(erg, n) for n in ("empfehlungen_summen", "kosten_je_feld_jahr",
                                            "empfehlungen"))
     if s is None or e is None or e.empty:
@@ -267,15 +267,15 @@ def gesamtuebersicht(erg: Ergebnisse) -> html.Html:
 
 def verband(erg: Ergebnisse) -> html.Html:
     """Empfehlungen für den Verband bzw. IT-Dienstleister."""
-    teile = [html.ueberschrift(f"Empfehlungen für {erg.studie.verband}", 2, "verband")]
+    teile: list[html.Html] = []  # Überschrift steht im Notebook
     v = _tabelle(erg, "verband_empfehlungen")
     if v is None or v.empty:
         return html.Html.verbinden(teile + [html.hinweis(
             "Keine Verbandsempfehlungen: zu wenige Mitglieder mit Reifegrad oder kein "
             "gemeinsamer Bedarf über der Schwelle.")])
     teile.append(html.absatz(
-        f"Aus Lücken, die viele Mitglieder teilen, ergeben sich {len(v)} Maßnahmen für den "
-        f"Verband bzw. IT-Dienstleister selbst: zentrale Plattformen und Shared Services, die "
+        f"Aus Lücken, die viele Mitglieder teilen, ergeben sich {len(v)} Maßnahmen für "
+        f"{erg.studie.verband} bzw. den IT-Dienstleister selbst: zentrale Plattformen und Shared Services, die "
         f"kommunale Maßnahmen bündeln. Einmalige Kosten zusammen "
         f"{html.euro(v['kosten_einmalig'].sum())}, laufend {html.euro(v['kosten_jaehrlich'].sum())} "
         f"je Jahr."))
@@ -290,8 +290,7 @@ def verband(erg: Ergebnisse) -> html.Html:
 
 def personal_finanzen(erg: Ergebnisse) -> html.Html:
     """Personal- und Finanzrichtwerte je Größenklasse (Spannen) für Mitglieder ohne Referenzstatus."""
-    teile = [html.ueberschrift("Personal und Finanzen: Richtwerte je Größenklasse", 2,
-                               "personal")]
+    teile: list[html.Html] = []  # Überschrift steht im Notebook
     p = _tabelle(erg, "personal_richtwerte")
     if p is None or p.empty:
         return html.Html.verbinden(teile + [html.hinweis("Keine Strukturdaten vorhanden.")])
@@ -333,7 +332,6 @@ def ozg_relevanz(erg: Ergebnisse) -> html.Html:
     if r is None or r.empty:
         return html.Html()
     return html.Html.verbinden([
-        html.ueberschrift("Relevanz der OZG-Leistungen nach Art und Größenklasse", 2, "ozg"),
         html.absatz("Gemeindeleistungen sind für alle Städte und Gemeinden relevant, "
                     "Kreisleistungen für Kreise und kreisfreie Städte sowie – je nach Leistung – "
                     "für große kreisangehörige Städte (z. B. Bauaufsicht ab GK 5)."),

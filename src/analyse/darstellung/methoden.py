@@ -72,7 +72,7 @@ def _verbandsmittel(erg: Ergebnisse) -> pd.DataFrame:
 def entwicklung(erg: Ergebnisse, ags: str) -> Html:
     """Veränderung der Kommune je Handlungsfeld seit der vorigen Welle (mit Verbandsmittel)."""
     welle = erg.studie.aktuelle_welle
-    teile = [html.ueberschrift("Entwicklung seit der letzten Erhebung", 3)]
+    teile: list[Html] = []  # Überschrift steht im Notebook
     ent = erg.tabelle("entwicklung")
     eigen = ent[(ent["ags"].astype(str) == str(ags)) & (ent["welle"] == welle)]
     if eigen.empty:
@@ -110,7 +110,7 @@ def verbandsentwicklung(erg: Ergebnisse) -> Html:
     """Reifegrad der Verbandsmitglieder je Welle und Handlungsfeld (nur Gruppenwerte)."""
     mindest = erg.studie.berichte.peer_mindestgroesse
     ve = _verbandsmittel(erg)
-    teile = [html.ueberschrift("Entwicklung des Verbands", 2)]
+    teile: list[Html] = []  # Überschrift steht im Notebook
     ve = ve[ve["n"] >= mindest]
     if ve.empty:
         return Html.verbinden([*teile, html.hinweis(
@@ -308,5 +308,4 @@ def _anhang_typen(erg: Ergebnisse) -> list[Html]:
 
 def anhang(erg: Ergebnisse) -> Html:
     """Methodenanhang des Abschlussberichts: alle Entscheidungen zu Index und Typen."""
-    return Html.verbinden([html.ueberschrift("Methodenanhang", 2),
-                           *_anhang_reifegrad(erg), *_anhang_typen(erg)])
+    return Html.verbinden([*_anhang_reifegrad(erg), *_anhang_typen(erg)])
