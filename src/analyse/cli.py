@@ -34,6 +34,13 @@ Dask = Annotated[str | None, typer.Option(
                                       "tcp://scheduler:8786.")]
 Alle = Annotated[bool, typer.Option("--alle", help="Berichte für alle Kommunen, nicht nur die "
                                                    "Referenzkommunen.")]
+Methode = Annotated[str | None, typer.Option(
+    "--methode", help="Clusterverfahren der Kommunentypen: kmeans, ward, gmm oder auto "
+                      "(Vorgabe aus studie.yml).")]
+K = Annotated[int | None, typer.Option("--k", min=2, help="Anzahl der Kommunentypen "
+                                                          "(Vorgabe: aus den Daten gewählt).")]
+Seed = Annotated[int | None, typer.Option("--seed", help="Startwert aller Zufallsverfahren "
+                                                         "(Vorgabe aus studie.yml).")]
 Quarto = Annotated[bool | None, typer.Option(
     "--quarto/--nbconvert", help="Website mit Quarto oder nbconvert rendern (Vorgabe: Quarto, "
                                  "wenn installiert).", show_default=False)]
@@ -91,11 +98,22 @@ def pruefen(daten: Daten = Path("daten")) -> None:
                           markup=False)
 
 
+METHODEN = ("auto", "kmeans", "ward", "gmm")
+
+
+def _vorgaben(methode: str | None, k: int | None, seed: int | None) -> dict:
+    if methode is not None and methode not in METHODEN:
+        raise typer.BadParameter(f"'{methode}' ist kein Verfahren; erwartet eines von "
+                                 f"{', '.join(METHODEN)}", param_hint="--methode")
+    return {n: w for n, w in (("methode", methode), ("k", k), ("seed", seed)) if w is not None}
+
+
 @app.command()
-def auswerten(daten: Daten = Path("daten"), ausgabe: Ausgabe = None) -> None:
+def auswerten(daten: Daten = Path("daten"), ausgabe: Ausgabe = None, methode: Methode = None,
+              k: K = None, seed: Seed = None) -> None:
     """Prüft die Studie und berechnet Reifegrad, Kommunentypen, Vergleiche und Empfehlungen."""
     try:
-        ziel = pipeline.auswerten(pipeline.Pfade(daten, ausgabe))
+        ziel = pipeline.auswerten(pipeline.Pfade(daten, ausgabe), _vorgaben(methode, k, seed))
     except (Eingabefehler, FileNotFoundError) as e:
         raise _abbrechen(e) from None
     ausgabe_konsole.print(f"Ergebnisse geschrieben: {ziel}", markup=False)
@@ -135,11 +153,11 @@ def website(daten: Daten = Path("daten"), ausgabe: Ausgabe = None, quarto: Quart
 @app.command()
 def alles(daten: Daten = Path("daten"), ausgabe: Ausgabe = None, alle: Alle = False,
           parallel: Parallel = None, neu: Neu = False, dask: Dask = None,
-          quarto: Quarto = None) -> None:
+          quarto: Quarto = None, methode: Methode = None, k: K = None, seed: Seed = None) -> None:
     """Alle Schritte: prüfen, auswerten, Berichte ausführen, Website rendern."""
     pfade = pipeline.Pfade(daten, ausgabe)
     try:
-        pipeline.auswerten(pfade)
+        pipeline.auswerten(pfade, _vorgaben(methode, k, seed))
     except (Eingabefehler, FileNotFoundError) as e:
         raise _abbrechen(e) from None
     ok = _berichte(pfade, alle, parallel, neu, dask)

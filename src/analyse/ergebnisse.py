@@ -106,9 +106,26 @@ class Ergebnisse:
         return typkatalog.laden(self.konfiguration("kommunentypen.yml"))
 
 
+_geladen: dict[tuple, Ergebnisse] = {}
+
+
 def laden(ordner: str | Path) -> Ergebnisse:
-    ordner = Path(ordner)
-    if not (ordner / "modell.json").exists():
+    """Lädt einen Ergebnisordner.
+
+    Im selben Prozess (z. B. einem warmen Kernel, der viele Berichte nacheinander rendert)
+    wird ein unveränderter Ordner nur einmal gelesen: Schlüssel ist der Stand von
+    ``modell.json``, das bei jeder Auswertung neu geschrieben wird. Die Tabellen werden
+    von den Berichten nur gelesen (pandas Copy-on-Write schützt sie zusätzlich).
+    """
+    ordner = Path(ordner).resolve()
+    modell = ordner / "modell.json"
+    if not modell.exists():
         raise FileNotFoundError(
             f"Keine Ergebnisse in {ordner}: zuerst 'analyse auswerten' ausführen.")
-    return Ergebnisse(ordner)
+    stand = modell.stat()
+    schluessel = (str(ordner), stand.st_mtime_ns, stand.st_size, stand.st_ino)
+    if schluessel not in _geladen:
+        if len(_geladen) >= 4:
+            _geladen.pop(next(iter(_geladen)))
+        _geladen[schluessel] = Ergebnisse(ordner)
+    return _geladen[schluessel]

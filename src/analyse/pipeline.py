@@ -14,7 +14,9 @@ import pandas as pd
 
 from . import __version__, batch, eingabe, ergebnisse, excel, kommunentypen, reifegrad, website
 from . import empfehlungen as empfehlungen_modul
+from . import studie as studie_modul
 from .dateien import atomar_schreiben
+from .fragebogen import Fragebogen
 
 log = logging.getLogger(__name__)
 
@@ -62,15 +64,24 @@ def struktur(sd: eingabe.Studiendaten) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def ziele(sd: eingabe.Studiendaten, welle: int) -> pd.DataFrame:
+def ziele(antworten: pd.DataFrame, fragebogen: Fragebogen, welle: int) -> pd.DataFrame:
     """Zielprioritäten der Welle: Index ags, Spalten Ziel-IDs, Fehlcodes als NaN."""
-    items = sd.fragebogen.ziel_items()
-    teil = sd.antworten[sd.antworten["welle"] == welle].set_index("ags")
+    items = fragebogen.ziel_items()
+    teil = antworten[antworten["welle"] == welle].set_index("ags")
     df = teil[list(items.values())].rename(columns={v: k for k, v in items.items()})
     for ziel, item_id in items.items():
-        skala = sd.fragebogen.skala_von(sd.fragebogen.item[item_id])
+        skala = fragebogen.skala_von(fragebogen.item[item_id])
         df[ziel] = df[ziel].where(df[ziel].isin(list(skala.werte)))
     return df.sort_index()
+
+
+def typen_erkunden(erg: ergebnisse.Ergebnisse, methode: str = "auto", k: int | str = "auto",
+                   seed: int | None = None) -> kommunentypen.Typisierung:
+    """Typisierung mit anderem Verfahren, k oder Seed auf gespeicherten Ergebnissen (zum Erkunden)."""
+    st = studie_modul.mit_vorgaben(erg.studie, methode=methode,
+                                   k=None if k == "auto" else int(k), seed=seed)
+    z = ziele(erg.tabelle("antworten"), erg.fragebogen, st.aktuelle_welle)
+    return kommunentypen.typisieren(z, erg.typkatalog, st.kommunentypen, st.seed)
 
 
 def pruefen(pfade: Pfade) -> eingabe.Studiendaten:
@@ -78,14 +89,18 @@ def pruefen(pfade: Pfade) -> eingabe.Studiendaten:
     return eingabe.laden(pfade.daten)
 
 
-def auswerten(pfade: Pfade) -> Path:
-    """Prüft die Studie, rechnet alle Ergebnisse und schreibt sie (atomar) in den Ergebnisordner."""
+def auswerten(pfade: Pfade, vorgaben: dict | None = None) -> Path:
+    """Prüft die Studie, rechnet alle Ergebnisse und schreibt sie (atomar) in den Ergebnisordner.
+
+    ``vorgaben`` (``methode``, ``k``, ``seed``) überschreiben die Einstellungen aus studie.yml.
+    """
     sd = pruefen(pfade)
-    st = sd.studie
+    st = studie_modul.mit_vorgaben(sd.studie, **(vorgaben or {}))
     log.info("Studie geladen: %d Kommunen, %d Antwortzeilen", len(sd.kommunen), len(sd.antworten))
 
     rg = reifegrad.berechnen(sd.antworten, sd.fragebogen, st.reifegrad, st.seed)
-    ty = kommunentypen.typisieren(ziele(sd, st.aktuelle_welle), sd.typkatalog,
+    ty = kommunentypen.typisieren(ziele(sd.antworten, sd.fragebogen, st.aktuelle_welle),
+                                  sd.typkatalog,
                                   st.kommunentypen, st.seed)
     kommunen = sd.kommunen.reset_index()
     struktur_df = struktur(sd)
@@ -112,6 +127,7 @@ def auswerten(pfade: Pfade) -> Path:
         "kommunentypen": ty.modell,
         "reifegrad": rg.modell,
     }
+    modell["einstellungen"] = st.model_dump(mode="json", exclude={"wellen"})
     ergebnisse.speichern(pfade.ergebnisse, tabellen, modell, pfade.daten)
     log.info("Ergebnisse geschrieben: %s", pfade.ergebnisse)
     return pfade.ergebnisse

@@ -152,3 +152,16 @@ class Studie(_Streng):
 
 def laden(pfad: Path) -> Studie:
     return modell_laden(pfad, Studie)[0]
+
+
+def mit_vorgaben(studie: Studie, *, methode: str | None = None, k: int | None = None,
+                 seed: int | None = None) -> Studie:
+    """Die Studie mit Vorgaben von der Kommandozeile (geprüft wie die YAML-Datei)."""
+    daten = studie.model_dump()
+    if methode is not None:
+        daten["kommunentypen"]["methode"] = methode
+    if k is not None:
+        daten["kommunentypen"]["k"] = k
+    if seed is not None:
+        daten["seed"] = seed
+    return Studie.model_validate(daten)

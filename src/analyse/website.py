@@ -12,6 +12,7 @@ Beide Wege rendern dieselben ausgeführten Notebooks aus dem Berichtsordner:
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import subprocess
@@ -23,7 +24,7 @@ import nbformat
 import yaml
 from nbconvert import HTMLExporter
 
-from . import __version__
+from . import __version__, ergebnisse
 from .dateien import atomar_ordner, atomar_schreiben
 
 VORLAGEN = resources.files("analyse") / "vorlagen"
@@ -33,6 +34,7 @@ _umgebung = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined
                                keep_trailing_newline=True)
 
 
+@functools.cache
 def _vorlage(name: str) -> jinja2.Template:
     return _umgebung.from_string((VORLAGEN / name).read_text(encoding="utf-8"))
 
@@ -45,7 +47,9 @@ def seite(titel: str, inhalt: str, site_titel: str, wurzel: str = "", aktiv: str
                                             version=__version__)
 
 
+@functools.cache
 def _exporter() -> HTMLExporter:
+    """Ein Exporter je Prozess: Vorlagen und Filter aufzubauen kostet mehr als der Export."""
     exporter = HTMLExporter(template_name="basic")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
@@ -62,11 +66,21 @@ def notebook_html(nb: nbformat.NotebookNode, auftrag) -> str:
     """
     body, _ = _exporter().from_notebook_node(nb)
     unterordner = Path(auftrag.ziel_html).parent.name == "kommunen"
-    meta = nb.metadata.get("analyse", {})
+    parameter = nb.metadata.get("papermill", {}).get("parameters", {})
     return seite(titel=auftrag.titel, inhalt=body,
-                 site_titel=meta.get("site_titel", "Digitalisierungsberichte"),
+                 site_titel=_site_titel(parameter.get("ergebnisse")),
                  wurzel="../" if unterordner else "",
                  aktiv="abschlussbericht" if auftrag.name == "abschlussbericht" else "")
+
+
+def _site_titel(ergebnisse_ordner: str | None) -> str:
+    """Der Studientitel als Titel der Website (aus dem Ergebnisordner des Berichts)."""
+    if ergebnisse_ordner:
+        try:
+            return ergebnisse.laden(ergebnisse_ordner).studie.titel
+        except FileNotFoundError:
+            pass
+    return "Digitalisierungsberichte"
 
 
 def quarto_verfuegbar() -> bool:

@@ -100,12 +100,14 @@ def reifegrad_profil(erg: Ergebnisse, ags: str) -> html.Html:
     felder = [f for f in namen if f != "gesamt"]
     fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(felder) + 1.2))
     y = np.arange(len(felder))[::-1]
-    for spalte, farbe, marker, label in (("Größenklasse", FARBEN["gk"], "s", gk_text),
-                                         ("Kommunentyp", FARBEN["typ"], "^", typ_text),
-                                         ("wert", FARBEN["eigen"], "o", str(k["name"]))):
+    # leicht versetzt, damit gleiche Werte einander nicht verdecken
+    for spalte, farbe, marker, label, versatz in (
+            ("Größenklasse", FARBEN["gk"], "s", gk_text, 0.18),
+            ("Kommunentyp", FARBEN["typ"], "^", typ_text, -0.18),
+            ("wert", FARBEN["eigen"], "o", str(k["name"]), 0.0)):
         werte = v.loc[felder, spalte].to_numpy(dtype=float)
-        ax.scatter(werte, y, s=90 if spalte == "wert" else 60, color=farbe, marker=marker,
-                   label=label, zorder=3)
+        ax.scatter(werte, y + versatz, s=90 if spalte == "wert" else 60, color=farbe,
+                   marker=marker, label=label, zorder=3)
     ax.set_yticks(y, [namen[f] for f in felder])
     ax.set_xlim(0, 100)
     ax.set_xlabel("Reifegrad (0–100)")

@@ -50,7 +50,9 @@ def typenverteilung(erg: Ergebnisse) -> html.Html:
     gk = erg.kommunen["groessenklasse"].reindex(typen.index)
     kreuz = pd.crosstab(gk, typen).reindex(columns=reihenfolge, fill_value=0)
     kreuz = kreuz.loc[[g for g in groessenklassen.KLASSEN if g in kreuz.index]]
-    anteile = kreuz.div(kreuz.sum(axis=1), axis=0) * 100
+    # Größenklassen unter der Mindestgröße: keine Aufteilung (sie verriete Einzelne)
+    klein = kreuz.sum(axis=1) < mindestgroesse(erg)
+    anteile = kreuz[~klein].div(kreuz[~klein].sum(axis=1), axis=0) * 100
 
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(anteile) + 1.4))
     links = np.zeros(len(anteile))
@@ -71,15 +73,21 @@ def typenverteilung(erg: Ergebnisse) -> html.Html:
         "Anzahl": gesamt.to_numpy(),
         "Anteil in %": (gesamt / gesamt.sum() * 100).to_numpy(),
     })
-    tab_gk = kreuz.rename(columns=namen)
+    tab_gk = kreuz.astype(object).rename(columns=namen)
+    tab_gk[klein.to_numpy()] = "–"
     tab_gk.index = [gk_bezeichnung(g) for g in tab_gk.index]
     tab_gk.index.name = "Größenklasse"
-    return html.Html.verbinden([
+    teile = [
         html.tabelle(tab_gesamt, "Verteilung der Kommunentypen",
                      formate={"Anzahl": "zahl", "Anteil in %": "zahl1"}),
         html.abbildung(fig, alt, "Kommunentypen nach Größenklasse"),
         html.tabelle(tab_gk.reset_index(), "Anzahl der Kommunen je Typ und Größenklasse"),
-    ])
+    ]
+    if klein.any():
+        teile.append(html.hinweis(
+            f"Größenklassen mit weniger als {mindestgroesse(erg)} Kommunen werden nicht nach "
+            "Typen aufgeteilt (–), damit keine einzelne Kommune erkennbar wird."))
+    return html.Html.verbinden(teile)
 
 
 def typprofile(erg: Ergebnisse) -> html.Html:
