@@ -232,28 +232,32 @@ def stand(kommunen: pd.DataFrame, antworten: pd.DataFrame, fragebogen: Frageboge
     Spalten: ``ags``, ``welle``, ``leistung``, ``leistung_name``, ``themenfeld``,
     ``ebene``, ``stufe`` (0–4, NaN = nicht beantwortet oder Fehlcode).
     """
-    kat = katalog.set_index("id")
-    k = kommunen.set_index("ags") if "ags" in kommunen.columns else kommunen
-    a = antworten[antworten["welle"] == welle]
-    zeilen = []
-    for item in fragebogen.items_der_art("ozg"):
-        if item.ozg_leistung not in kat.index or item.id not in a.columns:
-            continue
-        skala = fragebogen.skala_von(item)
-        gueltig = set(skala.werte) if skala else set(range(5))
-        leistung = kat.loc[item.ozg_leistung]
-        for ags, wert in zip(a["ags"].astype(str), a[item.id], strict=True):
-            if ags not in k.index:
-                continue
-            art, gk = k.at[ags, "art"], str(k.at[ags, "groessenklasse"])
-            if not ist_relevant(leistung["ebene"], leistung["ab_groessenklasse"], art, gk):
-                continue
-            stufe = float(wert) if pd.notna(wert) and int(wert) in gueltig else np.nan
-            zeilen.append((ags, welle, item.ozg_leistung, leistung["leistung"],
-                           leistung["themenfeld"], leistung["ebene"], stufe))
     spalten = ["ags", "welle", "leistung", "leistung_name", "themenfeld", "ebene", "stufe"]
-    return (pd.DataFrame(zeilen, columns=spalten)
-            .sort_values(["ags", "leistung"], kind="stable").reset_index(drop=True))
+    k = kommunen.set_index("ags") if "ags" in kommunen.columns else kommunen
+    items = [i for i in fragebogen.items_der_art("ozg")
+             if i.ozg_leistung in set(katalog["id"]) and i.id in antworten.columns]
+    if not items:
+        return pd.DataFrame(columns=spalten)
+    # Lang: eine Zeile je Kommune und befragter Leistung (vektorisiert; 11.000 Kommunen × 20 Items)
+    a = antworten.loc[antworten["welle"] == welle, ["ags", *(i.id for i in items)]]
+    lang = a.melt(id_vars="ags", var_name="item", value_name="wert")
+    lang["leistung"] = lang["item"].map({i.id: i.ozg_leistung for i in items})
+    gueltig = {i.id: set(fragebogen.skala_von(i).werte) if i.skala else set(range(5))
+               for i in items}
+    ist_gueltig = [w in gueltig[i] for i, w in zip(lang["item"], lang["wert"], strict=True)]
+    lang["stufe"] = lang["wert"].where(ist_gueltig).astype(float)
+    lang = lang[lang["ags"].isin(k.index)]
+    lang["art"] = lang["ags"].map(k["art"])
+    lang["groessenklasse"] = lang["ags"].map(k["groessenklasse"].astype(str))
+    rel = relevanz(katalog)
+    lang = lang.merge(rel[rel["relevant"]], on=["leistung", "art", "groessenklasse"])
+    kat = katalog.set_index("id")
+    lang["leistung_name"] = lang["leistung"].map(kat["leistung"])
+    lang["themenfeld"] = lang["leistung"].map(kat["themenfeld"])
+    lang["ebene"] = lang["leistung"].map(kat["ebene"])
+    lang["welle"] = welle
+    return (lang[spalten].sort_values(["ags", "leistung"], kind="stable")
+            .reset_index(drop=True))
 
 
 def vergleich(stand_: pd.DataFrame, kommunen: pd.DataFrame, mindestgroesse: int) -> pd.DataFrame:
@@ -283,8 +287,9 @@ def abdeckung(stand_: pd.DataFrame, kommunen: pd.DataFrame, mindestgroesse: int)
         return pd.DataFrame(columns=spalten)
     s = stand_.copy()
     s["beantwortet"] = s["stufe"].notna()
-    s["online"] = (s["stufe"] >= ONLINE_AB).where(s["beantwortet"])
-    s["transaktion"] = (s["stufe"] >= 4).where(s["beantwortet"])
+    # als Gleitkommazahl, damit groupby.mean im schnellen Pfad rechnet (bool+NaN wäre object)
+    s["online"] = (s["stufe"] >= ONLINE_AB).astype(float).where(s["beantwortet"])
+    s["transaktion"] = (s["stufe"] >= 4).astype(float).where(s["beantwortet"])
     je = (s.groupby(["ags", "welle"], sort=True)
           .agg(n_relevant=("leistung", "size"), n_beantwortet=("beantwortet", "sum"),
                mittlere_stufe=("stufe", "mean"), anteil_online=("online", "mean"),
