@@ -95,7 +95,8 @@ def test_feste_methode_und_k(prototypen, katalog):
 def test_zuordnung_spalten_und_mischtyp(geplant):
     _, _, erg = geplant
     zu = erg.zuordnung
-    assert list(zu.columns) == ["ags", "typ", "cluster", "sicherheit", "naechster_typ"]
+    assert list(zu.columns) == ["ags", "typ", "cluster", "sicherheit", "naechster_typ",
+                                "zweiter_typ"]
     assert zu["sicherheit"].between(0, 1).all()
     schwelle = erg.modell["mischtyp_schwelle"]
     assert ((zu["sicherheit"] < schwelle) == (zu["typ"] == "mischtyp")).all()

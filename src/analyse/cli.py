@@ -19,7 +19,8 @@ app = typer.Typer(
     help="Analyse und Berichte zur digitalen Transformation von Kommunen.",
     no_args_is_help=True, add_completion=False, rich_markup_mode=None,
 )
-fehlerausgabe = Console(stderr=True, highlight=False)
+# soft_wrap: jedes Problem bleibt eine Zeile, auch in schmalen Terminals und Pipes
+fehlerausgabe = Console(stderr=True, highlight=False, soft_wrap=True)
 ausgabe_konsole = Console(highlight=False)
 
 Daten = Annotated[Path, typer.Option("--daten", help="Studienordner mit den Eingabedateien.")]
@@ -39,7 +40,7 @@ Methode = Annotated[str | None, typer.Option(
                       "(Vorgabe aus studie.yml).")]
 K = Annotated[int | None, typer.Option("--k", min=2, help="Anzahl der Kommunentypen "
                                                           "(Vorgabe: aus den Daten gewählt).")]
-Seed = Annotated[int | None, typer.Option("--seed", help="Startwert aller Zufallsverfahren "
+Seed = Annotated[int | None, typer.Option("--seed", min=0, help="Startwert aller Zufallsverfahren "
                                                          "(Vorgabe aus studie.yml).")]
 Quarto = Annotated[bool | None, typer.Option(
     "--quarto/--nbconvert", help="Website mit Quarto oder nbconvert rendern (Vorgabe: Quarto, "
@@ -77,7 +78,7 @@ def haupt(
 @app.command("demo-daten")
 def demo_daten(
     daten: Daten = Path("daten"),
-    anzahl: Annotated[int, typer.Option("--anzahl", min=20, help="Anzahl der Kommunen.")] = 400,
+    anzahl: Annotated[int, typer.Option("--anzahl", min=50, help="Anzahl der Kommunen.")] = 400,
     seed: Annotated[int, typer.Option("--seed", help="Startwert des Zufallsgenerators.")] = 20261123,
 ) -> None:
     """Erzeugt die fiktive Demostudie (deterministisch) im Studienordner."""
@@ -93,9 +94,10 @@ def pruefen(daten: Daten = Path("daten")) -> None:
         sd = pipeline.pruefen(pipeline.Pfade(daten))
     except (Eingabefehler, FileNotFoundError) as e:
         raise _abbrechen(e) from None
+    wellen = len(sd.studie.wellen)
     ausgabe_konsole.print(f"Studie in Ordnung: {len(sd.kommunen)} Kommunen, "
-                          f"{len(sd.antworten)} Antwortzeilen, {len(sd.studie.wellen)} Wellen.",
-                          markup=False)
+                          f"{len(sd.antworten)} Antwortzeilen, {wellen} "
+                          f"Welle{'n' if wellen != 1 else ''}.", markup=False)
 
 
 METHODEN = ("auto", "kmeans", "ward", "gmm")

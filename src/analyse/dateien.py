@@ -27,10 +27,18 @@ def atomar_datei(ziel: Path, modus: str = "w", encoding: str | None = "utf-8") -
         raise
 
 
-def _umask() -> int:
+def _umask_lesen() -> int:
     maske = os.umask(0)
     os.umask(maske)
     return maske
+
+
+# Einmal beim Import gelesen: os.umask zu setzen und zurückzusetzen ist nicht threadsicher.
+_UMASK = _umask_lesen()
+
+
+def _umask() -> int:
+    return _UMASK
 
 
 def atomar_schreiben(ziel: Path, inhalt: str | bytes) -> None:

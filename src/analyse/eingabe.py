@@ -27,6 +27,7 @@ from .fehler import Eingabefehler, Problem, Sammler
 KOMMUNEN_SPALTEN = ("ags", "name", "art", "kreis", "land", "einwohner", "verband",
                     "referenzkommune")
 JA_NEIN = {"ja": True, "nein": False}
+FEHLCODE_NAMEN = {"weiss_nicht": "weiß nicht", "keine_angabe": "keine Angabe"}
 AGS_MUSTER = re.compile(r"^(\d{5}|\d{8})$")
 _ZAHL = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -80,6 +81,12 @@ def csv_lesen(pfad: Path, sammler: Sammler) -> _Csv | None:
         sammler.melden(name, 1, None, None, f"gültiges CSV ({e})")
         return None
     kopf = [k.strip() for k in kopf]
+    if len(kopf) == 1 and ";" in kopf[0]:
+        sammler.melden(name, 1, None, kopf[0][:40],
+                       "Kommas als Trennzeichen (die Datei nutzt Semikolons; in Excel als "
+                       "„CSV UTF-8 (durch Trennzeichen getrennt)“ speichern oder Semikolons "
+                       "durch Kommas ersetzen)")
+        return None
     for k in {k for k in kopf if kopf.count(k) > 1}:
         sammler.melden(name, 1, k, k, "eindeutige Spaltennamen")
     zeilen, nummern = [], []
@@ -219,8 +226,7 @@ def _antworten_erwartung(fb: fragebogen_modul.Fragebogen, wellen: list[int]):
         skala = fb.skala_von(item)
         if skala is not None:
             werte = ", ".join(f"{c} ({t})" for c, t in skala.werte.items())
-            fehl = ", ".join(f"{c} ({n.replace('_', ' ').replace('ss', 'ß')})"
-                             for c, n in skala.fehlend.codes().items())
+            fehl = ", ".join(f"{c} ({FEHLCODE_NAMEN[n]})" for c, n in skala.fehlend.codes().items())
             return f"einen Wert der Skala '{item.skala}': {werte}" + (
                 f"; Fehlcodes {fehl}" if fehl else "") + "; oder leer"
         z = item.zahl
@@ -275,6 +281,10 @@ def laden(ordner: Path) -> Studiendaten:
     feld_ids = set(fb.feld) if fb else None
     typ_ids = {t.id for t in katalog.typen} if katalog else None
     massnahmen = versuch(massnahmen_modul.laden, ordner / "massnahmen.yml", feld_ids, typ_ids)
+    if studie is not None and fb is not None:
+        for feld in sorted(set(studie.reifegrad.gewichte) - set(fb.feld)):
+            sammler.melden("studie.yml", None, "reifegrad.gewichte", feld,
+                           f"eines der Handlungsfelder aus fragebogen.yml ({', '.join(fb.feld)})")
     ozg_katalog = versuch(ozg.katalog_laden, ordner)
     if fb is not None and ozg_katalog is not None:
         sammler.probleme.extend(ozg.fragebogen_pruefen(fb, ozg_katalog))

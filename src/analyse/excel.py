@@ -62,12 +62,23 @@ def blaetter(tabellen: Mapping[str, pd.DataFrame], ags: str) -> dict[str, pd.Dat
     return ergebnis
 
 
+def _ohne_formeln(df: pd.DataFrame) -> pd.DataFrame:
+    """Text, der mit =, +, - oder @ beginnt, würde Excel als Formel lesen (Formel-Injektion):
+    solchen Text mit Apostroph als Text kennzeichnen."""
+    df = df.copy()
+    for spalte in df.columns:
+        if df[spalte].dtype == object or pd.api.types.is_string_dtype(df[spalte]):
+            df[spalte] = df[spalte].map(
+                lambda w: "'" + w if isinstance(w, str) and w[:1] in ("=", "+", "-", "@") else w)
+    return df
+
+
 def inhalt(tabellen: Mapping[str, pd.DataFrame], ags: str) -> bytes:
     """Die XLSX-Datei als Bytes (feste Metadaten, damit gleiche Eingaben gleich aussehen)."""
     puffer = io.BytesIO()
     with pd.ExcelWriter(puffer, engine="openpyxl") as writer:
         for blatt, df in blaetter(tabellen, ags).items():
-            df.to_excel(writer, sheet_name=blatt, index=False)
+            _ohne_formeln(df).to_excel(writer, sheet_name=blatt, index=False)
             ws = writer.sheets[blatt]
             ws.freeze_panes = "A2"
             for i, spalte in enumerate(df.columns, start=1):

@@ -451,7 +451,10 @@ def _typisieren(ziele: pd.DataFrame, katalog: Typkatalog, einst: KommunentypenEi
         "typ": typ,
         "cluster": loesung.labels.astype(int),
         "sicherheit": sicherheit.astype(float),
-        "naechster_typ": [typ_von[c] for c in zweit],
+        # nächster Typ = der des eigenen Clusters (bei Mischtypen der Typ, dem sie am nächsten
+        # liegen); zweiter Typ = der des zweitnächsten Clusters
+        "naechster_typ": [typ_von[c] for c in loesung.labels],
+        "zweiter_typ": [typ_von[c] for c in zweit],
     }).sort_values("ags", ignore_index=True)
 
     # 7. Tabellen

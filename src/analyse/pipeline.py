@@ -107,7 +107,7 @@ def auswerten(pfade: Pfade, vorgaben: dict | None = None) -> Path:
     empf = empfehlungen_modul.ableiten(
         kommunen=sd.kommunen, reifegrad=rg.werte, typen=ty.zuordnung, struktur=struktur_df,
         antworten=sd.antworten, fragebogen=sd.fragebogen, studie=st, katalog=sd.massnahmen,
-        ozg_katalog=sd.ozg_katalog)
+        ozg_katalog=sd.ozg_katalog, typnamen=sd.typkatalog.name)
 
     tabellen = {
         "kommunen": kommunen,

@@ -116,6 +116,17 @@ class RoadmapEinstellungen(_Streng):
         description="statt Klassenwert: Anteil des gemeldeten IT-Personals (Stellen × Arbeitstage)")
     arbeitstage_je_stelle: float = Field(200, gt=0, le=260)
 
+    @model_validator(mode="after")
+    def _alle_kostenklassen(self) -> RoadmapEinstellungen:
+        klassen = {f"GK{i}" for i in range(1, 8)}
+        for name in ("budget_je_jahr", "personentage_je_jahr"):
+            werte = getattr(self, name)
+            if set(werte) != klassen:
+                raise ValueError(f"in '{name}' genau die Kostenklassen GK1–GK7 (fehlend: "
+                                 f"{sorted(klassen - set(werte))}, unbekannt: "
+                                 f"{sorted(set(werte) - klassen)})")
+        return self
+
 
 class BerichteEinstellungen(_Streng):
     peer_mindestgroesse: int = Field(5, ge=2, description="kleinste Gruppe, deren Werte gezeigt werden")
@@ -126,7 +137,7 @@ class Studie(_Streng):
     verband: str
     auftraggeber: str = ""
     beschreibung: str = ""
-    seed: int = 20261123
+    seed: int = Field(20261123, ge=0, lt=2**32, description="Startwert aller Zufallsverfahren")
     wellen: list[Welle] = Field(min_length=1)
     kommunentypen: KommunentypenEinstellungen = KommunentypenEinstellungen()
     reifegrad: ReifegradEinstellungen = ReifegradEinstellungen()

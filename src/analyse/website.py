@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import shutil
 import subprocess
 from importlib import resources
@@ -24,7 +25,7 @@ import nbformat
 import yaml
 from nbconvert import HTMLExporter
 
-from . import __version__, ergebnisse
+from . import __version__, ergebnisse, groessenklassen
 from .dateien import atomar_ordner, atomar_schreiben
 
 VORLAGEN = resources.files("analyse") / "vorlagen"
@@ -59,12 +60,16 @@ def _exporter() -> HTMLExporter:
     return exporter
 
 
+_ANKER = re.compile(r'<a class="anchor-link" href="#[^"]*">[^<]*</a>')
+
+
 def notebook_html(nb: nbformat.NotebookNode, auftrag) -> str:
     """Exportiert ein ausgeführtes Berichtsnotebook als Seite der Website (im Prozess).
 
     Seiten unter ``kommunen/`` verlinken eine Ebene höher zur Startseite.
     """
     body, _ = _exporter().from_notebook_node(nb)
+    body = _ANKER.sub("", body)  # leere Ankerlinks an Überschriften: Links ohne Text (WCAG 2.4.4)
     unterordner = Path(auftrag.ziel_html).parent.name == "kommunen"
     parameter = nb.metadata.get("papermill", {}).get("parameters", {})
     return seite(titel=auftrag.titel, inhalt=body,
@@ -96,7 +101,8 @@ def _kommunenliste(erg, berichte: Path) -> list[dict]:
     if gewuenscht is not None:
         vorhanden &= gewuenscht
     k = erg.kommunen.reset_index()
-    k = k[k["ags"].isin(vorhanden)]
+    k = k[k["ags"].isin(vorhanden)].copy()
+    k["groessenklasse"] = k["groessenklasse"].map(groessenklassen.BEZEICHNUNG)
     k = k.sort_values(["referenzkommune", "name"], ascending=[False, True])
     return k.to_dict("records")
 
@@ -110,16 +116,30 @@ def startseite(erg, berichte: Path) -> str:
     return seite("Übersicht", inhalt, erg.studie.titel, aktiv="index", skript=skript)
 
 
+def _pruefen_ob_berichte_da(berichte: Path) -> None:
+    if not (berichte / "abschlussbericht.ipynb").exists():
+        raise FileNotFoundError(f"Keine Berichte in {berichte}: zuerst 'analyse berichte' "
+                                "ausführen.")
+
+
 def nbconvert_site(erg, berichte: Path) -> Path:
-    """Baut ``<berichte>/_site`` aus den im Batch exportierten Seiten (atomar)."""
+    """Baut ``<berichte>/_site`` aus den im Batch exportierten Seiten (atomar).
+
+    Nur die Seiten des letzten Berichtslaufs kommen auf die Site; ältere (etwa aus einem
+    früheren ``--alle``-Lauf) bleiben im Berichtsordner, werden aber nicht veröffentlicht.
+    """
+    _pruefen_ob_berichte_da(berichte)
     site = berichte / "_site"
     quelle = berichte / "html"
+    kommunen = _kommunenliste(erg, berichte)
     with atomar_ordner(site) as tmp:
-        if quelle.exists():
-            shutil.copytree(quelle, tmp, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".*"))
-        (tmp / "kommunen").mkdir(exist_ok=True)
-        for xlsx in (berichte / "kommunen").glob("*.xlsx"):
-            shutil.copy2(xlsx, tmp / "kommunen" / xlsx.name)
+        (tmp / "kommunen").mkdir()
+        shutil.copy2(quelle / "abschlussbericht.html", tmp / "abschlussbericht.html")
+        for k in kommunen:
+            for datei in (quelle / "kommunen" / f"{k['ags']}.html",
+                          berichte / "kommunen" / f"{k['ags']}.xlsx"):
+                if datei.exists():
+                    shutil.copy2(datei, tmp / "kommunen" / datei.name)
         shutil.copy2(str(VORLAGEN / "bericht.css"), tmp / "bericht.css")
         (tmp / "index.html").write_text(startseite(erg, berichte), encoding="utf-8")
     return site
@@ -130,14 +150,21 @@ def nbconvert_site(erg, berichte: Path) -> Path:
 def quarto_konfiguration(erg, berichte: Path) -> dict:
     """Die Projektkonfiguration für den Berichtsordner, aus der Vorlage ``_quarto.yml``."""
     konf = yaml.safe_load(QUARTO_VORLAGE.read_text(encoding="utf-8"))
-    konf["website"]["title"] = erg.studie.titel
+    konf["website"]["title"] = markdown_text(erg.studie.titel)
     return konf
+
+
+def markdown_text(text: str) -> str:
+    """Maskiert Text aus Daten für Markdown (Pandoc liest auch YAML-Titel als Markdown):
+    jedes Sonderzeichen, auch ``<`` und ``&``, wird mit Backslash zum bloßen Zeichen."""
+    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|&$@~^\"'" else c for c in str(text))
 
 
 def _titel_einsetzen(pfad: Path, titel: str) -> None:
     """Setzt den Seitentitel als Front Matter in die erste Rohzelle (für Quarto)."""
     nb = nbformat.read(pfad, as_version=4)
-    kopf = "---\n" + yaml.safe_dump({"title": titel, "lang": "de"}, allow_unicode=True) + "---"
+    kopf = "---\n" + yaml.safe_dump({"title": markdown_text(titel), "lang": "de"},
+                                     allow_unicode=True) + "---"
     if nb.cells and nb.cells[0].cell_type == "raw":
         nb.cells[0].source = kopf
     else:
@@ -146,14 +173,23 @@ def _titel_einsetzen(pfad: Path, titel: str) -> None:
 
 
 def quarto_site(erg, berichte: Path) -> Path:
+    _pruefen_ob_berichte_da(berichte)
+    kommunen = _kommunenliste(erg, berichte)
     konf = quarto_konfiguration(erg, berichte)
+    # Nur die Berichte des letzten Laufs rendern und verlinken (statt der Muster der Vorlage)
+    seiten = [f"kommunen/{k['ags']}.ipynb" for k in kommunen]
+    konf["project"]["render"] = ["index.qmd", "abschlussbericht.ipynb", *seiten]
+    konf["project"]["resources"] = [f"kommunen/{k['ags']}.xlsx" for k in kommunen
+                                    if (berichte / "kommunen" / f"{k['ags']}.xlsx").exists()]
+    for eintrag in konf["website"]["sidebar"]["contents"]:
+        if isinstance(eintrag, dict) and eintrag.get("contents") == "kommunen/*.ipynb":
+            eintrag["contents"] = seiten
     atomar_schreiben(berichte / "_quarto.yml", yaml.safe_dump(konf, allow_unicode=True,
                                                                sort_keys=False))
-    kommunen = _kommunenliste(erg, berichte)
     zeilen = ["---", f"title: {json.dumps('Übersicht')}", "---", "",
               "## Kommunenberichte {#kommunen}", ""]
     for k in kommunen:  # Namen stehen als Markdown-Text; Sonderzeichen werden maskiert
-        name = "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|" else c for c in str(k["name"]))
+        name = markdown_text(k["name"])
         zeilen.append(f"- [{name}](kommunen/{k['ags']}.ipynb) (AGS {k['ags']})")
     atomar_schreiben(berichte / "index.qmd", "\n".join(zeilen) + "\n")
     _titel_einsetzen(berichte / "abschlussbericht.ipynb", f"Abschlussbericht: {erg.studie.titel}")

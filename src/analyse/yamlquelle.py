@@ -37,6 +37,23 @@ def _zeilen_sammeln(knoten: yaml.Node, pfad: Pfad, zeilen: dict[Pfad, int]) -> N
             _zeilen_sammeln(k, (*pfad, i), zeilen)
 
 
+def _unlesbarer_wert(knoten: yaml.Node) -> tuple[int | None, str | None]:
+    """Der erste Skalar, den PyYAML nicht in einen Wert verwandeln kann (Zeile, Text)."""
+    offen = [knoten]
+    while offen:
+        k = offen.pop(0)
+        if isinstance(k, yaml.MappingNode):
+            offen.extend(w for paar in k.value for w in paar)
+        elif isinstance(k, yaml.SequenceNode):
+            offen.extend(k.value)
+        elif isinstance(k, yaml.ScalarNode):
+            try:
+                yaml.SafeLoader("").construct_object(k)
+            except (ValueError, TypeError):
+                return k.start_mark.line + 1, k.value
+    return None, None
+
+
 def yaml_laden(pfad: Path) -> tuple[Any, dict[Pfad, int]]:
     """Lädt eine YAML-Datei; gibt Daten und Zeilennummer je Pfad zurück.
 
@@ -58,6 +75,10 @@ def yaml_laden(pfad: Path) -> tuple[Any, dict[Pfad, int]]:
     try:
         knoten = lader.get_single_node()
         daten = lader.construct_document(knoten) if knoten is not None else None
+    except (ValueError, TypeError) as e:  # z. B. ein unmögliches Datum wie 2026-15-45
+        zeile, wert = _unlesbarer_wert(knoten)
+        raise Eingabefehler([Problem(name, zeile, None, wert, f"einen gültigen Wert ({e})")]
+                            ) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         zeile = mark.line + 1 if mark else None

@@ -51,6 +51,15 @@ def massnahmen(erg: Ergebnisse, ags: str) -> html.Html:
             "Für diese Kommune liegen keine Handlungsempfehlungen vor (nur Referenzkommunen "
             "erhalten individuelle Empfehlungen).")])
     st = erg.studie.empfehlungen
+    rg = _tabelle(erg, "reifegrad")
+    eigener = (pd.Series(dtype=float) if rg is None else
+               rg[(rg["ags"] == ags) & (rg["welle"] == erg.studie.aktuelle_welle)
+                  & (rg["handlungsfeld"] == "gesamt")]["wert"])
+    if rg is not None and eigener.isna().all():
+        teile.append(html.hinweis(
+            "Für diese Kommune liegt in der aktuellen Welle kein belastbarer Reifegrad vor. "
+            "Die Empfehlungen sind daher allgemeine Grundlagenmaßnahmen für ihre Größenklasse "
+            "und sollten nach einer vollständigen Erhebung überprüft werden."))
     teile.append(html.absatz(
         f"Aus dem Maßnahmenkatalog wurden {len(e)} Maßnahmen ausgewählt. Maßgeblich sind die "
         f"Lücken zum Zielwert je Handlungsfeld (Quantil {html.zahl(100 * st.ziel_quantil)} % "
@@ -83,6 +92,7 @@ def massnahmen(erg: Ergebnisse, ags: str) -> html.Html:
     return html.Html.verbinden(teile)
 
 
+@html.abbildungsfunktion
 def _gantt(r: pd.DataFrame, v: pd.DataFrame, startjahr: int, jahre: int, titel: str):
     r = r.sort_values(["start_quartal", "rang"])
     felder = list(dict.fromkeys(r["hauptfeld_name"]))

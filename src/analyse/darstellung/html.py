@@ -7,6 +7,7 @@ zeigt sich in Jupyter, papermill, nbconvert und Quarto über ``_repr_html_``.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 from collections.abc import Iterable, Sequence
 from html import escape
@@ -16,6 +17,21 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+
+#: Für alle Abbildungen: Text aus Daten ist nie eine Formel ("$" in Namen würde sonst als
+#: mathtext gelesen und bräche die Abbildung ab).
+STIL = {"text.parse_math": False, "svg.hashsalt": "analyse"}
+
+
+def abbildungsfunktion(funktion):
+    """Dekorator: die Funktion zeichnet im Berichtsstil (``STIL``), egal was zuvor eingestellt war."""
+
+    @functools.wraps(funktion)
+    def mit_stil(*args, **kwargs):
+        with plt.rc_context(STIL):
+            return funktion(*args, **kwargs)
+
+    return mit_stil
 
 
 class Html:

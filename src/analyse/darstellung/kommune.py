@@ -58,14 +58,14 @@ def kennzahlen(erg: Ergebnisse, ags: str) -> html.Html:
     k = erg.kommunen.loc[ags]
     rg = reifegrad_breit(erg)
     gesamt = rg.loc[ags, "gesamt"] if ags in rg.index else np.nan
-    typ = typ_je_kommune(erg).get(ags, "mischtyp")
+    typ = typ_je_kommune(erg).get(ags)
     paare = [
         ("Amtlicher Gemeindeschlüssel", ags),
         ("Art", k["art"]),
         ("Kreis", k["kreis"] or "–"),
         ("Einwohnerinnen und Einwohner", html.zahl(k["einwohner"])),
         ("Größenklasse (KGSt)", gk_bezeichnung(k["groessenklasse"])),
-        ("Kommunentyp", erg.typkatalog.name.get(typ, typ)),
+        ("Kommunentyp", erg.typkatalog.name.get(typ, typ) if typ else "nicht typisiert"),
         ("Reifegrad gesamt", f"{html.zahl(gesamt)} von 100" if not np.isnan(gesamt) else "–"),
     ]
     s = _struktur(erg, ags)
@@ -82,10 +82,14 @@ def reifegrad_vergleich(erg: Ergebnisse, ags: str):
     """Tabelle eigener Wert gegen Mediane der Größenklasse und des Typs (nur Gruppen ≥ n)."""
     ags = ags_pruefen(erg, ags)
     rg = reifegrad_breit(erg)
-    gruppen = {"Größenklasse": erg.kommunen["groessenklasse"], "Kommunentyp": typ_je_kommune(erg)}
+    typen = typ_je_kommune(erg)
+    # Mischtypen sind keine inhaltliche Gruppe: für sie gibt es keinen Typvergleich
+    gruppen = {"Größenklasse": erg.kommunen["groessenklasse"],
+               "Kommunentyp": typen[typen != "mischtyp"]}
     return peers.vergleich(rg, ags, gruppen, mindestgroesse(erg))
 
 
+@html.abbildungsfunktion
 def reifegrad_profil(erg: Ergebnisse, ags: str) -> html.Html:
     ags = ags_pruefen(erg, ags)
     if ags not in reifegrad_breit(erg).index:
@@ -95,7 +99,8 @@ def reifegrad_profil(erg: Ergebnisse, ags: str) -> html.Html:
     k = erg.kommunen.loc[ags]
     typ = typ_je_kommune(erg).get(ags, "mischtyp")
     gk_text = f"Median {gk_bezeichnung(k['groessenklasse'])}"
-    typ_text = f"Median Typ {erg.typkatalog.name.get(typ, typ)}"
+    typ_text = (f"Median Typ {erg.typkatalog.name.get(typ, typ)}" if typ != "mischtyp"
+                else "Median Typ (kein eindeutiger Typ)")
 
     felder = [f for f in namen if f != "gesamt"]
     fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(felder) + 1.2))
@@ -147,9 +152,10 @@ def kommunentyp(erg: Ergebnisse, ags: str) -> html.Html:
     teile = [html.absatz(f"{erg.kommunen.loc[ags, 'name']} gehört zum Typ „{name}“ "
                          f"(Sicherheit der Zuordnung: {html.zahl(sicherheit * 100)} %).")]
     if typ == "mischtyp":
-        naechster = erg.typkatalog.name.get(zeile["naechster_typ"], zeile["naechster_typ"])
-        teile.append(html.absatz(f"Das Zielprofil liegt zwischen mehreren Typen; am nächsten "
-                                 f"liegt der Typ „{naechster}“."))
+        erster = erg.typkatalog.name.get(zeile["naechster_typ"], zeile["naechster_typ"])
+        zweiter = erg.typkatalog.name.get(zeile["zweiter_typ"], zeile["zweiter_typ"])
+        teile.append(html.absatz(f"Das Zielprofil liegt zwischen den Typen „{erster}“ und "
+                                 f"„{zweiter}“, etwas näher an „{erster}“."))
     teile += [html.ueberschrift(f"Steckbrief: {name}", 3), html.absatz(sb.kurz),
               html.ueberschrift("Stärken des Typs", 4), html.liste(sb.staerken)]
     if sb.herausforderungen:
@@ -176,6 +182,9 @@ def staerken_schwaechen(erg: Ergebnisse, ags: str, anzahl: int = 2) -> html.Html
         if np.isnan(bezug[f]):
             bezug[f] = rg[f].median()
             bezug_text[f] = "dem Median aller Kommunen der Studie"
+    if not felder:
+        return html.hinweis("Für keines der Handlungsfelder liegen genug Antworten vor; "
+                            "Stärken und Schwächen lassen sich nicht bestimmen.")
     abstand = (v.loc[felder, "wert"] - bezug[felder]).sort_values(ascending=False)
 
     def satz(f: str) -> str:

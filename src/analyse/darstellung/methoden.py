@@ -106,6 +106,7 @@ def entwicklung(erg: Ergebnisse, ags: str) -> Html:
     return Html.verbinden(teile)
 
 
+@html.abbildungsfunktion
 def verbandsentwicklung(erg: Ergebnisse) -> Html:
     """Reifegrad der Verbandsmitglieder je Welle und Handlungsfeld (nur Gruppenwerte)."""
     mindest = erg.studie.berichte.peer_mindestgroesse
@@ -213,6 +214,7 @@ def _anhang_reifegrad(erg: Ergebnisse) -> list[Html]:
 _FARBEN = plt.get_cmap("tab10")
 
 
+@html.abbildungsfunktion
 def _streudiagramm(erg: Ergebnisse, proj: pd.DataFrame) -> Html:
     m = erg.modell["kommunentypen"]
     namen = erg.typkatalog.name

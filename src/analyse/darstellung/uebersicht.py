@@ -42,6 +42,7 @@ def _typ_reihenfolge(erg: Ergebnisse) -> list[str]:
     return [t.id for t in erg.typkatalog.typen] + ["mischtyp"]
 
 
+@html.abbildungsfunktion
 def typenverteilung(erg: Ergebnisse) -> html.Html:
     typen = typ_je_kommune(erg)
     namen = erg.typkatalog.name
@@ -73,7 +74,10 @@ def typenverteilung(erg: Ergebnisse) -> html.Html:
         "Anzahl": gesamt.to_numpy(),
         "Anteil in %": (gesamt / gesamt.sum() * 100).to_numpy(),
     })
-    tab_gk = kreuz.astype(object).rename(columns=namen)
+    # Zellen unter der Mindestgröße als "< n" (wie in der amtlichen Statistik üblich)
+    mindest = mindestgroesse(erg)
+    tab_gk = kreuz.astype(object).where((kreuz == 0) | (kreuz >= mindest), f"< {mindest}")
+    tab_gk = tab_gk.rename(columns=namen)
     tab_gk[klein.to_numpy()] = "–"
     tab_gk.index = [gk_bezeichnung(g) for g in tab_gk.index]
     tab_gk.index.name = "Größenklasse"
@@ -83,13 +87,15 @@ def typenverteilung(erg: Ergebnisse) -> html.Html:
         html.abbildung(fig, alt, "Kommunentypen nach Größenklasse"),
         html.tabelle(tab_gk.reset_index(), "Anzahl der Kommunen je Typ und Größenklasse"),
     ]
-    if klein.any():
+    if klein.any() or ((kreuz > 0) & (kreuz < mindest)).to_numpy().any():
         teile.append(html.hinweis(
-            f"Größenklassen mit weniger als {mindestgroesse(erg)} Kommunen werden nicht nach "
-            "Typen aufgeteilt (–), damit keine einzelne Kommune erkennbar wird."))
+            f"Größenklassen mit weniger als {mindest} Kommunen werden nicht nach Typen "
+            f"aufgeteilt (–), kleinere Zellen als „< {mindest}“ gezeigt, damit keine einzelne "
+            "Kommune erkennbar wird."))
     return html.Html.verbinden(teile)
 
 
+@html.abbildungsfunktion
 def typprofile(erg: Ergebnisse) -> html.Html:
     """Mittlere Zielpriorität je Typ (Heatmap) und Steckbriefe in Kurzform."""
     antworten = erg.tabelle("antworten")
@@ -124,6 +130,7 @@ def typprofile(erg: Ergebnisse) -> html.Html:
     return html.Html.verbinden(teile)
 
 
+@html.abbildungsfunktion
 def reifegrad_ueberblick(erg: Ergebnisse) -> html.Html:
     rg = reifegrad_breit(erg)
     namen = feldnamen(erg)
