@@ -105,3 +105,25 @@ def test_fehlerhafte_eingabe_schreibt_nichts(kleine_studie, tmp_path):
         assert "antworten.csv, Zeile 5, Spalte 'ORG02', Wert '6'" in r.stderr
         assert f"Zeile {len(zeilen)}" in r.stderr  # alle Probleme, nicht nur das erste
     assert not ausgabe.exists()
+
+
+def test_alle_kommunen_mit_filter_und_inkrementell(lauf, tmp_path):
+    """`--alle`: ein Bericht je Kommune, durchsuchbare Startseite; ein zweiter Lauf ohne
+    Änderungen erstellt nichts neu."""
+    import shutil
+
+    ausgabe = tmp_path / "aus"
+    shutil.copytree(lauf["ausgabe"], ausgabe)
+    args = ["--daten", str(lauf["daten"]), "--ausgabe", str(ausgabe)]
+    r = _lauf("berichte", *args, "--alle", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = _lauf("website", *args, "--nbconvert", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    site = ausgabe / "berichte" / "_site"
+    alle = set(lauf["kommunen"]["ags"])
+    assert {p.stem for p in (site / "kommunen").glob("*.html")} == alle
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert '<input id="filter" type="search"' in index and '<label for="filter">' in index
+    r = _lauf("berichte", *args, "--alle", cwd=tmp_path)
+    assert r.returncode == 0
+    assert f"0 erstellt, {len(alle) + 1} unverändert übersprungen" in r.stdout + r.stderr
