@@ -51,7 +51,7 @@ def test_analyse_findet_geplante_typen_wieder():
     a = s.antworten[s.antworten["welle"] == 2026].set_index("ags")
     ziele = a[list(items.values())].rename(columns={v: k for k, v in items.items()})
     ziele = ziele.where(ziele <= 5)
-    einst = studie.KommunentypenEinstellungen(bootstrap=20)
+    einst = studie.KommunentypenEinstellungen()  # Voreinstellung: 100 Bootstrap-Ziehungen
     ty = kommunentypen.typisieren(ziele, katalog, einst, seed=1)
     zu = ty.zuordnung.set_index("ags")
     assert ty.modell["k"] == 4 and ty.modell["struktur_vorhanden"]

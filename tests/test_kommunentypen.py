@@ -12,7 +12,8 @@ from analyse import simulation as sim
 from analyse.studie import KommunentypenEinstellungen
 
 # Weniger Ziehungen halten die Tests schnell; die Voreinstellung (100) prüft der Benchmark.
-SCHNELL = KommunentypenEinstellungen(bootstrap=20, k_bereich=(2, 6))
+# Wie in der Voreinstellung 100 Bootstrap-Ziehungen (Issue 3: "at least 100"); nur k bis 6.
+SCHNELL = KommunentypenEinstellungen(bootstrap=100, k_bereich=(2, 6))
 
 
 @pytest.fixture(scope="module")
