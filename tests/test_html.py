@@ -18,7 +18,7 @@ def test_tabelle_maskiert_kopf_und_zellen():
     df = pd.DataFrame({BOESE: [BOESE, None], "zahl": [1234.5, float("nan")]})
     t = html.tabelle(df, beschriftung=BOESE).inhalt
     assert "<script>" not in t
-    assert t.count("&lt;script&gt;") == 3
+    assert t.count("&lt;script&gt;") == 4  # Kopf, Zelle, Beschriftung, Name des Rahmens
     assert "1.234,5" in t and "–" in t
     assert '<th scope="col">' in t and "<caption>" in t
 

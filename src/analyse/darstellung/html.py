@@ -104,8 +104,12 @@ def tabelle(df: pd.DataFrame, beschriftung: str | None = None, index: bool = Fal
             zellen.append(f"<td>{text(_formatieren(wert, formate.get(spalte)))}</td>")
         zeilen.append("<tr>" + "".join(zellen) + "</tr>")
     cap = f"<caption>{text(beschriftung)}</caption>" if beschriftung else ""
-    return Html(f'<table class="tabelle">{cap}<thead><tr>{kopf}</tr></thead>'
-                f"<tbody>{''.join(zeilen)}</tbody></table>")
+    # Breite Tabellen scrollen in ihrem Rahmen statt die Seite zu verbreitern; der Rahmen ist
+    # per Tastatur erreichbar (WCAG 2.1.1) und benannt.
+    name = f' aria-label="{text(beschriftung)}"' if beschriftung else ""
+    return Html(f'<div class="tabelle-rahmen" role="region" tabindex="0"{name}>'
+                f'<table class="tabelle">{cap}<thead><tr>{kopf}</tr></thead>'
+                f"<tbody>{''.join(zeilen)}</tbody></table></div>")
 
 
 def zahl(wert: object, stellen: int = 0, einheit: str = "") -> str:
