@@ -24,7 +24,7 @@ def test_budget_wird_eingehalten_und_verschiebt():
     assert (plan.budget_genutzt <= 100_000 + 1e-6).all()
     engpass, grund = plan.verschoben["d"]
     assert engpass == "budget"
-    assert "Titel d" in grund and "2029" in grund and "100.000 €" in grund
+    assert "Titel d" in grund and "2029" in grund and "100.000\u00a0€" in grund
 
 
 def test_laufende_kosten_belasten_folgejahre():

@@ -46,6 +46,7 @@ from .fragebogen import Fragebogen
 from .groessenklassen import KOSTENKLASSE
 from .massnahmen import Katalog, Massnahme
 from .studie import EmpfehlungenEinstellungen, Studie
+from .zahlen import zahl
 
 #: Namen, falls kein Codebuch bzw. Typkatalog übergeben wird.
 FELDNAMEN = {"strategie": "Strategie & Steuerung", "organisation": "Organisation & Prozesse",
@@ -63,9 +64,7 @@ EMPFEHLUNG_SPALTEN = [
     "kosten_jaehrlich", "ozg_relevant", "kostenklasse", "quelle"]
 
 
-def _zahl(wert: float, stellen: int = 0) -> str:
-    s = f"{wert:,.{stellen}f}"
-    return s.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+_zahl = zahl
 
 
 def _punkte(wert: float) -> str:

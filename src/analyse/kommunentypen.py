@@ -52,6 +52,7 @@ from threadpoolctl import threadpool_limits
 
 from .studie import KommunentypenEinstellungen
 from .typkatalog import Typkatalog
+from .zahlen import zahl
 
 METHODEN = ("kmeans", "ward", "gmm")
 METHODEN_NAME = {"kmeans": "k-means", "ward": "Ward", "gmm": "Gaussian Mixture"}
@@ -310,7 +311,7 @@ def _raenge(tabelle: pd.DataFrame) -> pd.Series:
 
 
 def _zahl(wert: float, stellen: int = 2) -> str:
-    return f"{wert:.{stellen}f}".replace(".", ",")
+    return zahl(wert, stellen)
 
 
 def typisieren(ziele: pd.DataFrame, katalog: Typkatalog, einst: KommunentypenEinstellungen,

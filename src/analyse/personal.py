@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .groessenklassen import BEZEICHNUNG, KLASSEN
+from .zahlen import zahl
 
 KENNZAHLEN = {
     "it_personal_je_10000_ew": ("IT- und Digitalisierungspersonal je 10.000 Einwohner", "Stellen"),
@@ -61,8 +62,7 @@ def kennzahlen(kommunen: pd.DataFrame, reifegrad: pd.DataFrame, struktur: pd.Dat
 
 def _fmt(wert: float, einheit: str) -> str:
     stellen = 1 if einheit in ("Stellen", "%") else 0
-    s = f"{wert:,.{stellen}f}".replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
-    return f"{s} {einheit}" if einheit != "Stellen" else s
+    return zahl(wert, stellen, "" if einheit == "Stellen" else einheit)
 
 
 def richtwerte(kommunen: pd.DataFrame, reifegrad: pd.DataFrame, struktur: pd.DataFrame,

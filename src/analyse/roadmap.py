@@ -28,6 +28,7 @@ import pandas as pd
 
 from .groessenklassen import KOSTENKLASSE
 from .studie import RoadmapEinstellungen
+from .zahlen import euro, zahl
 
 
 @dataclass(frozen=True)
@@ -57,12 +58,8 @@ class Plan:
     personentage_genutzt: np.ndarray | None = None
 
 
-def _euro(wert: float) -> str:
-    return f"{wert:,.0f}".replace(",", ".") + " €"
-
-
-def _zahl(wert: float) -> str:
-    return f"{wert:,.0f}".replace(",", ".")
+_euro = euro
+_zahl = zahl
 
 
 def quartal_name(startjahr: int, index: int) -> str:

@@ -18,6 +18,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from ..zahlen import euro, zahl  # noqa: E402,F401  (für Aufrufer: html.zahl, html.euro)
+
 #: Für alle Abbildungen: Text aus Daten ist nie eine Formel ("$" in Namen würde sonst als
 #: mathtext gelesen und bräche die Abbildung ab).
 STIL = {"text.parse_math": False, "svg.hashsalt": "analyse"}
@@ -112,16 +114,6 @@ def tabelle(df: pd.DataFrame, beschriftung: str | None = None, index: bool = Fal
                 f"<tbody>{''.join(zeilen)}</tbody></table></div>")
 
 
-def zahl(wert: object, stellen: int = 0, einheit: str = "") -> str:
-    """Deutsche Zahlschreibweise: 12.345,6."""
-    if wert is None or (isinstance(wert, float) and pd.isna(wert)):
-        return "–"
-    s = f"{float(wert):,.{stellen}f}".replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
-    return f"{s}\u00a0{einheit}" if einheit else s
-
-
-def euro(wert: object) -> str:
-    return zahl(wert, 0, "€")
 
 
 def _formatieren(wert: object, format_: str | None) -> object:

@@ -1,0 +1,18 @@
+"""Zahlen in deutscher Schreibweise – die eine Stelle dafür (Berichte, Begründungen, Tabellen)."""
+
+from __future__ import annotations
+
+import math
+
+
+def zahl(wert: object, stellen: int = 0, einheit: str = "") -> str:
+    """``12345.6`` → ``"12.345,6"``; fehlende Werte als Gedankenstrich; Einheit mit
+    geschütztem Leerzeichen (``"25.000 €"``)."""
+    if wert is None or (isinstance(wert, float) and math.isnan(wert)):
+        return "–"
+    s = f"{float(wert):,.{stellen}f}".replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return f"{s}\u00a0{einheit}" if einheit else s
+
+
+def euro(wert: object) -> str:
+    return zahl(wert, 0, "€")
