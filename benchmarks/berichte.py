@@ -176,7 +176,7 @@ def main() -> None:
     ap.add_argument("--parameter", "-p", action="append", default=[], help="NAME=WERT (Text)")
     ap.add_argument("--ags", default="", help="kommagetrennte AGS, reihum verwendet")
     ap.add_argument("--parallel", type=int, default=os.cpu_count())
-    ap.add_argument("--exporter", default="analyse.batch.export:einfaches_html")
+    ap.add_argument("--exporter", default="analyse.website:notebook_html")
     ap.add_argument("--ohne-naiv", action="store_true", help="naiven Lauf auslassen (kein speedup)")
     args = ap.parse_args()
     if args.vorlage is None:

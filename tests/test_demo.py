@@ -42,15 +42,12 @@ def test_analyse_findet_geplante_typen_wieder():
     und erkennt einen Teil der geplanten Mischprofile als Mischtyp."""
     from sklearn.metrics import adjusted_rand_score
 
-    from analyse import kommunentypen, studie
+    from analyse import fragebogen, kommunentypen, studie
 
     s = demo.erzeugen(anzahl=400, seed=20261123)
     fb = demo._fragebogen_vorlage()
     katalog = demo.typkatalog.laden(demo.Path(str(demo.VORLAGEN / "kommunentypen.yml")))
-    items = fb.ziel_items()
-    a = s.antworten[s.antworten["welle"] == 2026].set_index("ags")
-    ziele = a[list(items.values())].rename(columns={v: k for k, v in items.items()})
-    ziele = ziele.where(ziele <= 5)
+    ziele = fragebogen.ziele(s.antworten, fb, 2026)
     einst = studie.KommunentypenEinstellungen()  # Voreinstellung: 100 Bootstrap-Ziehungen
     ty = kommunentypen.typisieren(ziele, katalog, einst, seed=1)
     zu = ty.zuordnung.set_index("ags")

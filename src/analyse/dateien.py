@@ -16,7 +16,7 @@ def atomar_datei(ziel: Path, modus: str = "w", encoding: str | None = "utf-8") -
     ziel.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=ziel.parent, prefix=f".{ziel.name}.", suffix=".tmp")
     os.close(fd)
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp legt 0600 an
+    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp legt 0600 an
     try:
         with open(tmp, modus, encoding=None if "b" in modus else encoding) as f:
             yield f
@@ -27,18 +27,9 @@ def atomar_datei(ziel: Path, modus: str = "w", encoding: str | None = "utf-8") -
         raise
 
 
-def _umask_lesen() -> int:
-    maske = os.umask(0)
-    os.umask(maske)
-    return maske
-
-
 # Einmal beim Import gelesen: os.umask zu setzen und zurückzusetzen ist nicht threadsicher.
-_UMASK = _umask_lesen()
-
-
-def _umask() -> int:
-    return _UMASK
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 def atomar_schreiben(ziel: Path, inhalt: str | bytes) -> None:
@@ -55,7 +46,7 @@ def atomar_ordner(ziel: Path) -> Iterator[Path]:
     """
     ziel.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=ziel.parent, prefix=f".{ziel.name}."))
-    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp legt 0700 an; die Site muss lesbar sein
+    os.chmod(tmp, 0o777 & ~_UMASK)  # mkdtemp legt 0700 an; die Site muss lesbar sein
     try:
         yield tmp
         alt = None

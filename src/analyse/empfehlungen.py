@@ -64,7 +64,6 @@ EMPFEHLUNG_SPALTEN = [
     "kosten_jaehrlich", "ozg_relevant", "kostenklasse", "quelle"]
 
 
-_zahl = zahl
 
 
 def _punkte(wert: float) -> str:
@@ -72,7 +71,7 @@ def _punkte(wert: float) -> str:
     gerundet = round(wert)
     if gerundet == 0:
         return "weniger als 1 Punkt"
-    return "1 Punkt" if gerundet == 1 else f"{_zahl(wert)} Punkte"
+    return "1 Punkt" if gerundet == 1 else f"{zahl(wert)} Punkte"
 
 
 def klassen_kurz(groessenklasse: str) -> str:
@@ -241,18 +240,18 @@ def begruendung(m: Massnahme, anlass: str, ausloeser: str | None, p: Profil,
     if mit_luecke:
         f = mit_luecke[0]
         saetze.append(f"Der Reifegrad im Handlungsfeld {feldnamen.get(f, f)} liegt mit "
-                      f"{_zahl(p.ist[f])} Punkten {_punkte(p.ziel[f] - p.ist[f])} unter dem "
-                      f"Zielwert {p.bezug[f]} ({_zahl(p.ziel[f])}).")
-        weitere = [f"{feldnamen.get(g, g)} ({_zahl(p.ist[g])} statt {_zahl(p.ziel[g])})"
+                      f"{zahl(p.ist[f])} Punkten {_punkte(p.ziel[f] - p.ist[f])} unter dem "
+                      f"Zielwert {p.bezug[f]} ({zahl(p.ziel[f])}).")
+        weitere = [f"{feldnamen.get(g, g)} ({zahl(p.ist[g])} statt {zahl(p.ziel[g])})"
                    for g in mit_luecke[1:]]
         if weitere:
             saetze.append("Sie wirkt auch auf " + " und ".join(weitere) + ".")
-        saetze.append(f"Erwartete Wirkung: bis zu {_zahl(m.wirkung)} Punkte je Feld.")
+        saetze.append(f"Erwartete Wirkung: bis zu {zahl(m.wirkung)} Punkte je Feld.")
     elif felder:
         f = min(felder, key=lambda g: (p.ist[g], g))
         saetze.append(f"Im Handlungsfeld {feldnamen.get(f, f)} erreicht die Kommune mit "
-                      f"{_zahl(p.ist[f])} Punkten bereits den Zielwert {p.bezug[f]} "
-                      f"({_zahl(p.ziel[f])}); die Maßnahme baut diesen Stand aus.")
+                      f"{zahl(p.ist[f])} Punkten bereits den Zielwert {p.bezug[f]} "
+                      f"({zahl(p.ziel[f])}); die Maßnahme baut diesen Stand aus.")
     else:
         saetze.append("Für die Handlungsfelder dieser Maßnahme liegt kein belastbarer Reifegrad "
                       "vor; sie wird als grundlegender Schritt empfohlen.")
@@ -384,9 +383,9 @@ def verband_empfehlungen(kommunen: pd.DataFrame, breit: pd.DataFrame, ziele: pd.
     for rang, (v, bedarf, mittel, n_empf, anlass, ausloeser) in enumerate(gewaehlt, start=1):
         anteil = bedarf / len(mitglieder)
         felder = " und ".join(feldnamen.get(f, f) for f in v.handlungsfelder)
-        satz = (f"{bedarf} von {len(mitglieder)} Mitgliedern ({_zahl(100 * anteil)} %) haben "
-                f"Bedarf bei den gebündelten Maßnahmen (Lücke ab {_zahl(e.verband_mindestluecke)} Punkten); in {felder} liegen sie im Mittel "
-                f"{_zahl(mittel)} Punkte unter dem Zielwert ihrer Größenklasse.")
+        satz = (f"{bedarf} von {len(mitglieder)} Mitgliedern ({zahl(100 * anteil)} %) haben "
+                f"Bedarf bei den gebündelten Maßnahmen (Lücke ab {zahl(e.verband_mindestluecke)} Punkten); in {felder} liegen sie im Mittel "
+                f"{zahl(mittel)} Punkte unter dem Zielwert ihrer Größenklasse.")
         if v.buendelt and n_ref:
             satz += (f" {n_empf} der {n_ref} Referenzkommunen wird eine dieser Maßnahmen "
                      f"empfohlen.")

@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .fehler import Eingabefehler, Problem
@@ -146,6 +147,17 @@ class Fragebogen(_Streng):
     def struktur_items(self) -> dict[str, str]:
         """Strukturmerkmal → Item-ID."""
         return {i.struktur: i.id for i in self.items if i.struktur}
+
+
+def ziele(antworten: pd.DataFrame, fragebogen: Fragebogen, welle: int) -> pd.DataFrame:
+    """Zielprioritäten einer Welle: Index ags, Spalten Ziel-IDs, Fehlcodes als NaN."""
+    items = fragebogen.ziel_items()
+    teil = antworten[antworten["welle"] == welle].set_index("ags")
+    df = teil[list(items.values())].rename(columns={v: k for k, v in items.items()})
+    for ziel, item_id in items.items():
+        skala = fragebogen.skala_von(fragebogen.item[item_id])
+        df[ziel] = df[ziel].where(df[ziel].isin(list(skala.werte)))
+    return df.sort_index()
 
 
 def _querbezuege(fb: Fragebogen, datei: str, zeilen: dict[Pfad, int]) -> list[Problem]:

@@ -310,10 +310,6 @@ def _raenge(tabelle: pd.DataFrame) -> pd.Series:
     return r.mean(axis=1)
 
 
-def _zahl(wert: float, stellen: int = 2) -> str:
-    return zahl(wert, stellen)
-
-
 def typisieren(ziele: pd.DataFrame, katalog: Typkatalog, einst: KommunentypenEinstellungen,
                seed: int) -> Typisierung:
     """Typisiert Kommunen nach ihren Zielprioritäten (Index ``ags``, je Ziel-ID eine Spalte)."""
@@ -388,21 +384,21 @@ def _typisieren(ziele: pd.DataFrame, katalog: Typkatalog, einst: KommunentypenEi
     if len(stabile):
         wahl = stabile.sort_values(["rang", "k"]).iloc[0]
         grund = (f"unter den Lösungen, deren Typen alle stabil sind (Jaccard ≥ "
-                 f"{_zahl(einst.stabil_ab)}), hat sie den besten mittleren Rang aus Silhouette, "
+                 f"{zahl(einst.stabil_ab, 2)}), hat sie den besten mittleren Rang aus Silhouette, "
                  f"Calinski-Harabasz und Davies-Bouldin")
     else:
         wahl = geprueft.sort_values(["jaccard_min", "rang"], ascending=[False, True]).iloc[0]
         grund = ("keine geprüfte Lösung ist durchgehend stabil; sie ist die stabilste "
-                 f"(kleinster mittlerer Jaccard {_zahl(wahl['jaccard_min'])})")
+                 f"(kleinster mittlerer Jaccard {zahl(wahl['jaccard_min'], 2)})")
     methode, k = str(wahl["methode"]), int(wahl["k"])
     validitaet["gewaehlt"] = (validitaet["methode"] == methode) & (validitaet["k"] == k)
     fest = [t for t, frei in (("Methode", einst.methode == "auto"), ("k", einst.k == "auto"))
             if not frei]
     erklaerung = (f"Gewählt wurde {METHODEN_NAME[methode]} mit k = {k} "
-                  f"(Silhouette {_zahl(wahl['silhouette'])}, Calinski-Harabasz "
-                  f"{_zahl(wahl['calinski_harabasz'], 0)}, Davies-Bouldin "
-                  f"{_zahl(wahl['davies_bouldin'])}, mittlerer Jaccard "
-                  f"{_zahl(wahl['jaccard_mittel'])}): {grund}.")
+                  f"(Silhouette {zahl(wahl['silhouette'], 2)}, Calinski-Harabasz "
+                  f"{zahl(wahl['calinski_harabasz'], 0)}, Davies-Bouldin "
+                  f"{zahl(wahl['davies_bouldin'], 2)}, mittlerer Jaccard "
+                  f"{zahl(wahl['jaccard_mittel'], 2)}): {grund}.")
     if fest:
         erklaerung += f" Fest vorgegeben: {' und '.join(fest)}."
     loesung = loesungen[(methode, k)]
@@ -416,16 +412,16 @@ def _typisieren(ziele: pd.DataFrame, katalog: Typkatalog, einst: KommunentypenEi
     struktur = bool(ueber_null and stabil)
     if struktur:
         struktur_satz = (f"Die Daten zeigen eine belastbare Typenstruktur: Die Silhouette "
-                         f"({_zahl(sil)}) liegt klar über der von Daten ohne Clusterstruktur "
-                         f"({_zahl(null_q95)}), und alle {k} Typen sind stabil.")
+                         f"({zahl(sil, 2)}) liegt klar über der von Daten ohne Clusterstruktur "
+                         f"({zahl(null_q95, 2)}), und alle {k} Typen sind stabil.")
     else:
         gruende = []
         if not ueber_null:
-            gruende.append(f"die Silhouette ({_zahl(sil)}) liegt nicht deutlich über der von "
-                           f"Daten ohne Clusterstruktur ({_zahl(null_q95)})")
+            gruende.append(f"die Silhouette ({zahl(sil, 2)}) liegt nicht deutlich über der von "
+                           f"Daten ohne Clusterstruktur ({zahl(null_q95, 2)})")
         if not stabil:
             gruende.append(f"nicht alle Typen sind stabil (kleinster mittlerer Jaccard "
-                           f"{_zahl(wahl['jaccard_min'])} < {_zahl(einst.stabil_ab)})")
+                           f"{zahl(wahl['jaccard_min'], 2)} < {zahl(einst.stabil_ab, 2)})")
         struktur_satz = ("Die Daten zeigen keine belastbare Typenstruktur: "
                          + " und ".join(gruende) + ". Die Typen sind daher nur als grobe "
                          "Orientierung zu lesen, nicht als klar getrennte Gruppen.")

@@ -16,7 +16,7 @@ from . import __version__, batch, eingabe, ergebnisse, excel, kommunentypen, rei
 from . import empfehlungen as empfehlungen_modul
 from . import studie as studie_modul
 from .dateien import atomar_schreiben
-from .fragebogen import Fragebogen
+from .fragebogen import ziele
 
 log = logging.getLogger(__name__)
 
@@ -62,17 +62,6 @@ def struktur(sd: eingabe.Studiendaten) -> pd.DataFrame:
     if "digitalbudget" in df:
         df["budget_je_ew"] = df["digitalbudget"] / ew
     return df.reset_index(drop=True)
-
-
-def ziele(antworten: pd.DataFrame, fragebogen: Fragebogen, welle: int) -> pd.DataFrame:
-    """Zielprioritäten der Welle: Index ags, Spalten Ziel-IDs, Fehlcodes als NaN."""
-    items = fragebogen.ziel_items()
-    teil = antworten[antworten["welle"] == welle].set_index("ags")
-    df = teil[list(items.values())].rename(columns={v: k for k, v in items.items()})
-    for ziel, item_id in items.items():
-        skala = fragebogen.skala_von(fragebogen.item[item_id])
-        df[ziel] = df[ziel].where(df[ziel].isin(list(skala.werte)))
-    return df.sort_index()
 
 
 def typen_erkunden(erg: ergebnisse.Ergebnisse, methode: str = "auto", k: int | str = "auto",

@@ -58,8 +58,6 @@ class Plan:
     personentage_genutzt: np.ndarray | None = None
 
 
-_euro = euro
-_zahl = zahl
 
 
 def quartal_name(startjahr: int, index: int) -> str:
@@ -137,12 +135,12 @@ def _grund(v: Vorhaben, frueheste: int, genutzt_budget: np.ndarray, genutzt_tage
     teile = []
     if zu_teuer:
         j = zu_teuer[0]
-        teile.append(f"im Jahr {startjahr + j} wären {_euro(e[j] + la[j])} nötig, frei sind "
-                     f"nur {_euro(max(budget_frei[j], 0))} vom Jahresbudget {_euro(budget)}")
+        teile.append(f"im Jahr {startjahr + j} wären {euro(e[j] + la[j])} nötig, frei sind "
+                     f"nur {euro(max(budget_frei[j], 0))} vom Jahresbudget {euro(budget)}")
     if zu_viel:
         j = zu_viel[0]
-        teile.append(f"im Jahr {startjahr + j} wären {_zahl(t[j])} Personentage nötig, frei "
-                     f"sind nur {_zahl(max(tage_frei[j], 0))} von {_zahl(kapazitaet)}")
+        teile.append(f"im Jahr {startjahr + j} wären {zahl(t[j])} Personentage nötig, frei "
+                     f"sind nur {zahl(max(tage_frei[j], 0))} von {zahl(kapazitaet)}")
     engpass = "budget und personal" if zu_teuer and zu_viel else ("budget" if zu_teuer
                                                                    else "personal")
     if not teile:  # Jeder spätere Start scheitert an einem späteren Jahr.

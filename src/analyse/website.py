@@ -107,8 +107,7 @@ def _kommunenliste(erg, berichte: Path) -> list[dict]:
     return k.to_dict("records")
 
 
-def startseite(erg, berichte: Path) -> str:
-    kommunen = _kommunenliste(erg, berichte)
+def startseite(erg, kommunen: list[dict]) -> str:
     filter_ = len(kommunen) > 12
     inhalt = _vorlage("index.html.j2").render(titel=erg.studie.titel, verband=erg.studie.verband,
                                               kommunen=kommunen, filter=filter_)
@@ -141,7 +140,7 @@ def nbconvert_site(erg, berichte: Path) -> Path:
                 if datei.exists():
                     shutil.copy2(datei, tmp / "kommunen" / datei.name)
         shutil.copy2(str(VORLAGEN / "bericht.css"), tmp / "bericht.css")
-        (tmp / "index.html").write_text(startseite(erg, berichte), encoding="utf-8")
+        (tmp / "index.html").write_text(startseite(erg, kommunen), encoding="utf-8")
     return site
 
 

@@ -10,7 +10,7 @@ from batch_hilfen import EXPORTER, auftrag
 
 from analyse.batch import ausfuehren, stand, zusammenfassung_drucken
 from analyse.batch import worker as worker_modul
-from analyse.batch.export import einfaches_html
+from analyse.website import notebook_html
 
 ABBRECHEN = {"b"}
 
@@ -19,7 +19,7 @@ def abbrechender_exporter(nb, a):
     """Simuliert Strg+C mitten im Lauf, beim Export der Aufträge in ``ABBRECHEN``."""
     if a.name in ABBRECHEN:
         raise KeyboardInterrupt
-    return einfaches_html(nb, a)
+    return notebook_html(nb, a)
 
 
 def kaputter_exporter(nb, a):

@@ -3,36 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
-from pathlib import Path
 
+from ..dateien import atomar_schreiben
 from .auftrag import Auftrag, Ergebnis
-
-_umask = os.umask(0)
-os.umask(_umask)
-
-
-def atomar_schreiben(ziel: Path, text: str) -> None:
-    """Temporärdatei im Zielordner, dann ``os.replace``. Anders als ``mkstemp`` allein mit den
-    üblichen Rechten (0666 & ~umask), damit ein Webserver die Seiten lesen darf."""
-    ziel.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=ziel.parent, prefix=f".{ziel.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o666 & ~_umask)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, ziel)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def reste_entfernen(auftrag: Auftrag) -> None:
     """Temporärdateien eines hart abgebrochenen Laufs (SIGKILL, Stromausfall) wegräumen.
 
-    ``atomar_schreiben`` legt ``.<ziel>.<zufall>.tmp`` neben das Ziel; bei normalen
+    ``dateien.atomar_schreiben`` legt ``.<ziel>.<zufall>.tmp`` neben das Ziel; bei normalen
     Ausnahmen und Strg+C räumt es selbst auf.
     """
     for ziel in (auftrag.ziel_ipynb, auftrag.ziel_html, auftrag.fehler_ipynb):

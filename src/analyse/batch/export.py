@@ -1,4 +1,5 @@
-"""HTML-Export im Worker: Auflösen des Exporter-Pfads und ein schlichter Standard-Exporter."""
+"""HTML-Export im Worker: den Exporter-Pfad ``"modul:funktion"`` auflösen (Standard:
+``analyse.website:notebook_html``)."""
 
 from __future__ import annotations
 
@@ -23,20 +24,3 @@ def exporter_laden(pfad: str) -> Exporter:
     if not callable(funktion):
         raise TypeError(f"Exporter {pfad!r} ist nicht aufrufbar")
     return funktion
-
-
-@cache
-def _html_exporter():
-    from nbconvert import HTMLExporter
-
-    # Vorlagen laden kostet ~0,1 s: einmal je Prozess
-    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-
-
-def einfaches_html(nb: nbformat.NotebookNode, auftrag: Auftrag) -> str:
-    """Schlichte Seite ohne Code-Zellen (nbconvert ``HTMLExporter``); Ersatz, solange
-    ``analyse.website:notebook_html`` fehlt, und für Tests/Benchmark."""
-    html, _ = _html_exporter().from_notebook_node(
-        nb, resources={"metadata": {"name": auftrag.titel}}
-    )
-    return html

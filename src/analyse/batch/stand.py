@@ -15,8 +15,8 @@ import os
 from functools import cache
 from pathlib import Path
 
+from ..dateien import atomar_schreiben
 from .auftrag import Auftrag
-from .ausgabe import atomar_schreiben
 
 MANIFEST = ".stand.json"
 _BLOCK = 1 << 20

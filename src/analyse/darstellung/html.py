@@ -22,7 +22,7 @@ from ..zahlen import euro, zahl  # noqa: E402,F401  (für Aufrufer: html.zahl, h
 
 #: Für alle Abbildungen: Text aus Daten ist nie eine Formel ("$" in Namen würde sonst als
 #: mathtext gelesen und bräche die Abbildung ab).
-STIL = {"text.parse_math": False, "svg.hashsalt": "analyse"}
+STIL = {"text.parse_math": False}
 
 
 def abbildungsfunktion(funktion):

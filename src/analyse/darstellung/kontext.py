@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from .. import groessenklassen, peers
+from ..eingabe import AGS_MUSTER
 from ..ergebnisse import Ergebnisse
-
-AGS = re.compile(r"^(\d{5}|\d{8})$")
 
 
 def ags_pruefen(erg: Ergebnisse, ags: str) -> str:
     """Ein Berichtsparameter: muss ein AGS der Studie sein."""
     ags = str(ags)
-    if not AGS.match(ags) or ags not in erg.kommunen.index:
+    if not AGS_MUSTER.match(ags) or ags not in erg.kommunen.index:
         raise ValueError(f"Unbekannter AGS {ags!r}: erwartet ein AGS aus kommunen.csv")
     return ags
 

@@ -14,15 +14,13 @@ from .. import reifegrad
 from ..ergebnisse import Ergebnisse
 from . import html
 from .html import Html
+from .kontext import feldnamen
 
 GESAMT = reifegrad.GESAMT
 
 
 def _feldname(erg: Ergebnisse, feld: str) -> str:
-    if feld == GESAMT:
-        return "Gesamt"
-    f = erg.fragebogen.feld.get(feld)
-    return f.name if f else feld
+    return feldnamen(erg).get(feld, feld)
 
 
 def _vorzeichen(wert: float) -> str:

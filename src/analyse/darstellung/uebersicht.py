@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .. import groessenklassen, peers
+from .. import fragebogen, groessenklassen, peers
 from ..ergebnisse import Ergebnisse
 from . import html
 from .kontext import feldnamen, gk_bezeichnung, mindestgroesse, reifegrad_breit, typ_je_kommune
@@ -98,19 +98,13 @@ def typenverteilung(erg: Ergebnisse) -> html.Html:
 @html.abbildungsfunktion
 def typprofile(erg: Ergebnisse) -> html.Html:
     """Mittlere Zielpriorität je Typ (Heatmap) und Steckbriefe in Kurzform."""
-    antworten = erg.tabelle("antworten")
     fb = erg.fragebogen
-    welle = erg.studie.aktuelle_welle
-    items = fb.ziel_items()
-    teil = antworten[antworten["welle"] == welle].set_index("ags")[list(items.values())]
-    for item_id in items.values():
-        skala = fb.skala_von(fb.item[item_id])
-        teil[item_id] = teil[item_id].where(teil[item_id].isin(list(skala.werte)))
+    teil = fragebogen.ziele(erg.tabelle("antworten"), fb, erg.studie.aktuelle_welle)
     typen = typ_je_kommune(erg).reindex(teil.index)
     n = typen.value_counts()
     gueltig = [t for t in _typ_reihenfolge(erg) if n.get(t, 0) >= mindestgroesse(erg)]
     profil = teil.groupby(typen).mean().reindex(gueltig)
-    profil.columns = [fb.ziel_name[z] for z in items]
+    profil.columns = [fb.ziel_name[z] for z in profil.columns]
 
     fig, ax = plt.subplots(figsize=(9, 0.5 * len(profil) + 3.2))
     bild = ax.imshow(profil.to_numpy(), cmap="Blues", vmin=1, vmax=5, aspect="auto")
