@@ -14,6 +14,7 @@ Was geplant ist (und von der Analyse wiedergefunden werden soll):
 
 from __future__ import annotations
 
+import functools
 import shutil
 from dataclasses import dataclass
 from importlib import resources
@@ -265,6 +266,15 @@ def erzeugen(anzahl: int = 400, seed: int = 20261123, rauschen: float = 0.7,
     gemischt_s = pd.Series(gemischt, index=kommunen["ags"], name="gemischt")
     return Demostudie(kommunen=kommunen, antworten=antworten, geplante_typen=geplant,
                       geplant_gemischt=gemischt_s)
+
+
+@functools.cache
+def vorlage_namen() -> tuple[dict[str, str], dict[str, str]]:
+    """Handlungsfeld- und Typnamen der mitgelieferten Vorlagen (Voreinstellung für Aufrufe
+    ohne Codebuch, etwa in Tests); die Namen stehen nur in den YAML-Vorlagen."""
+    fb = _fragebogen_vorlage()
+    katalog = typkatalog.laden(Path(str(VORLAGEN / "kommunentypen.yml")))
+    return {h.id: h.name for h in fb.handlungsfelder}, dict(katalog.name)
 
 
 def _ozg_befragung() -> list[str]:

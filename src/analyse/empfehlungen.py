@@ -48,15 +48,6 @@ from .massnahmen import Katalog, Massnahme
 from .studie import EmpfehlungenEinstellungen, Studie
 from .zahlen import zahl
 
-#: Namen, falls kein Codebuch bzw. Typkatalog übergeben wird.
-FELDNAMEN = {"strategie": "Strategie & Steuerung", "organisation": "Organisation & Prozesse",
-             "personal": "Personal & Kompetenzen", "technik": "Technik & IT-Sicherheit",
-             "online_services": "Online-Services & OZG", "daten": "Daten & Wissen",
-             "kooperation": "Kooperation & Beteiligung"}
-TYPNAMEN = {"bedaechtige": "Bedächtige", "optimierer": "Optimierer",
-            "serviceorientierte": "Serviceorientierte", "community_manager": "Community Manager",
-            "mischtyp": "Mischtyp"}
-
 EMPFEHLUNG_SPALTEN = [
     "ags", "rang", "massnahme", "titel", "beschreibung", "handlungsfelder", "hauptfeld",
     "hauptfeld_name", "ist", "ziel", "luecke", "punkte", "typ_passt", "anlass",
@@ -274,8 +265,8 @@ def begruendung(m: Massnahme, anlass: str, ausloeser: str | None, p: Profil,
 
 
 def empfehlungen_fuer(p: Profil, katalog: Katalog, e: EmpfehlungenEinstellungen,
-                      feldnamen: Mapping[str, str] = FELDNAMEN,
-                      typnamen: Mapping[str, str] = TYPNAMEN) -> pd.DataFrame:
+                      feldnamen: Mapping[str, str],
+                      typnamen: Mapping[str, str]) -> pd.DataFrame:
     """Empfehlungstabelle einer Kommune (Spalten ``EMPFEHLUNG_SPALTEN``)."""
     auswahl = auswaehlen(p, katalog, e)
     raenge = {m.id: i + 1 for i, (m, _, _, _) in enumerate(auswahl)}
@@ -310,7 +301,7 @@ def empfehlungen_fuer(p: Profil, katalog: Katalog, e: EmpfehlungenEinstellungen,
 def verband_empfehlungen(kommunen: pd.DataFrame, breit: pd.DataFrame, ziele: pd.DataFrame,
                          empfehlungen: pd.DataFrame, katalog: Katalog,
                          e: EmpfehlungenEinstellungen, mindestgroesse: int,
-                         feldnamen: Mapping[str, str] = FELDNAMEN) -> pd.DataFrame:
+                         feldnamen: Mapping[str, str]) -> pd.DataFrame:
     """Empfehlungen für den Verband aus Bedarfen, die viele Mitglieder teilen.
 
     Ein Mitglied hat *Bedarf* an einer Verbandsmaßnahme, wenn mindestens eine der von ihr
@@ -408,7 +399,7 @@ def verband_empfehlungen(kommunen: pd.DataFrame, breit: pd.DataFrame, ziele: pd.
 
 
 def summen(empfehlungen: pd.DataFrame, roadmap_kosten: pd.DataFrame,
-           verschiebungen: pd.DataFrame, feldnamen: Mapping[str, str] = FELDNAMEN
+           verschiebungen: pd.DataFrame, feldnamen: Mapping[str, str]
            ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(``empfehlungen_summen`` je Handlungsfeld, ``kosten_je_feld_jahr``), mit Zeile ``gesamt``."""
     zeilen = []
@@ -467,9 +458,13 @@ def ableiten(kommunen: pd.DataFrame, reifegrad: pd.DataFrame, typen: pd.DataFram
     welle = studie.aktuelle_welle
     mindest = studie.berichte.peer_mindestgroesse
     e, r = studie.empfehlungen, studie.roadmap
-    feldnamen = {**FELDNAMEN, **({f.id: f.name for f in fragebogen.handlungsfelder}
-                                 if fragebogen else {})}
-    typnamen = {**TYPNAMEN, **(typnamen or {})}
+    # Namen aus Codebuch und Typkatalog; ohne sie die der mitgelieferten Vorlagen
+    from .demo import vorlage_namen
+
+    vorlage_felder, vorlage_typen = vorlage_namen()
+    feldnamen = ({f.id: f.name for f in fragebogen.handlungsfelder} if fragebogen
+                 else vorlage_felder)
+    typnamen = typnamen or vorlage_typen
     k = _index_ags(kommunen)
     k["groessenklasse"] = k["groessenklasse"].astype(str)
     breit = reifegrad_breit(reifegrad, welle)

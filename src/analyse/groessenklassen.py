@@ -31,6 +31,9 @@ _KREISE = (
 KLASSEN: tuple[str, ...] = tuple(k for k, _, _ in _GEMEINDEN + _KREISE)
 BEZEICHNUNG: dict[str, str] = {k: b for k, _, b in _GEMEINDEN + _KREISE}
 
+#: Kostenklassen: die Gemeindeklassen GK1–GK7, nach denen Kosten und Kapazitäten angegeben werden.
+KOSTENKLASSEN: tuple[str, ...] = tuple(k for k, _, _ in _GEMEINDEN)
+
 #: Für Kosten und Personal werden Kreisverwaltungen wie Städte dieser Klasse behandelt
 #: (Kreisverwaltungen sind nach Beschäftigten etwa so groß wie Mittelstädte).
 KOSTENKLASSE: dict[str, str] = {

@@ -31,16 +31,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from .fehler import Eingabefehler, Problem
-from .groessenklassen import KLASSEN, KOSTENKLASSE
+from .groessenklassen import KLASSEN, KOSTENKLASSE, KOSTENKLASSEN
 from .yamlquelle import Pfad, pydantic_probleme, yaml_laden
-
-#: Die sieben Handlungsfelder (IDs wie im Codebuch); Voreinstellung für die Prüfung.
-HANDLUNGSFELDER = ("strategie", "organisation", "personal", "technik", "online_services",
-                   "daten", "kooperation")
-#: Die vier Kommunentypen (IDs wie in ``kommunentypen.yml``).
-KOMMUNENTYPEN = ("bedaechtige", "optimierer", "serviceorientierte", "community_manager")
-#: Kostenklassen (Gemeindegrößenklassen); Kreise werden über ``KOSTENKLASSE`` abgebildet.
-KOSTENKLASSEN = ("GK1", "GK2", "GK3", "GK4", "GK5", "GK6", "GK7")
 
 ID_MUSTER = r"^[a-z][a-z0-9_]*$"
 
@@ -243,8 +235,7 @@ def _querbezuege(massnahmen: dict[int, Massnahme], datei: str, zeilen: dict[Pfad
 
 
 def pruefen(daten: Any, zeilen: dict[Pfad, int], datei: str,
-            handlungsfelder: Iterable[str] = HANDLUNGSFELDER,
-            typen: Iterable[str] = KOMMUNENTYPEN) -> Katalog:
+            handlungsfelder: Iterable[str], typen: Iterable[str]) -> Katalog:
     """Prüft geladene Katalogdaten; wirft ``Eingabefehler`` mit allen Problemen."""
     probleme: list[Problem] = []
     try:
@@ -273,9 +264,12 @@ def laden(pfad: Path, handlungsfelder: Iterable[str] | None = None,
     """Lädt und prüft ``massnahmen.yml``.
 
     ``handlungsfelder`` und ``typen`` sind die gültigen IDs (aus Codebuch und
-    Typkatalog); ohne Angabe gelten die sieben Felder und vier Typen der Voreinstellung.
+    Typkatalog); ohne Angabe gelten die der mitgelieferten Vorlagen (``demo.vorlage_namen``).
     """
+    from .demo import vorlage_namen
+
+    felder, typnamen = vorlage_namen()
     daten, zeilen = yaml_laden(pfad)
     return pruefen(daten, zeilen, pfad.name,
-                   HANDLUNGSFELDER if handlungsfelder is None else handlungsfelder,
-                   KOMMUNENTYPEN if typen is None else typen)
+                   felder if handlungsfelder is None else handlungsfelder,
+                   [t for t in typnamen if t != "mischtyp"] if typen is None else typen)

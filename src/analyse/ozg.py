@@ -46,7 +46,7 @@ import pandas as pd
 
 from .fehler import Eingabefehler, Problem
 from .fragebogen import Fragebogen
-from .groessenklassen import KLASSEN
+from .groessenklassen import KLASSEN, KOSTENKLASSEN
 
 THEMENFELDER = (
     "Arbeit & Ruhestand", "Bauen & Wohnen", "Bildung", "Ein- und Auswanderung",
@@ -57,7 +57,7 @@ THEMENFELDER = (
 EBENEN = ("Gemeinde", "Kreis", "kreisfreie Stadt", "Land", "Bund")
 SPALTEN = ("id", "ozg_id", "leistung", "themenfeld", "lebenslage", "ebene", "ab_groessenklasse")
 PFLICHT = ("leistung", "themenfeld", "ebene")
-GEMEINDEKLASSEN = ("GK1", "GK2", "GK3", "GK4", "GK5", "GK6", "GK7")
+GEMEINDEKLASSEN = KOSTENKLASSEN  # GK1–GK7 der Städte und Gemeinden
 #: Stufen des OZG-Reifegradmodells (Werte der Skala der OZG-Items).
 STUFEN = {0: "offline", 1: "Information", 2: "Formularassistent", 3: "Online-Leistung",
           4: "Online-Transaktion"}

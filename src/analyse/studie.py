@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .groessenklassen import KOSTENKLASSEN
 from .yamlquelle import modell_laden
 
 
@@ -118,7 +119,7 @@ class RoadmapEinstellungen(_Streng):
 
     @model_validator(mode="after")
     def _alle_kostenklassen(self) -> RoadmapEinstellungen:
-        klassen = {f"GK{i}" for i in range(1, 8)}
+        klassen = set(KOSTENKLASSEN)
         for name in ("budget_je_jahr", "personentage_je_jahr"):
             werte = getattr(self, name)
             if set(werte) != klassen:
