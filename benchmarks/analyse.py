@@ -27,8 +27,9 @@ def _spitze_mib() -> float:
 
 
 def simuliert(anzahl: int) -> dict[str, float]:
-    from analyse import kommunentypen, reifegrad, simulation
-    from analyse.studie import Studie
+    from analyse.demo import simulation
+    from analyse.eingabe.studie import Studie
+    from analyse.methoden import kommunentypen, reifegrad
 
     studie = Studie(titel="Benchmark", verband="Benchmark",
                     wellen=[{"id": 2024, "bezeichnung": "1"}, {"id": 2026, "bezeichnung": "2"}])

@@ -9,7 +9,7 @@ Kein Test, ein Skript. Beispiele::
     .venv/bin/analyse auswerten --daten daten --ausgabe /tmp/demo
     .venv/bin/python benchmarks/berichte.py --vorlage notebooks/bericht_kommune.ipynb \\
         --parameter ergebnisse=/tmp/demo/ergebnisse --ags 05999001,05999002 \\
-        --exporter analyse.website:notebook_html
+        --exporter analyse.berichte.website:notebook_html
 
 Ausgabe: Median Sekunden je Bericht (naiv), Sekunden je Bericht im Stapel (Wanduhr / N,
 inklusive Kernelstarts), der In-Prozess-Boden (Zellcode per ``exec`` ohne Notebook-Technik),
@@ -176,7 +176,7 @@ def main() -> None:
     ap.add_argument("--parameter", "-p", action="append", default=[], help="NAME=WERT (Text)")
     ap.add_argument("--ags", default="", help="kommagetrennte AGS, reihum verwendet")
     ap.add_argument("--parallel", type=int, default=os.cpu_count())
-    ap.add_argument("--exporter", default="analyse.website:notebook_html")
+    ap.add_argument("--exporter", default="analyse.berichte.website:notebook_html")
     ap.add_argument("--ohne-naiv", action="store_true", help="naiven Lauf auslassen (kein speedup)")
     args = ap.parse_args()
     if args.vorlage is None:

@@ -1,6 +1,7 @@
 import pandas as pd
 
-from analyse import demo, groessenklassen
+from analyse import demo
+from analyse.eingabe import groessenklassen
 
 
 def test_deterministisch():
@@ -42,7 +43,8 @@ def test_analyse_findet_geplante_typen_wieder():
     und erkennt einen Teil der geplanten Mischprofile als Mischtyp."""
     from sklearn.metrics import adjusted_rand_score
 
-    from analyse import fragebogen, kommunentypen, studie
+    from analyse.eingabe import fragebogen, studie
+    from analyse.methoden import kommunentypen
 
     s = demo.erzeugen(anzahl=400, seed=20261123)
     fb = demo._fragebogen_vorlage()

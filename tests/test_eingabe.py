@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from analyse import eingabe
-from analyse.fehler import Eingabefehler
+from analyse.eingabe import studienordner as eingabe
+from analyse.eingabe.fehler import Eingabefehler
 
 
 def _probleme(ordner: Path):

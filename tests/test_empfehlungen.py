@@ -3,9 +3,10 @@
 import pandas as pd
 import pytest
 
-from analyse import empfehlungen, ozg
-from analyse.massnahmen import Katalog
-from analyse.studie import Studie
+from analyse.eingabe import ozg_katalog as ozg
+from analyse.eingabe.massnahmen import Katalog
+from analyse.eingabe.studie import Studie
+from analyse.planung import empfehlungen
 
 FELDER = ["strategie", "organisation", "technik"]
 
@@ -126,8 +127,8 @@ def test_parquet_taugliche_spalten(daten, katalog, tmp_path):
 
 
 def test_berichtsabschnitte(daten, katalog, tmp_path):
-    from analyse import ergebnisse
-    from analyse.darstellung import empfehlungen as d
+    from analyse.berichte import empfehlungen as d
+    from analyse.ergebnisse import speicher as ergebnisse
 
     (tmp_path / "daten").mkdir()
     (tmp_path / "daten" / "studie.yml").write_text(

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from analyse import excel
+from analyse.berichte import excel
 
 
 def _tabellen():

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from analyse.groessenklassen import KLASSEN, KOSTENKLASSE, groessenklasse, groessenklassen
+from analyse.eingabe.groessenklassen import KLASSEN, KOSTENKLASSE, groessenklasse, groessenklassen
 
 
 @pytest.mark.parametrize(("art", "einwohner", "erwartet"), [

@@ -1,7 +1,7 @@
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analyse.darstellung import html
+from analyse.berichte import html
 
 BOESE = '<script>alert(1)</script>'
 

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from analyse import kommunentypen as kt
-from analyse import simulation as sim
-from analyse.studie import KommunentypenEinstellungen
+from analyse.demo import simulation as sim
+from analyse.eingabe.studie import KommunentypenEinstellungen
+from analyse.methoden import kommunentypen as kt
 
 # Weniger Ziehungen halten die Tests schnell; die Voreinstellung (100) prüft der Benchmark.
 # Wie in der Voreinstellung 100 Bootstrap-Ziehungen (Issue 3: "at least 100"); nur k bis 6.

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from analyse import demo, massnahmen
-from analyse.fehler import Eingabefehler
+from analyse import demo
+from analyse.eingabe import massnahmen
+from analyse.eingabe.fehler import Eingabefehler
 
 KATALOG = Path(__file__).resolve().parents[1] / "daten" / "massnahmen.yml"
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from analyse import peers
+from analyse.methoden import peers
 
 
 def _werte():

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from analyse import personal
+from analyse.planung import personal
 
 
 def _daten(n_gk6=12, n_gk7=3):

@@ -5,9 +5,9 @@ import pandas as pd
 import pingouin as pg
 import pytest
 
-from analyse import reifegrad as rg
-from analyse import simulation as sim
-from analyse.studie import ReifegradEinstellungen
+from analyse.demo import simulation as sim
+from analyse.eingabe.studie import ReifegradEinstellungen
+from analyse.methoden import reifegrad as rg
 
 WN, KA = sim.WEISS_NICHT, sim.KEINE_ANGABE
 

@@ -1,8 +1,8 @@
 """Roadmap: Voraussetzungen, Budget, Kapazität und Verschiebungen mit Begründung."""
 
-from analyse import roadmap
-from analyse.roadmap import Vorhaben
-from analyse.studie import RoadmapEinstellungen
+from analyse.eingabe.studie import RoadmapEinstellungen
+from analyse.planung import roadmap
+from analyse.planung.roadmap import Vorhaben
 
 
 def _v(id, q=2, einmalig=1000.0, jaehrlich=0.0, tage=10.0, vor=()):

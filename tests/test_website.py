@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from analyse import ergebnisse, website
+from analyse.berichte import website
+from analyse.ergebnisse import speicher as ergebnisse
 
 
 def test_markdown_text_maskiert_html_und_markdown():

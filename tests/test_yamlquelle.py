@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ConfigDict
 
-from analyse.fehler import Eingabefehler, Problem
-from analyse.yamlquelle import modell_laden, yaml_laden
+from analyse.eingabe.fehler import Eingabefehler, Problem
+from analyse.eingabe.yamlquelle import modell_laden, yaml_laden
 
 
 class Eintrag(BaseModel):

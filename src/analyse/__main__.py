@@ -1,5 +1,5 @@
 """``python -m analyse`` ist dasselbe wie der Befehl ``analyse``."""
 
-from .cli import app
+from analyse.cli import app
 
 app(prog_name="analyse")

@@ -12,8 +12,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from . import __version__, demo, pipeline
-from .fehler import Eingabefehler
+from analyse import __version__, demo, pipeline
+from analyse.eingabe.fehler import Eingabefehler
 
 app = typer.Typer(
     help="Analyse und Berichte zur digitalen Transformation von Kommunen.",
@@ -123,7 +123,7 @@ def auswerten(daten: Daten = Path("daten"), ausgabe: Ausgabe = None, methode: Me
 
 def _berichte(pfade: pipeline.Pfade, alle: bool, parallel: int | None, neu: bool,
               dask: str | None) -> bool:
-    from .batch import zusammenfassung_drucken
+    from analyse.batch import zusammenfassung_drucken
 
     try:
         z = pipeline.berichte_erstellen(pfade, alle=alle, parallel=parallel, neu=neu,

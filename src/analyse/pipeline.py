@@ -12,19 +12,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, batch, eingabe, ergebnisse, excel, kommunentypen, reifegrad, website
-from . import empfehlungen as empfehlungen_modul
-from . import studie as studie_modul
-from .dateien import atomar_schreiben
-from .fragebogen import ziele
+from analyse import __version__, batch
+from analyse.berichte import excel, website
+from analyse.dateien import atomar_schreiben
+from analyse.eingabe import studie as studie_modul
+from analyse.eingabe import studienordner as eingabe
+from analyse.eingabe.fragebogen import ziele
+from analyse.ergebnisse import speicher as ergebnisse
+from analyse.methoden import kommunentypen, reifegrad
+from analyse.planung import empfehlungen as empfehlungen_modul
+from analyse.ressourcen import berichtsvorlage
 
 log = logging.getLogger(__name__)
 
 
-#: Die Berichtsvorlagen liegen im Projekt unter notebooks/ (editierbare Installation).
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-VORLAGE_KOMMUNE = NOTEBOOKS / "bericht_kommune.ipynb"
-VORLAGE_ABSCHLUSS = NOTEBOOKS / "abschlussbericht.ipynb"
+#: Die Berichtsvorlagen liegen im Paket (``analyse/berichte/vorlagen``); ``notebooks/`` verlinkt sie.
+VORLAGE_KOMMUNE = berichtsvorlage("bericht_kommune.ipynb")
+VORLAGE_ABSCHLUSS = berichtsvorlage("abschlussbericht.ipynb")
 
 
 @dataclass(frozen=True)
@@ -164,7 +168,7 @@ def berichte_erstellen(pfade: Pfade, alle: bool = False, parallel: int | None = 
     excel_dateien(pfade, erg, [a.name for a in liste if a.name != "abschlussbericht"])
     zusammenfassung = batch.ausfuehren(liste, parallel=parallel, neu=neu,
                                        dask_adresse=dask_adresse,
-                                       exporter="analyse.website:notebook_html",
+                                       exporter="analyse.berichte.website:notebook_html",
                                        fortschritt=fortschritt)
     # Welche Berichte zu diesem Lauf gehören, liest die Website hieraus.
     atomar_schreiben(pfade.berichte / "berichte.json", json.dumps(

@@ -8,7 +8,7 @@ from pathlib import Path
 from analyse.batch import Auftrag
 
 FIXTURES = Path(__file__).parent / "fixtures"
-EXPORTER = "analyse.website:notebook_html"
+EXPORTER = "analyse.berichte.website:notebook_html"
 
 
 def auftrag(ordner: Path, name: str, vorlage: str = "bericht", **kw) -> Auftrag:

@@ -10,7 +10,7 @@ from batch_hilfen import EXPORTER, auftrag
 
 from analyse.batch import ausfuehren, stand, zusammenfassung_drucken
 from analyse.batch import worker as worker_modul
-from analyse.website import notebook_html
+from analyse.berichte.website import notebook_html
 
 ABBRECHEN = {"b"}
 

@@ -4,9 +4,9 @@ Leichtgewichtig zu importieren: papermill lädt beim eigenen Import den Entry-Po
 ``analyse.batch.engine``, und der Kernel lädt ``analyse.batch.im_kernel``.
 """
 
-from .auftrag import Auftrag, Zusammenfassung
-from .fortschritt import zusammenfassung_drucken
-from .lauf import STANDARD_EXPORTER, ausfuehren
+from analyse.batch.auftrag import Auftrag, Zusammenfassung
+from analyse.batch.fortschritt import zusammenfassung_drucken
+from analyse.batch.lauf import STANDARD_EXPORTER, ausfuehren
 
 __all__ = [
     "STANDARD_EXPORTER",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 
-from ..dateien import atomar_schreiben
-from .auftrag import Auftrag, Ergebnis
+from analyse.batch.auftrag import Auftrag, Ergebnis
+from analyse.dateien import atomar_schreiben
 
 
 def reste_entfernen(auftrag: Auftrag) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 
-from .kernel import kernel_fuer_thread
+from analyse.batch.kernel import kernel_fuer_thread
 
 
 def _engine_basis():

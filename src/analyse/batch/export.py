@@ -1,5 +1,5 @@
 """HTML-Export im Worker: den Exporter-Pfad ``"modul:funktion"`` auflösen (Standard:
-``analyse.website:notebook_html``)."""
+``analyse.berichte.website:notebook_html``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from functools import cache
 
 import nbformat
 
-from .auftrag import Auftrag
+from analyse.batch.auftrag import Auftrag
 
 Exporter = Callable[[nbformat.NotebookNode, Auftrag], str]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .auftrag import Zusammenfassung
+from analyse.batch.auftrag import Zusammenfassung
 
 
 class Fortschritt:

@@ -7,9 +7,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .auftrag import Auftrag, Ergebnis, Zusammenfassung
+from analyse.batch.auftrag import Auftrag, Ergebnis, Zusammenfassung
 
-STANDARD_EXPORTER = "analyse.website:notebook_html"
+STANDARD_EXPORTER = "analyse.berichte.website:notebook_html"
 
 
 def _eindeutig(auftraege: Sequence[Auftrag]) -> None:
@@ -43,8 +43,8 @@ def ausfuehren(
     ``"modul:funktion"`` mit ``f(nb, auftrag) -> str`` (HTML), aufgelöst im Worker.
     Fehlschläge brechen den Lauf nicht ab; sie stehen in ``fehlgeschlagen``.
     """
-    from . import ausgabe, stand
-    from .fortschritt import Fortschritt
+    from analyse.batch import ausgabe, stand
+    from analyse.batch.fortschritt import Fortschritt
 
     start = time.perf_counter()
     auftraege = list(auftraege)
@@ -85,7 +85,7 @@ def ausfuehren(
             for a in offen:
                 ausgabe.reste_entfernen(a)
             if dask_adresse:
-                from .verteilt import ausfuehren_verteilt
+                from analyse.batch.verteilt import ausfuehren_verteilt
 
                 ausfuehren_verteilt(offen, exporter, dask_adresse, fertig)
             else:
@@ -110,8 +110,8 @@ def ausfuehren(
 
 
 def _im_prozess(offen, exporter, fertig) -> None:
-    from .kernel import alle_beenden
-    from .worker import rendern
+    from analyse.batch.kernel import alle_beenden
+    from analyse.batch.worker import rendern
 
     try:
         for a in offen:
@@ -124,7 +124,7 @@ def _im_pool(offen, exporter, n, fertig) -> None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from .worker import rendern
+    from analyse.batch.worker import rendern
 
     # "spawn": kein Erben von Event-Loops/ZMQ-Kontexten des Elternprozesses
     with ProcessPoolExecutor(

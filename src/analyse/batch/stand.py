@@ -3,7 +3,7 @@
 Ein Auftrag gilt als aktuell, wenn seine Prüfsumme im Manifest steht und beide Ausgaben
 existieren. In die Prüfsumme gehen ein: Vorlage (Bytes), Parameter, Titel, Exporter,
 Inhalt der ``eingaben`` (Ordner rekursiv) und der Paketstand (``analyse.__version__`` plus
-eine Prüfsumme der Paketquellen, damit auch Änderungen an ``analyse.darstellung`` ohne
+eine Prüfsumme der Paketquellen, damit auch Änderungen an ``analyse.berichte`` ohne
 Versionssprung neu bauen).
 """
 
@@ -15,8 +15,8 @@ import os
 from functools import cache
 from pathlib import Path
 
-from ..dateien import atomar_schreiben
-from .auftrag import Auftrag
+from analyse.batch.auftrag import Auftrag
+from analyse.dateien import atomar_schreiben
 
 MANIFEST = ".stand.json"
 _BLOCK = 1 << 20

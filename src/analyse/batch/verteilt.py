@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from .auftrag import Auftrag, Ergebnis
+from analyse.batch.auftrag import Auftrag, Ergebnis
 
 PLUGIN_NAME = "analyse-warme-kernel"
 
@@ -22,7 +22,7 @@ class WarmeKernelPlugin(WorkerPlugin):
     """Beendet die warmen Kernel eines Dask-Workers beim Herunterfahren."""
 
     def teardown(self, worker) -> None:
-        from .kernel import alle_beenden
+        from analyse.batch.kernel import alle_beenden
 
         alle_beenden()
 
@@ -35,7 +35,7 @@ def ausfuehren_verteilt(
 ) -> None:
     from distributed import Client, as_completed
 
-    from .worker import rendern
+    from analyse.batch.worker import rendern
 
     with Client(adresse, set_as_default=False) as client:
         client.register_plugin(WarmeKernelPlugin(), name=PLUGIN_NAME)

@@ -12,10 +12,10 @@ import time
 
 import nbformat
 
-from .auftrag import Auftrag, Ergebnis
-from .engine import WarmKernelEngine
-from .export import exporter_laden
-from .kernel import KERNEL_NAME, KernelFehler
+from analyse.batch.auftrag import Auftrag, Ergebnis
+from analyse.batch.engine import WarmKernelEngine
+from analyse.batch.export import exporter_laden
+from analyse.batch.kernel import KERNEL_NAME, KernelFehler
 
 ZELLEN_ZEITLIMIT = 1800  # Sekunden je Zelle; ein hängender Bericht blockiert sonst den Worker
 _MAX_TEXT = 300

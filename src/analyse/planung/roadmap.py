@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .groessenklassen import KOSTENKLASSE
-from .studie import RoadmapEinstellungen
-from .zahlen import euro, zahl
+from analyse.eingabe.groessenklassen import KOSTENKLASSE
+from analyse.eingabe.studie import RoadmapEinstellungen
+from analyse.zahlen import euro, zahl
 
 
 @dataclass(frozen=True)

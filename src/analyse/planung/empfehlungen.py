@@ -39,14 +39,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import ozg as ozg_modul
-from . import personal as personal_modul
-from . import roadmap as roadmap_modul
-from .fragebogen import Fragebogen
-from .groessenklassen import KOSTENKLASSE
-from .massnahmen import Katalog, Massnahme
-from .studie import EmpfehlungenEinstellungen, Studie
-from .zahlen import zahl
+from analyse.eingabe import ozg_katalog as ozg_katalog_modul
+from analyse.eingabe.fragebogen import Fragebogen
+from analyse.eingabe.groessenklassen import KOSTENKLASSE
+from analyse.eingabe.massnahmen import Katalog, Massnahme
+from analyse.eingabe.studie import EmpfehlungenEinstellungen, Studie
+from analyse.planung import ozg as ozg_modul
+from analyse.planung import personal as personal_modul
+from analyse.planung import roadmap as roadmap_modul
+from analyse.zahlen import zahl
 
 EMPFEHLUNG_SPALTEN = [
     "ags", "rang", "massnahme", "titel", "beschreibung", "handlungsfelder", "hauptfeld",
@@ -459,7 +460,7 @@ def ableiten(kommunen: pd.DataFrame, reifegrad: pd.DataFrame, typen: pd.DataFram
     mindest = studie.berichte.peer_mindestgroesse
     e, r = studie.empfehlungen, studie.roadmap
     # Namen aus Codebuch und Typkatalog; ohne sie die der mitgelieferten Vorlagen
-    from .demo import vorlage_namen
+    from analyse.demo import vorlage_namen
 
     vorlage_felder, vorlage_typen = vorlage_namen()
     feldnamen = ({f.id: f.name for f in fragebogen.handlungsfelder} if fragebogen
@@ -545,5 +546,5 @@ def ableiten(kommunen: pd.DataFrame, reifegrad: pd.DataFrame, typen: pd.DataFram
         "ozg_stand": ozg_stand,
         "ozg_abdeckung": ozg_modul.abdeckung(ozg_stand, k, mindest),
         "ozg_vergleich": ozg_modul.vergleich(ozg_stand, k, mindest),
-        "ozg_relevanz": ozg_modul.relevanz_uebersicht(ozg_katalog),
+        "ozg_relevanz": ozg_katalog_modul.relevanz_uebersicht(ozg_katalog),
     }

@@ -30,9 +30,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from .fehler import Eingabefehler, Problem
-from .groessenklassen import KLASSEN, KOSTENKLASSE, KOSTENKLASSEN
-from .yamlquelle import Pfad, pydantic_probleme, yaml_laden
+from analyse.eingabe.fehler import Eingabefehler, Problem
+from analyse.eingabe.groessenklassen import KLASSEN, KOSTENKLASSE, KOSTENKLASSEN
+from analyse.eingabe.yamlquelle import Pfad, pydantic_probleme, yaml_laden
 
 ID_MUSTER = r"^[a-z][a-z0-9_]*$"
 
@@ -266,7 +266,7 @@ def laden(pfad: Path, handlungsfelder: Iterable[str] | None = None,
     ``handlungsfelder`` und ``typen`` sind die gültigen IDs (aus Codebuch und
     Typkatalog); ohne Angabe gelten die der mitgelieferten Vorlagen (``demo.vorlage_namen``).
     """
-    from .demo import vorlage_namen
+    from analyse.demo import vorlage_namen
 
     felder, typnamen = vorlage_namen()
     daten, zeilen = yaml_laden(pfad)

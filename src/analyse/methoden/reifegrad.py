@@ -39,8 +39,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
-from .fragebogen import Fragebogen, Item
-from .studie import ReifegradEinstellungen
+from analyse.eingabe.fragebogen import Fragebogen, Item
+from analyse.eingabe.studie import ReifegradEinstellungen
 
 GESAMT = "gesamt"
 #: Relative Schwankung der Feldgewichte in der Monte-Carlo-Analyse (wie COINr-Beispiele: ±25 %).

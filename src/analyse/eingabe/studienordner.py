@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from . import fragebogen as fragebogen_modul
-from . import groessenklassen
-from . import studie as studie_modul
-from . import typkatalog as typkatalog_modul
-from .fehler import Eingabefehler, Problem, Sammler
+from analyse.eingabe import fragebogen as fragebogen_modul
+from analyse.eingabe import groessenklassen
+from analyse.eingabe import studie as studie_modul
+from analyse.eingabe import typkatalog as typkatalog_modul
+from analyse.eingabe.fehler import Eingabefehler, Problem, Sammler
 
 KOMMUNEN_SPALTEN = ("ags", "name", "art", "kreis", "land", "einwohner", "verband",
                     "referenzkommune")
@@ -259,8 +259,8 @@ def antworten_pruefen(tabelle: _Csv, fb: fragebogen_modul.Fragebogen, wellen: li
 
 def laden(ordner: Path) -> Studiendaten:
     """Lädt und prüft den ganzen Studienordner; wirft ``Eingabefehler`` mit allen Problemen."""
-    from . import massnahmen as massnahmen_modul
-    from . import ozg
+    from analyse.eingabe import massnahmen as massnahmen_modul
+    from analyse.eingabe import ozg_katalog as ozg
 
     ordner = Path(ordner)
     sammler = Sammler()

@@ -12,8 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .groessenklassen import KOSTENKLASSEN
-from .yamlquelle import modell_laden
+from analyse.eingabe.groessenklassen import KOSTENKLASSEN
+from analyse.eingabe.yamlquelle import modell_laden
 
 
 class _Streng(BaseModel):

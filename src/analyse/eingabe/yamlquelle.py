@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .fehler import Eingabefehler, Problem
+from analyse.eingabe.fehler import Eingabefehler, Problem
 
 M = TypeVar("M", bound=BaseModel)
 Pfad = tuple[str | int, ...]

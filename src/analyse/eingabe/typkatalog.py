@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from .fehler import Eingabefehler, Problem
-from .yamlquelle import modell_laden
+from analyse.eingabe.fehler import Eingabefehler, Problem
+from analyse.eingabe.yamlquelle import modell_laden
 
 
 class _Streng(BaseModel):

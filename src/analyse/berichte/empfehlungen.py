@@ -12,8 +12,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Patch
 
-from ..ergebnisse import Ergebnisse
-from . import html
+from analyse.ergebnisse.speicher import Ergebnisse
+from analyse.berichte import html
 
 # Farbenblind-taugliche Palette (Okabe-Ito) je Handlungsfeld.
 _FARBEN = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
@@ -172,7 +172,7 @@ def roadmap(erg: Ergebnisse, ags: str) -> html.Html:
 
 def ozg_abdeckung(erg: Ergebnisse, ags: str) -> html.Html:
     """Online-Reifegrad der relevanten OZG-Leistungen gegenüber der Größenklasse."""
-    from ..ozg import ONLINE_AB, STUFEN
+    from analyse.eingabe.ozg_katalog import ONLINE_AB, STUFEN
 
     teile: list[html.Html] = []  # Überschrift steht im Notebook
     a = _eigene(_tabelle(erg, "ozg_abdeckung"), ags)

@@ -50,9 +50,9 @@ from sklearn.metrics import (
 from sklearn.mixture import GaussianMixture
 from threadpoolctl import threadpool_limits
 
-from .studie import KommunentypenEinstellungen
-from .typkatalog import Typkatalog
-from .zahlen import zahl
+from analyse.eingabe.studie import KommunentypenEinstellungen
+from analyse.eingabe.typkatalog import Typkatalog
+from analyse.zahlen import zahl
 
 METHODEN = ("kmeans", "ward", "gmm")
 METHODEN_NAME = {"kmeans": "k-means", "ward": "Ward", "gmm": "Gaussian Mixture"}

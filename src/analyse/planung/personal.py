@@ -20,8 +20,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .groessenklassen import BEZEICHNUNG, KLASSEN
-from .zahlen import zahl
+from analyse.eingabe.groessenklassen import BEZEICHNUNG, KLASSEN
+from analyse.zahlen import zahl
 
 KENNZAHLEN = {
     "it_personal_je_10000_ew": ("IT- und Digitalisierungspersonal je 10.000 Einwohner", "Stellen"),

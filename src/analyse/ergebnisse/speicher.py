@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import fragebogen as fragebogen_modul
-from . import studie as studie_modul
-from . import typkatalog
-from .dateien import atomar_ordner
+from analyse.dateien import atomar_ordner
+from analyse.eingabe import fragebogen as fragebogen_modul
+from analyse.eingabe import studie as studie_modul
+from analyse.eingabe import typkatalog
 
 #: Konfigurationsdateien, die in den Ergebnisordner kopiert werden.
 KONFIGURATIONEN = ("studie.yml", "fragebogen.yml", "kommunentypen.yml", "massnahmen.yml")

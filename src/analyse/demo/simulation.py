@@ -65,7 +65,7 @@ def beispiel_prototypen() -> pd.DataFrame:
 
 def katalog_aus(prototypen: pd.DataFrame):
     """Ein minimaler ``Typkatalog`` zu gegebenen Prototypen (für Tests und Benchmarks)."""
-    from .typkatalog import Steckbrief, Typ, Typkatalog
+    from analyse.eingabe.typkatalog import Steckbrief, Typ, Typkatalog
 
     brief = Steckbrief(kurz="–", staerken=["–"])
     return Typkatalog(mischtyp=brief, typen=[
@@ -87,7 +87,7 @@ WEISS_NICHT, KEINE_ANGABE = 8, 9
 
 def beispiel_fragebogen(items_je_feld: int = 5):
     """Ein Codebuch im Speicher: 7 Handlungsfelder, je ein Item umgepolt, 13 Ziele."""
-    from .fragebogen import Fragebogen
+    from analyse.eingabe.fragebogen import Fragebogen
 
     items = []
     for fid, _, _, _ in FELDER:

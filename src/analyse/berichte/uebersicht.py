@@ -6,10 +6,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .. import fragebogen, groessenklassen, peers
-from ..ergebnisse import Ergebnisse
-from . import html
-from .kontext import feldnamen, gk_bezeichnung, mindestgroesse, reifegrad_breit, typ_je_kommune
+from analyse.eingabe import fragebogen, groessenklassen
+from analyse.methoden import peers
+from analyse.ergebnisse.speicher import Ergebnisse
+from analyse.berichte import html
+from analyse.berichte.kontext import feldnamen, gk_bezeichnung, mindestgroesse, reifegrad_breit, typ_je_kommune
 
 
 def titel(erg: Ergebnisse) -> str:

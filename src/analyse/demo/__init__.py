@@ -24,11 +24,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import fragebogen as fragebogen_modul
-from . import groessenklassen, typkatalog
-from .dateien import atomar_ordner
+from analyse.dateien import atomar_ordner
+from analyse.eingabe import fragebogen as fragebogen_modul
+from analyse.eingabe import groessenklassen, typkatalog
 
-VORLAGEN = resources.files("analyse") / "demo_vorlagen"
+VORLAGEN = resources.files("analyse.demo") / "vorlagen"
 LAND = "Musterland"
 VERBAND = "Zweckverband Digitale Region Musterland"
 
@@ -278,7 +278,7 @@ def vorlage_namen() -> tuple[dict[str, str], dict[str, str]]:
 
 
 def _ozg_befragung() -> list[str]:
-    pfad = resources.files("analyse") / "katalog" / "ozg_befragung.txt"
+    pfad = resources.files("analyse.eingabe") / "katalog" / "ozg_befragung.txt"
     if not pfad.is_file():
         return []
     return [z.strip() for z in pfad.read_text(encoding="utf-8").splitlines()
@@ -291,7 +291,7 @@ def _fragebogen_text() -> str:
     ids = _ozg_befragung()
     if not ids:
         return text
-    from . import ozg
+    from analyse.eingabe import ozg_katalog as ozg
 
     katalog = ozg.katalog_laden().set_index("id")
     zeilen = ["", "  # --- Online-Reifegrad ausgewählter OZG-Leistungen (OZG-Reifegradmodell 0–4)"]

@@ -38,15 +38,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from importlib import resources
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from .fehler import Eingabefehler, Problem
-from .fragebogen import Fragebogen
-from .groessenklassen import KLASSEN, KOSTENKLASSEN
+from analyse.eingabe.fehler import Eingabefehler, Problem
+from analyse.eingabe.fragebogen import Fragebogen
+from analyse.eingabe.groessenklassen import KLASSEN, KOSTENKLASSEN
+from analyse.ressourcen import datei
 
 THEMENFELDER = (
     "Arbeit & Ruhestand", "Bauen & Wohnen", "Bildung", "Ein- und Auswanderung",
@@ -80,7 +79,7 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def _standardpfad() -> Path:
-    return Path(str(resources.files("analyse") / "katalog" / "ozg_leistungen.csv"))
+    return datei("analyse.eingabe", "katalog", "ozg_leistungen.csv")
 
 
 def laden(pfad: Path | None = None) -> pd.DataFrame:
@@ -223,88 +222,3 @@ def fragebogen_pruefen(fragebogen: Fragebogen, katalog: pd.DataFrame,
     return [Problem(datei, None, f"items.{i.id}.ozg_leistung", i.ozg_leistung,
                     "die ID einer Leistung aus dem OZG-Katalog (katalog/ozg_leistungen.csv)")
             for i in fragebogen.items_der_art("ozg") if i.ozg_leistung not in ids]
-
-
-def stand(kommunen: pd.DataFrame, antworten: pd.DataFrame, fragebogen: Fragebogen,
-          katalog: pd.DataFrame, welle: int) -> pd.DataFrame:
-    """OZG-Reifegradstufe je Kommune und befragter, für sie relevanter Leistung.
-
-    Spalten: ``ags``, ``welle``, ``leistung``, ``leistung_name``, ``themenfeld``,
-    ``ebene``, ``stufe`` (0–4, NaN = nicht beantwortet oder Fehlcode).
-    """
-    spalten = ["ags", "welle", "leistung", "leistung_name", "themenfeld", "ebene", "stufe"]
-    k = kommunen.set_index("ags") if "ags" in kommunen.columns else kommunen
-    items = [i for i in fragebogen.items_der_art("ozg")
-             if i.ozg_leistung in set(katalog["id"]) and i.id in antworten.columns]
-    if not items:
-        return pd.DataFrame(columns=spalten)
-    # Lang: eine Zeile je Kommune und befragter Leistung (vektorisiert; 11.000 Kommunen × 20 Items)
-    a = antworten.loc[antworten["welle"] == welle, ["ags", *(i.id for i in items)]]
-    lang = a.melt(id_vars="ags", var_name="item", value_name="wert")
-    lang["leistung"] = lang["item"].map({i.id: i.ozg_leistung for i in items})
-    gueltig = {i.id: set(fragebogen.skala_von(i).werte) if i.skala else set(range(5))
-               for i in items}
-    ist_gueltig = [w in gueltig[i] for i, w in zip(lang["item"], lang["wert"], strict=True)]
-    lang["stufe"] = lang["wert"].where(ist_gueltig).astype(float)
-    lang = lang[lang["ags"].isin(k.index)]
-    lang["art"] = lang["ags"].map(k["art"])
-    lang["groessenklasse"] = lang["ags"].map(k["groessenklasse"].astype(str))
-    rel = relevanz(katalog)
-    lang = lang.merge(rel[rel["relevant"]], on=["leistung", "art", "groessenklasse"])
-    kat = katalog.set_index("id")
-    lang["leistung_name"] = lang["leistung"].map(kat["leistung"])
-    lang["themenfeld"] = lang["leistung"].map(kat["themenfeld"])
-    lang["ebene"] = lang["leistung"].map(kat["ebene"])
-    lang["welle"] = welle
-    return (lang[spalten].sort_values(["ags", "leistung"], kind="stable")
-            .reset_index(drop=True))
-
-
-def vergleich(stand_: pd.DataFrame, kommunen: pd.DataFrame, mindestgroesse: int) -> pd.DataFrame:
-    """Gruppenwerte je Größenklasse und Leistung, nur für Gruppen ab ``mindestgroesse``."""
-    k = kommunen.set_index("ags") if "ags" in kommunen.columns else kommunen
-    s = stand_.dropna(subset=["stufe"]).copy()
-    s["groessenklasse"] = s["ags"].map(k["groessenklasse"].astype(str))
-    s["online"] = s["stufe"] >= ONLINE_AB
-    g = (s.groupby(["groessenklasse", "leistung"], sort=True)
-         .agg(n=("stufe", "size"), mittlere_stufe=("stufe", "mean"),
-              anteil_online=("online", "mean")).reset_index())
-    return g[g["n"] >= mindestgroesse].reset_index(drop=True)
-
-
-def abdeckung(stand_: pd.DataFrame, kommunen: pd.DataFrame, mindestgroesse: int) -> pd.DataFrame:
-    """Abdeckung je Kommune und Vergleich mit ihrer Größenklasse (Gruppen ab ``mindestgroesse``).
-
-    ``anteil_online``: Anteil der beantworteten relevanten Leistungen mit Stufe ≥ 3.
-    Peer-Spalten sind NaN, wenn weniger als ``mindestgroesse`` Kommunen der Klasse antworteten.
-    """
-    k = kommunen.set_index("ags") if "ags" in kommunen.columns else kommunen
-    spalten = ["ags", "welle", "groessenklasse", "n_relevant", "n_beantwortet", "mittlere_stufe",
-               "anteil_online", "anteil_transaktion", "peer_n", "peer_anteil_online_p25",
-               "peer_anteil_online_median", "peer_anteil_online_p75",
-               "peer_mittlere_stufe_median"]
-    if stand_.empty:
-        return pd.DataFrame(columns=spalten)
-    s = stand_.copy()
-    s["beantwortet"] = s["stufe"].notna()
-    # als Gleitkommazahl, damit groupby.mean im schnellen Pfad rechnet (bool+NaN wäre object)
-    s["online"] = (s["stufe"] >= ONLINE_AB).astype(float).where(s["beantwortet"])
-    s["transaktion"] = (s["stufe"] >= 4).astype(float).where(s["beantwortet"])
-    je = (s.groupby(["ags", "welle"], sort=True)
-          .agg(n_relevant=("leistung", "size"), n_beantwortet=("beantwortet", "sum"),
-               mittlere_stufe=("stufe", "mean"), anteil_online=("online", "mean"),
-               anteil_transaktion=("transaktion", "mean")).reset_index())
-    je["groessenklasse"] = je["ags"].map(k["groessenklasse"].astype(str))
-    basis = je[je["n_beantwortet"] > 0]
-    peer = (basis.groupby("groessenklasse")
-            .agg(peer_n=("ags", "size"),
-                 peer_anteil_online_p25=("anteil_online", lambda x: x.quantile(0.25)),
-                 peer_anteil_online_median=("anteil_online", "median"),
-                 peer_anteil_online_p75=("anteil_online", lambda x: x.quantile(0.75)),
-                 peer_mittlere_stufe_median=("mittlere_stufe", "median")))
-    klein = peer["peer_n"] < mindestgroesse
-    peer.loc[klein, peer.columns.drop("peer_n")] = np.nan
-    je = je.merge(peer, left_on="groessenklasse", right_index=True, how="left")
-    je["n_beantwortet"] = je["n_beantwortet"].astype(int)
-    je["peer_n"] = je["peer_n"].fillna(0).astype(int)
-    return je[spalten].reset_index(drop=True)

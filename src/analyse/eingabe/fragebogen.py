@@ -13,8 +13,8 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .fehler import Eingabefehler, Problem
-from .yamlquelle import Pfad, modell_laden
+from analyse.eingabe.fehler import Eingabefehler, Problem
+from analyse.eingabe.yamlquelle import Pfad, modell_laden
 
 ID_MUSTER = r"^[A-Za-z][A-Za-z0-9_]*$"
 

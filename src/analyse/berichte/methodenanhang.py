@@ -10,11 +10,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .. import reifegrad
-from ..ergebnisse import Ergebnisse
-from . import html
-from .html import Html
-from .kontext import feldnamen
+from analyse.methoden import reifegrad
+from analyse.ergebnisse.speicher import Ergebnisse
+from analyse.berichte import html
+from analyse.berichte.html import Html
+from analyse.berichte.kontext import feldnamen
 
 GESAMT = reifegrad.GESAMT
 

@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from ..zahlen import euro, zahl  # noqa: E402,F401  (für Aufrufer: html.zahl, html.euro)
+from analyse.zahlen import euro, zahl  # noqa: E402,F401  (für Aufrufer: html.zahl, html.euro)
 
 #: Für alle Abbildungen: Text aus Daten ist nie eine Formel ("$" in Namen würde sonst als
 #: mathtext gelesen und bräche die Abbildung ab).

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from .dateien import atomar_datei
+from analyse.dateien import atomar_datei
 
 #: Blatt → (Quelltabelle, {Spalte: deutsche Überschrift}) in dieser Reihenfolge.
 BLAETTER: dict[str, tuple[str, dict[str, str]]] = {

@@ -9,17 +9,10 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .. import peers
-from ..ergebnisse import Ergebnisse
-from . import html
-from .kontext import (
-    ags_pruefen,
-    feldnamen,
-    gk_bezeichnung,
-    mindestgroesse,
-    reifegrad_breit,
-    typ_je_kommune,
-)
+from analyse.methoden import peers
+from analyse.ergebnisse.speicher import Ergebnisse
+from analyse.berichte import html
+from analyse.berichte.kontext import ags_pruefen, feldnamen, gk_bezeichnung, mindestgroesse, reifegrad_breit, typ_je_kommune
 
 FARBEN = {"eigen": "#0b5394", "gk": "#e69138", "typ": "#6aa84f"}  # kontraststark, farbenblind-tauglich
 

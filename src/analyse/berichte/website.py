@@ -25,11 +25,14 @@ import nbformat
 import yaml
 from nbconvert import HTMLExporter
 
-from . import __version__, ergebnisse, groessenklassen
-from .dateien import atomar_ordner, atomar_schreiben
+from analyse import __version__
+from analyse.ergebnisse import speicher as ergebnisse
+from analyse.eingabe import groessenklassen
+from analyse.dateien import atomar_ordner, atomar_schreiben
+from analyse.ressourcen import berichtsvorlage
 
-VORLAGEN = resources.files("analyse") / "vorlagen"
-QUARTO_VORLAGE = Path(__file__).resolve().parents[2] / "_quarto.yml"
+VORLAGEN = resources.files("analyse.berichte") / "vorlagen"
+QUARTO_VORLAGE = berichtsvorlage("_quarto.yml")
 
 _umgebung = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
                                keep_trailing_newline=True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import groessenklassen, peers
-from ..eingabe import AGS_MUSTER
-from ..ergebnisse import Ergebnisse
+from analyse.eingabe import groessenklassen
+from analyse.methoden import peers
+from analyse.eingabe.studienordner import AGS_MUSTER
+from analyse.ergebnisse.speicher import Ergebnisse
 
 
 def ags_pruefen(erg: Ergebnisse, ags: str) -> str:

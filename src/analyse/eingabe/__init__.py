@@ -1,0 +1,1 @@
+"""Eingaben: Codebuch, Einstellungen, Kataloge und der Studienordner; Prüfung mit Fehlerberichten."""

@@ -1,0 +1,1 @@
+"""Die Analyseverfahren: Reifegrad (Composite Indicator), Kommunentypen, Vergleichsgruppen."""

@@ -1,0 +1,1 @@
+"""Planung: Auswahl der Handlungsempfehlungen, Roadmap, Personal und Finanzen, OZG."""
