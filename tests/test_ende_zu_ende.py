@@ -48,8 +48,9 @@ def test_seiten_sind_berichte(lauf):
 
 
 @pytest.mark.parametrize("abschnitt", [
-    "Kommunentypen", "Reifegrad im Überblick", "Handlungsempfehlungen",
-    "Personal und Finanzen", "Anhang: Methodik"])
+    "Das Wichtigste in Kürze", "Referenzkommunen", "Kommunentypen", "Reifegrad im Überblick",
+    "Handlungsempfehlungen", "OZG im Verband", "Personal und Finanzen", "Anhang: Methodik",
+    "Glossar"])
 def test_abschlussbericht_abschnitte(lauf, abschnitt):
     text = (lauf["ausgabe"] / "berichte" / "_site" / "abschlussbericht.html").read_text("utf-8")
     assert re.search(rf"<h2[^>]*>\s*{re.escape(abschnitt)}", text)

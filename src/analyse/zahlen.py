@@ -16,3 +16,9 @@ def zahl(wert: object, stellen: int = 0, einheit: str = "") -> str:
 
 def euro(wert: object) -> str:
     return zahl(wert, 0, "€")
+
+
+def anzahl(n: int, einzahl: str, mehrzahl: str, stellen: int = 0) -> str:
+    """Eine Anzahl mit dem passenden Numerus: ``anzahl(1, "Maßnahme", "Maßnahmen")`` →
+    ``"1 Maßnahme"``, sonst ``"11 Maßnahmen"`` (auch ``"0 Maßnahmen"``)."""
+    return f"{zahl(n, stellen)} {einzahl if n == 1 else mehrzahl}"

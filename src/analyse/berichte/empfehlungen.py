@@ -14,6 +14,7 @@ from matplotlib.patches import Patch
 
 from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.berichte import html
+from analyse.eingabe import groessenklassen
 
 # Farbenblind-taugliche Palette (Okabe-Ito) je Handlungsfeld.
 _FARBEN = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
@@ -192,7 +193,8 @@ def ozg_abdeckung(erg: Ergebnisse, ags: str) -> html.Html:
               if pd.notna(z["anteil_online"]) else "–"),
              ("Mittlere Stufe", html.zahl(z["mittlere_stufe"], 1))]
     if pd.notna(z.get("peer_anteil_online_median")):
-        paare.append((f"Vergleichsgruppe {gk} ({int(z['peer_n'])} Kommunen): Anteil online",
+        paare.append((f"Vergleichsgruppe {groessenklassen.bezeichnung(gk, kurz=True)} "
+                      f"({int(z['peer_n'])} Kommunen): Anteil online",
                       f"Median {html.zahl(100 * z['peer_anteil_online_median'], 0, '%')}, "
                       f"mittlere Hälfte {html.zahl(100 * z['peer_anteil_online_p25'], 0)}–"
                       f"{html.zahl(100 * z['peer_anteil_online_p75'], 0, '%')}"))
@@ -345,7 +347,9 @@ def ozg_relevanz(erg: Ergebnisse) -> html.Html:
         html.absatz("Gemeindeleistungen sind für alle Städte und Gemeinden relevant, "
                     "Kreisleistungen für Kreise und kreisfreie Städte sowie – je nach Leistung – "
                     "für große kreisangehörige Städte (z. B. Bauaufsicht ab GK 5)."),
-        html.tabelle(r.rename(columns={"art": "Art", "groessenklasse": "Größenklasse",
+        html.tabelle(r.assign(groessenklasse=r["groessenklasse"].map(
+            lambda g: groessenklassen.bezeichnung(g, kurz=True))).rename(
+            columns={"art": "Art", "groessenklasse": "Größenklasse",
                                        "relevante_leistungen": "Relevante Leistungen",
                                        "davon_gemeindeebene": "davon Gemeindeebene",
                                        "davon_kreisebene": "davon Kreisebene"}),

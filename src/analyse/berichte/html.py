@@ -10,7 +10,7 @@ import base64
 import functools
 import io
 from collections.abc import Iterable, Sequence
-from html import escape
+from html import escape, unescape
 
 import matplotlib
 
@@ -36,6 +36,20 @@ def abbildungsfunktion(funktion):
     return mit_stil
 
 
+#: Was seit ``seite_beginnen()`` angezeigt wurde: das Glossar einer Seite liest daraus, welche
+#: Begriffe auf ihr vorkommen. Der Kopf jeder Seite setzt die Sammlung zurück (ein warmer Kernel
+#: führt viele Berichte nacheinander aus).
+_angezeigt: list[str] = []
+
+
+def seite_beginnen() -> None:
+    _angezeigt.clear()
+
+
+def angezeigter_text() -> str:
+    return "\n".join(_angezeigt)
+
+
 class Html:
     """Bereits maskiertes HTML; Verkettung mit ``+`` oder ``Html.verbinden``."""
 
@@ -45,6 +59,7 @@ class Html:
         self.inhalt = inhalt
 
     def _repr_html_(self) -> str:
+        _angezeigt.append(self.inhalt)
         return self.inhalt
 
     def __str__(self) -> str:
@@ -61,6 +76,11 @@ class Html:
 def text(wert: object) -> str:
     """Maskiert einen Wert aus Daten für HTML."""
     return escape("" if wert is None else str(wert), quote=True)
+
+
+def unmaskieren(inhalt: str) -> str:
+    """Umkehrung von ``text`` (für Textvergleiche, nie für Ausgabe)."""
+    return unescape(inhalt)
 
 
 def ueberschrift(titel: str, ebene: int = 3, anker: str | None = None) -> Html:
@@ -91,10 +111,11 @@ def kennzahlen(paare: Sequence[tuple[str, object]]) -> Html:
 
 
 def tabelle(df: pd.DataFrame, beschriftung: str | None = None, index: bool = False,
-            formate: dict[str, str] | None = None) -> Html:
+            formate: dict[str, str] | None = None, zeilenkopf: bool = False) -> Html:
     """Eine barrierearme Tabelle (mit ``caption`` und ``th scope``), Inhalte maskiert.
 
     ``formate`` bildet Spaltennamen auf Formatstrings ab, z. B. ``{"Kosten": "{:,.0f} €"}``.
+    ``zeilenkopf``: die erste Spalte benennt die Zeile (``th scope="row"``).
     """
     df = df.reset_index() if index else df
     formate = formate or {}
@@ -102,8 +123,10 @@ def tabelle(df: pd.DataFrame, beschriftung: str | None = None, index: bool = Fal
     zeilen = []
     for zeile in df.itertuples(index=False):
         zellen = []
-        for spalte, wert in zip(df.columns, zeile, strict=True):
-            zellen.append(f"<td>{text(_formatieren(wert, formate.get(spalte)))}</td>")
+        for i, (spalte, wert) in enumerate(zip(df.columns, zeile, strict=True)):
+            inhalt = text(_formatieren(wert, formate.get(spalte)))
+            zellen.append(f'<th scope="row">{inhalt}</th>' if zeilenkopf and i == 0
+                          else f"<td>{inhalt}</td>")
         zeilen.append("<tr>" + "".join(zellen) + "</tr>")
     cap = f"<caption>{text(beschriftung)}</caption>" if beschriftung else ""
     # Breite Tabellen scrollen in ihrem Rahmen statt die Seite zu verbreitern; der Rahmen ist

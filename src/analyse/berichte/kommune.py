@@ -24,6 +24,7 @@ def titel(erg: Ergebnisse, ags: str) -> str:
 
 def kopf(erg: Ergebnisse, ags: str) -> html.Html:
     ags = ags_pruefen(erg, ags)
+    html.seite_beginnen()  # das Glossar am Ende der Seite sammelt ab hier
     k = erg.kommunen.loc[ags]
     return html.Html.verbinden([
         html.ueberschrift(titel(erg, ags), 1),

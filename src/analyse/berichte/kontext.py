@@ -34,7 +34,7 @@ def typ_je_kommune(erg: Ergebnisse) -> pd.Series:
 
 
 def gk_bezeichnung(gk: str) -> str:
-    return groessenklassen.BEZEICHNUNG.get(gk, gk)
+    return groessenklassen.bezeichnung(gk)
 
 
 def mindestgroesse(erg: Ergebnisse) -> int:

@@ -22,6 +22,7 @@ def kopf(erg: Ergebnisse) -> html.Html:
     ref = int(k["referenzkommune"].sum())
     mitglieder = int(k["mitglied"].sum())
     welle = erg.studie.aktuelle_welle
+    html.seite_beginnen()  # das Glossar am Ende der Seite sammelt ab hier
     antworten = erg.tabelle("antworten")
     teilnehmer = antworten.loc[antworten["welle"] == welle, "ags"].nunique()
     return html.Html.verbinden([
@@ -118,11 +119,8 @@ def typprofile(erg: Ergebnisse) -> html.Html:
     alt = "Heatmap der mittleren Zielprioritäten je Kommunentyp. " + "; ".join(
         f"{erg.typkatalog.name.get(t, t)}: höchste Priorität {profil.loc[t].idxmax()}"
         for t in profil.index)
-    teile = [html.abbildung(fig, alt, "Zielprofile der Kommunentypen (aktuelle Welle)")]
-    for t in erg.typkatalog.typen:
-        teile += [html.ueberschrift(t.name, 3), html.absatz(t.steckbrief.kurz),
-                  html.liste(t.steckbrief.staerken)]
-    return html.Html.verbinden(teile)
+    # Die Steckbriefe stehen vollständig in ``verband.steckbriefe``.
+    return html.abbildung(fig, alt, "Zielprofile der Kommunentypen (aktuelle Welle)")
 
 
 @html.abbildungsfunktion

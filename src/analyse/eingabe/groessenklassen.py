@@ -29,7 +29,15 @@ _KREISE = (
 
 #: Alle Klassen in Berichtsreihenfolge (groß vor klein, Gemeinden vor Kreisen).
 KLASSEN: tuple[str, ...] = tuple(k for k, _, _ in _GEMEINDEN + _KREISE)
+#: Die eine Bezeichnung je Klasse für Berichte, Tabellen und Excel ("GK 7 (unter 10.000 EW)",
+#: "Kreis GK 2 (150.000–250.000 EW)"); ``KURZ`` ohne Spanne ("GK 7", "Kreis GK 2").
 BEZEICHNUNG: dict[str, str] = {k: b for k, _, b in _GEMEINDEN + _KREISE}
+KURZ: dict[str, str] = {k: b.split(" (")[0] for k, b in BEZEICHNUNG.items()}
+
+
+def bezeichnung(klasse: str, kurz: bool = False) -> str:
+    """Bezeichnung einer Klasse; Unbekanntes (z. B. zusammengefasste Gruppen) bleibt, wie es ist."""
+    return (KURZ if kurz else BEZEICHNUNG).get(klasse, klasse)
 
 #: Kostenklassen: die Gemeindeklassen GK1–GK7, nach denen Kosten und Kapazitäten angegeben werden.
 KOSTENKLASSEN: tuple[str, ...] = tuple(k for k, _, _ in _GEMEINDEN)

@@ -1,0 +1,68 @@
+"""Glossar einer Berichtsseite: erklärt jede Abkürzung und jedes Fachwort, das auf ihr vorkommt.
+
+Die Begriffe stehen in einer Datei (``vorlagen/glossar.yml``). Welche davon eine Seite braucht,
+ergibt sich aus ihrem Text: Die Abschnitte einer Seite werden beim Anzeigen gesammelt
+(``html.angezeigter_text``), das Glossar steht als letzter Abschnitt und sieht sie alle.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from analyse.berichte import html
+from analyse.ressourcen import berichtsvorlage
+
+
+@dataclass(frozen=True)
+class Begriff:
+    begriff: str
+    erklaerung: str
+    schreibweisen: tuple[str, ...]
+
+    @property
+    def anker(self) -> str:
+        return "glossar-" + re.sub(r"[^a-z0-9]+", "-", self.begriff.lower()).strip("-")
+
+
+@functools.cache
+def begriffe() -> tuple[Begriff, ...]:
+    """Alle Einträge der Glossardatei, alphabetisch (ohne Groß-/Kleinschreibung)."""
+    daten = yaml.safe_load(berichtsvorlage("glossar.yml").read_text(encoding="utf-8"))
+    eintraege = [Begriff(e["begriff"], e["erklaerung"], (e["begriff"], *e.get("auch", ())))
+                 for e in daten["begriffe"]]
+    return tuple(sorted(eintraege, key=lambda b: b.begriff.casefold()))
+
+
+@functools.cache
+def _muster(schreibweise: str) -> re.Pattern[str]:
+    # Ganzes Wort: kein Buchstabe/keine Ziffer davor oder dahinter ("GK" in "GK 7", nicht in "GKx";
+    # "PT" nicht in "PTB"). Bindestrich-Komposita zählen mit ("OZG-Leistung" enthält "OZG").
+    return re.compile(rf"(?<![\w]){re.escape(schreibweise)}(?![\w])")
+
+
+def _nur_text(inhalt: str) -> str:
+    """Sichtbarer Text eines HTML-Fragments (ohne Tags, Attribute und eingebettete Bilder)."""
+    inhalt = re.sub(r"<(script|style)\b.*?</\1>", " ", inhalt, flags=re.S | re.I)
+    inhalt = re.sub(r"<[^>]+>", " ", inhalt)
+    return html.unmaskieren(inhalt)
+
+
+def gefunden(text: str) -> list[Begriff]:
+    """Die Begriffe, die im (sichtbaren) Text vorkommen, alphabetisch."""
+    sichtbar = _nur_text(text)
+    return [b for b in begriffe() if any(_muster(s).search(sichtbar) for s in b.schreibweisen)]
+
+
+def glossar(zusatz: str = "") -> html.Html:
+    """Das Glossar der Seite: alle Begriffe aus den bisher angezeigten Abschnitten (und ``zusatz``,
+    etwa den Überschriften der Vorlage)."""
+    eintraege = gefunden(html.angezeigter_text() + "\n" + zusatz)
+    if not eintraege:
+        return html.absatz("Auf dieser Seite werden keine Abkürzungen verwendet.")
+    zeilen = "".join(f'<dt id="{html.text(b.anker)}">{html.text(b.begriff)}</dt>'
+                     f"<dd>{html.text(b.erklaerung)}</dd>" for b in eintraege)
+    return html.Html(f'<dl class="glossar">{zeilen}</dl>')

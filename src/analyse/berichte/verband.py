@@ -1,0 +1,378 @@
+"""Abschnitte des Abschlussberichts für den Verband: Kernaussagen, Referenzkommunen,
+Mitglieder im Vergleich, OZG im Verband, Steckbriefe der Typen, Personal und Finanzen je Mitglied.
+
+Gruppenwerte erscheinen nur ab der Mindestgröße (``studie.berichte.peer_mindestgroesse``);
+Werte einzelner Kommunen nur für Mitglieder des Verbands, an den sich der Bericht richtet.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analyse.berichte import html
+from analyse.berichte.kontext import feldnamen, gk_bezeichnung, mindestgroesse, reifegrad_breit
+from analyse.eingabe import groessenklassen
+from analyse.eingabe.ozg_katalog import ONLINE_AB
+from analyse.ergebnisse.speicher import Ergebnisse
+from analyse.methoden import peers
+from analyse.zahlen import anzahl
+
+
+def _tabelle(erg: Ergebnisse, name: str) -> pd.DataFrame:
+    try:
+        return erg.tabelle(name)
+    except FileNotFoundError:
+        return pd.DataFrame()
+
+
+def _stufe_gesamt(erg: Ergebnisse) -> pd.Series:
+    r = erg.tabelle("reifegrad")
+    r = r[(r["welle"] == erg.studie.aktuelle_welle) & (r["handlungsfeld"] == "gesamt")]
+    return r.set_index("ags")["stufe"]
+
+
+def _typname(erg: Ergebnisse) -> pd.Series:
+    """Typname je Kommune, wie ihn die Kommunenberichte nennen."""
+    typen = _tabelle(erg, "typen")
+    if typen.empty:
+        return pd.Series(dtype=object)
+    return typen.set_index("ags")["typ"].map(lambda t: erg.typkatalog.name.get(t, t))
+
+
+# ------------------------------------------------------------------ Referenzkommunen
+
+
+def referenzkommunen_tabelle(erg: Ergebnisse) -> pd.DataFrame:
+    """Je Referenzkommune: Name, Art, Größenklasse, Typ, Stufe, Reifegrad, Zahl der Maßnahmen."""
+    k = erg.kommunen[erg.kommunen["referenzkommune"]].sort_values("name", kind="stable")
+    rg = reifegrad_breit(erg)
+    e = _tabelle(erg, "empfehlungen")
+    n_massnahmen = e.groupby("ags").size() if not e.empty else pd.Series(dtype=int)
+    return pd.DataFrame({
+        "ags": k.index,
+        "name": k["name"].to_numpy(),
+        "art": k["art"].to_numpy(),
+        "groessenklasse": [groessenklassen.bezeichnung(g, kurz=True) for g in k["groessenklasse"]],
+        "typ": _typname(erg).reindex(k.index).fillna("–").to_numpy(),
+        "stufe": _stufe_gesamt(erg).reindex(k.index).fillna("–").to_numpy(),
+        "reifegrad": rg["gesamt"].reindex(k.index).to_numpy() if "gesamt" in rg else np.nan,
+        "massnahmen": n_massnahmen.reindex(k.index).fillna(0).astype(int).to_numpy(),
+    })
+
+
+def referenzkommunen(erg: Ergebnisse) -> html.Html:
+    """Tabelle der Referenzkommunen, jede mit einem Link zu ihrem Bericht."""
+    t = referenzkommunen_tabelle(erg)
+    if t.empty:
+        return html.hinweis("Die Studie hat keine Referenzkommunen.")
+    zeilen = []
+    for z in t.itertuples(index=False):
+        ags = html.text(z.ags)
+        zeilen.append(
+            f'<tr><th scope="row"><a href="kommunen/{ags}.html">{html.text(z.name)}</a></th>'
+            f"<td>{html.text(z.art)}</td><td>{html.text(z.groessenklasse)}</td>"
+            f"<td>{html.text(z.typ)}</td><td>{html.text(z.stufe)}</td>"
+            f"<td>{html.text(html.zahl(z.reifegrad) if pd.notna(z.reifegrad) else '–')}</td>"
+            f"<td>{html.text(z.massnahmen)}</td></tr>")
+    kopf = "".join(f'<th scope="col">{s}</th>' for s in (
+        "Kommune", "Art", "Größenklasse", "Kommunentyp", "Stufe", "Reifegrad gesamt",
+        "Maßnahmen"))
+    return html.Html(
+        '<div class="tabelle-rahmen" role="region" tabindex="0" aria-label="Referenzkommunen">'
+        '<table class="tabelle"><caption>Referenzkommunen mit Link zu ihrem Bericht</caption>'
+        f"<thead><tr>{kopf}</tr></thead><tbody>{''.join(zeilen)}</tbody></table></div>")
+
+
+# ------------------------------------------------------------------ Mitglieder und Nicht-Mitglieder
+
+
+def mitglieder_vergleich_tabelle(erg: Ergebnisse) -> pd.DataFrame:
+    """Median des Reifegrads je Handlungsfeld: Mitglieder gegen Nicht-Mitglieder (mit n)."""
+    rg = reifegrad_breit(erg)
+    gruppe = erg.kommunen["mitglied"].map({True: "Mitglieder", False: "Nicht-Mitglieder"})
+    median = peers.gruppenmedian(rg, gruppe, mindestgroesse(erg))
+    namen = feldnamen(erg)
+    zeilen = []
+    for feld, name in namen.items():
+        if feld not in rg:
+            continue
+        z = {"Handlungsfeld": name}
+        for g in ("Mitglieder", "Nicht-Mitglieder"):
+            z[f"Median {g}"] = median[(feld, "median")].get(g, np.nan)
+            z[f"n {g}"] = int(median[(feld, "n")].get(g, 0))
+        z["Differenz"] = z["Median Mitglieder"] - z["Median Nicht-Mitglieder"]
+        zeilen.append(z)
+    return pd.DataFrame(zeilen)
+
+
+def mitglieder_vergleich(erg: Ergebnisse) -> html.Html:
+    t = mitglieder_vergleich_tabelle(erg)
+    mindest = mindestgroesse(erg)
+    if t.empty:
+        return html.hinweis("Kein Reifegrad berechnet.")
+    teile = [html.tabelle(t, "Reifegrad (Median) der Verbandsmitglieder und der übrigen "
+                             "Kommunen der Studie",
+                          formate={c: "zahl" for c in t.columns if c.startswith("Median")}
+                          | {"Differenz": "{:+.0f}"}, zeilenkopf=True)]
+    gesamt = t[t["Handlungsfeld"] == "Gesamt"]
+    if not gesamt.empty and pd.notna(gesamt["Differenz"].iloc[0]):
+        d = gesamt["Differenz"].iloc[0]
+        teile.insert(0, html.absatz(
+            "Im Gesamtreifegrad liegen die Mitglieder "
+            + (f"{anzahl(round(abs(d)), 'Punkt', 'Punkte')} "
+               f"{'über' if d > 0 else 'unter'} den übrigen Kommunen der Studie."
+               if round(d) != 0 else "gleichauf mit den übrigen Kommunen der Studie.")
+            + " Der Vergleich beschreibt die Studie, keine Ursache: Mitglieder und übrige "
+              "Kommunen unterscheiden sich auch in Größe und Art."))
+    teile.append(html.hinweis(f"Mediane erst ab {mindest} Kommunen je Gruppe."))
+    return html.Html.verbinden(teile)
+
+
+# ------------------------------------------------------------------ OZG im Verband
+
+
+def ozg_fehlend_tabelle(erg: Ergebnisse, anzahl_zeilen: int = 10) -> pd.DataFrame:
+    """Die OZG-Leistungen, die bei den meisten Mitgliedern noch nicht online sind."""
+    s = _tabelle(erg, "ozg_stand")
+    if s.empty:
+        return pd.DataFrame()
+    mitglieder = set(erg.kommunen.index[erg.kommunen["mitglied"]])
+    s = s[(s["welle"] == erg.studie.aktuelle_welle) & s["ags"].isin(mitglieder)
+          & s["stufe"].notna()]
+    g = s.groupby(["leistung", "leistung_name"], observed=True).agg(
+        beantwortet=("ags", "nunique"),
+        nicht_online=("stufe", lambda x: int((x < ONLINE_AB).sum()))).reset_index()
+    g = g[g["beantwortet"] >= mindestgroesse(erg)]
+    g["anteil_nicht_online"] = g["nicht_online"] / g["beantwortet"] * 100
+    return g.sort_values(["anteil_nicht_online", "leistung_name"], ascending=[False, True],
+                         kind="stable").head(anzahl_zeilen).reset_index(drop=True)
+
+
+def ozg_abdeckung_je_klasse(erg: Ergebnisse) -> pd.DataFrame:
+    """Anteil der relevanten Leistungen online (Median) je Größenklasse, nur Mitglieder."""
+    a = _tabelle(erg, "ozg_abdeckung")
+    if a.empty:
+        return pd.DataFrame()
+    mitglieder = set(erg.kommunen.index[erg.kommunen["mitglied"]])
+    a = a[(a["welle"] == erg.studie.aktuelle_welle) & a["ags"].isin(mitglieder)]
+    a = a[a["n_beantwortet"] > 0]
+    zeilen = []
+    for gk in groessenklassen.KLASSEN:
+        teil = a[a["groessenklasse"].astype(str) == gk]
+        if teil.empty:
+            continue
+        genug = len(teil) >= mindestgroesse(erg)
+        zeilen.append({
+            "Größenklasse": gk_bezeichnung(gk), "Mitglieder": len(teil),
+            "Anteil online (Median)": teil["anteil_online"].median() * 100 if genug else np.nan,
+            "Mittlere Stufe (Median)": teil["mittlere_stufe"].median() if genug else np.nan})
+    alle = a
+    if len(alle) >= mindestgroesse(erg):
+        zeilen.append({"Größenklasse": "Alle Mitglieder", "Mitglieder": len(alle),
+                       "Anteil online (Median)": alle["anteil_online"].median() * 100,
+                       "Mittlere Stufe (Median)": alle["mittlere_stufe"].median()})
+    return pd.DataFrame(zeilen)
+
+
+def ozg_verband(erg: Ergebnisse) -> html.Html:
+    """OZG-Stand im Verband: häufig fehlende Leistungen und Abdeckung je Größenklasse."""
+    fehlend = ozg_fehlend_tabelle(erg)
+    klassen = ozg_abdeckung_je_klasse(erg)
+    if fehlend.empty and klassen.empty:
+        return html.hinweis("Die Studie enthält keine Angaben zum OZG-Stand.")
+    mindest = mindestgroesse(erg)
+    teile = [html.absatz(
+        f"Online heißt hier: mindestens Stufe {ONLINE_AB} des OZG-Reifegradmodells (die Leistung "
+        "kann online beantragt werden). Gezählt werden Mitglieder, für die die Leistung relevant "
+        "ist und die sie bewertet haben.")]
+    if not fehlend.empty:
+        teile.append(html.tabelle(pd.DataFrame({
+            "Leistung": fehlend["leistung_name"],
+            "Noch nicht online": [f"{n} von {b}" for n, b in
+                                  zip(fehlend["nicht_online"], fehlend["beantwortet"], strict=True)],
+            "Anteil in %": fehlend["anteil_nicht_online"]}),
+            "Die Leistungen, die bei den meisten Mitgliedern noch fehlen",
+            formate={"Anteil in %": "zahl"}, zeilenkopf=True))
+    if not klassen.empty:
+        teile.append(html.tabelle(klassen, "OZG-Abdeckung der Mitglieder nach Größenklasse",
+                                  formate={"Anteil online (Median)": "zahl",
+                                           "Mittlere Stufe (Median)": "zahl1"}, zeilenkopf=True))
+    teile.append(html.hinweis(f"Anteile und Mediane erst ab {mindest} Mitgliedern je Zeile."))
+    return html.Html.verbinden(teile)
+
+
+# ------------------------------------------------------------------ Steckbriefe der Typen
+
+
+def steckbrief_reifegrad(erg: Ergebnisse) -> pd.DataFrame:
+    """Median des Reifegrads je Typ und Handlungsfeld (Typen ab Mindestgröße)."""
+    typen = _tabelle(erg, "typen")
+    if typen.empty:
+        return pd.DataFrame()
+    rg = reifegrad_breit(erg)
+    median = peers.gruppenmedian(rg, typen.set_index("ags")["typ"], mindestgroesse(erg))
+    namen = feldnamen(erg)
+    return pd.DataFrame({namen[f]: median[(f, "median")] for f in namen if (f, "median") in median})
+
+
+def steckbrief_groessenklassen(erg: Ergebnisse) -> pd.DataFrame:
+    """Anzahl je Typ und Größenklasse; Zellen unter der Mindestgröße als ``< n``."""
+    typen = _tabelle(erg, "typen")
+    if typen.empty:
+        return pd.DataFrame()
+    gk = erg.kommunen["groessenklasse"].astype(str).reindex(typen["ags"]).to_numpy()
+    kreuz = pd.crosstab(typen["typ"].to_numpy(), gk)
+    kreuz = kreuz.reindex(columns=[g for g in groessenklassen.KLASSEN if g in kreuz.columns])
+    mindest = mindestgroesse(erg)
+    return kreuz.astype(object).where((kreuz == 0) | (kreuz >= mindest), f"< {mindest}")
+
+
+def steckbriefe(erg: Ergebnisse) -> html.Html:
+    """Ein vollständiger Steckbrief je Typ wie in der ÖFIT/KGSt-Studie."""
+    typen = _tabelle(erg, "typen")
+    if typen.empty:
+        return html.hinweis("Keine Kommunentypen gebildet.")
+    n = typen["typ"].value_counts()
+    rg = steckbrief_reifegrad(erg)
+    mix = steckbrief_groessenklassen(erg)
+    namen = erg.typkatalog.name
+    mindest = mindestgroesse(erg)
+    teile = []
+    for t in [*erg.typkatalog.typen]:
+        if n.get(t.id, 0) == 0:
+            continue
+        s = t.steckbrief
+        teile += [html.ueberschrift(f"Steckbrief: {t.name}", 3),
+                  html.absatz(f"{anzahl(int(n[t.id]), 'Kommune', 'Kommunen')} in der Studie. "
+                              + s.kurz)]
+        teile += [html.ueberschrift("Stärken", 4), html.liste(s.staerken)]
+        if s.herausforderungen:
+            teile += [html.ueberschrift("Herausforderungen", 4), html.liste(s.herausforderungen)]
+        if s.lernt_von:
+            teile.append(html.absatz("Lernt im D-Team besonders von: "
+                                     + ", ".join(namen.get(x, x) for x in s.lernt_von) + "."))
+        if t.id in rg.index and rg.loc[t.id].notna().any():
+            zeile = rg.loc[t.id]
+            teile.append(html.tabelle(
+                pd.DataFrame({"Handlungsfeld": zeile.index, "Median": zeile.to_numpy()}),
+                f"Reifegrad je Handlungsfeld: {t.name}", formate={"Median": "zahl"},
+                zeilenkopf=True))
+        else:
+            teile.append(html.hinweis(f"Reifegrad je Feld erst ab {mindest} Kommunen des Typs."))
+        if t.id in mix.index:
+            m = mix.loc[t.id]
+            m = m[m.astype(str) != "0"]
+            teile.append(html.absatz("Größenklassen: " + "; ".join(
+                f"{groessenklassen.bezeichnung(g, kurz=True)}: {v}" for g, v in m.items()) + "."))
+    return html.Html.verbinden(teile)
+
+
+# ------------------------------------------------------------------ Personal und Finanzen je Mitglied
+
+
+def personal_mitglieder_tabelle(erg: Ergebnisse) -> pd.DataFrame:
+    """Je Mitglied ohne Referenzstatus: eigene Werte gegen den Korridor und die Lücke.
+
+    Lücke Personal = untere Korridorgrenze (Stellen je 10.000 EW) × EW / 10.000 − eigene VZÄ;
+    Lücke Budget = untere Korridorgrenze (€ je EW) × EW − eigenes Budget; jeweils nicht negativ.
+    """
+    p = _tabelle(erg, "personal_richtwerte")
+    s = _tabelle(erg, "struktur")
+    if p.empty or s.empty:
+        return pd.DataFrame()
+    k = erg.kommunen[erg.kommunen["mitglied"] & ~erg.kommunen["referenzkommune"]]
+    s = s[s["welle"] == erg.studie.aktuelle_welle].drop_duplicates("ags").set_index("ags")
+    korridor = p.pivot_table(index="groessenklasse", columns="kennzahl", values="spitze_von",
+                             aggfunc="first", observed=True)
+    zeilen = []
+    for ags, z in k.sort_values("name", kind="stable").iterrows():
+        gk = str(z["groessenklasse"])
+        ew = float(z["einwohner"])
+        it = s["it_personal"].get(ags, np.nan) if "it_personal" in s else np.nan
+        budget = s["digitalbudget"].get(ags, np.nan) if "digitalbudget" in s else np.nan
+        von_it = korridor.get("it_personal_je_10000_ew", pd.Series(dtype=float)).get(gk, np.nan)
+        von_b = korridor.get("digitalbudget_je_ew", pd.Series(dtype=float)).get(gk, np.nan)
+        soll_it = von_it * ew / 10_000
+        soll_b = von_b * ew
+        zeilen.append({
+            "ags": ags, "Mitglied": z["name"], "Größenklasse": groessenklassen.bezeichnung(gk, True),
+            "IT-Personal (VZÄ)": it, "Korridor ab (VZÄ)": soll_it,
+            "Lücke (VZÄ)": max(0.0, soll_it - it) if pd.notna(soll_it) and pd.notna(it) else np.nan,
+            "Digitalbudget": budget, "Korridor ab (€)": soll_b,
+            "Lücke (€)": max(0.0, soll_b - budget) if pd.notna(soll_b) and pd.notna(budget)
+            else np.nan})
+    return pd.DataFrame(zeilen)
+
+
+def personal_mitglieder(erg: Ergebnisse) -> html.Html:
+    t = personal_mitglieder_tabelle(erg)
+    if t.empty:
+        return html.hinweis("Keine Mitglieder ohne Referenzstatus oder keine Strukturdaten.")
+    luecke_it = t["Lücke (VZÄ)"].fillna(0)
+    luecke_b = t["Lücke (€)"].fillna(0)
+    teile = [html.absatz(
+        f"{anzahl(int((luecke_it > 0).sum()), 'Mitglied liegt', 'Mitglieder liegen')} beim "
+        f"IT-Personal unter dem Korridor ihrer Größenklasse (zusammen "
+        f"{html.zahl(luecke_it.sum(), 1)} VZÄ), "
+        f"{anzahl(int((luecke_b > 0).sum()), 'Mitglied', 'Mitglieder')} beim Digitalbudget "
+        f"(zusammen {html.euro(luecke_b.sum())} je Jahr). Der Korridor beginnt bei der unteren "
+        "Grenze der Spitzengruppe der Größenklasse (siehe Tabelle oben); fehlt er, hat die "
+        "Klasse zu wenige Kommunen mit Angaben.")]
+    teile.append(html.tabelle(
+        t.drop(columns="ags"), "Personal und Finanzen der Mitglieder ohne Referenzstatus",
+        formate={"IT-Personal (VZÄ)": "zahl1", "Korridor ab (VZÄ)": "zahl1",
+                 "Lücke (VZÄ)": "zahl1", "Digitalbudget": "euro", "Korridor ab (€)": "euro",
+                 "Lücke (€)": "euro"}, zeilenkopf=True))
+    return html.Html.verbinden(teile)
+
+
+# ------------------------------------------------------------------ Kernaussagen
+
+
+def kernaussagen_liste(erg: Ergebnisse) -> list[str]:
+    """Die wichtigsten Befunde als Sätze, jeder aus den Zahlen der Ergebnisse gebildet."""
+    saetze: list[str] = []
+    k = erg.kommunen
+    mindest = mindestgroesse(erg)
+    rg = reifegrad_breit(erg)
+    namen = feldnamen(erg)
+    mitglieder = rg.reindex(k.index[k["mitglied"]]).dropna(how="all")
+    welle = next(w for w in erg.studie.wellen if w.id == erg.studie.aktuelle_welle)
+    saetze.append(
+        f"An der aktuellen Erhebung ({welle.bezeichnung}) haben "
+        f"{anzahl(len(rg), 'Kommune', 'Kommunen')} teilgenommen, darunter "
+        f"{anzahl(len(mitglieder), 'Mitglied', 'Mitglieder')} des Verbands.")
+    if len(mitglieder) >= mindest and "gesamt" in mitglieder:
+        felder = mitglieder[[f for f in namen if f != "gesamt" and f in mitglieder]].median()
+        schwach, stark = felder.idxmin(), felder.idxmax()
+        saetze.append(
+            f"Der mittlere Gesamtreifegrad der Mitglieder liegt bei "
+            f"{html.zahl(mitglieder['gesamt'].median())} von 100 Punkten. Am weitesten sind sie "
+            f"im Handlungsfeld {namen[stark]} (Median {html.zahl(felder[stark])}), den größten "
+            f"Nachholbedarf haben sie bei {namen[schwach]} (Median {html.zahl(felder[schwach])}).")
+    e = _tabelle(erg, "empfehlungen")
+    v = _tabelle(erg, "verband_empfehlungen")
+    if not e.empty:
+        je = e.groupby("ags").size()
+        satz = (f"Für die {anzahl(int(e['ags'].nunique()), 'Referenzkommune', 'Referenzkommunen')}"
+                f" gibt es zusammen {anzahl(len(e), 'Handlungsempfehlung', 'Handlungsempfehlungen')}"
+                f" ({je.min()} bis {je.max()} je Verwaltung)")
+        satz += (f", dazu {anzahl(len(v), 'Empfehlung', 'Empfehlungen')} für den Verband "
+                 "selbst." if not v.empty else ".")
+        saetze.append(satz)
+        haeufig = e.groupby("titel")["ags"].nunique().sort_values(ascending=False, kind="stable")
+        if len(haeufig) and haeufig.iloc[0] > 1:
+            saetze.append(f"Am häufigsten empfohlen: „{haeufig.index[0]}“ "
+                          f"(für {haeufig.iloc[0]} von {e['ags'].nunique()} Referenzkommunen).")
+    fehlend = ozg_fehlend_tabelle(erg, 1)
+    if not fehlend.empty:
+        z = fehlend.iloc[0]
+        saetze.append(f"OZG: „{z['leistung_name']}“ ist bei {z['nicht_online']} von "
+                      f"{z['beantwortet']} Mitgliedern, die sie bewertet haben, noch nicht online.")
+    return saetze
+
+
+def kernaussagen(erg: Ergebnisse) -> html.Html:
+    return html.Html('<div class="kernaussagen">') + html.liste(kernaussagen_liste(erg)) \
+        + html.Html("</div>")
