@@ -93,6 +93,22 @@ def massnahmen(erg: Ergebnisse, ags: str) -> html.Html:
     return html.Html.verbinden(teile)
 
 
+def massnahmen_beschreibungen(erg: Ergebnisse, ags: str) -> html.Html:
+    """Was jede empfohlene Maßnahme umfasst: aufklappbar je Maßnahme, in Rangfolge."""
+    e = _eigene(_tabelle(erg, "empfehlungen"), ags).sort_values("rang")
+    if e.empty:
+        return html.Html()
+    punkte = []
+    for z in e.itertuples(index=False):
+        kosten = (f"Einmalig {html.euro(z.kosten_einmalig)}, jährlich "
+                  f"{html.euro(z.kosten_jaehrlich)}, interner Aufwand "
+                  f"{html.zahl(z.aufwand_personentage, 0, 'Personentage')}.")
+        punkte.append(
+            f"<details><summary>{html.text(f'{int(z.rang)}. {z.titel}')}</summary>"
+            f"<p>{html.text(z.beschreibung)}</p><p>{html.text(kosten)}</p></details>")
+    return html.Html('<div class="beschreibungen">' + "".join(punkte) + "</div>")
+
+
 @html.abbildungsfunktion
 def _gantt(r: pd.DataFrame, v: pd.DataFrame, startjahr: int, jahre: int, titel: str):
     r = r.sort_values(["start_quartal", "rang"])

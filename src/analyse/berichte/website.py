@@ -64,6 +64,25 @@ def _exporter() -> HTMLExporter:
 
 
 _ANKER = re.compile(r'<a class="anchor-link" href="#[^"]*">[^<]*</a>')
+_H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+
+
+def inhaltsverzeichnis(body: str) -> str:
+    """Setzt ein Inhaltsverzeichnis der Abschnitte (h2) vor den zweiten Abschnitt.
+
+    So steht „Das Wichtigste“ ganz oben und gleich danach der Weg zu allem anderen. Die
+    Überschriften sind schon maskiert (nbconvert); ihr Text wird ohne Tags übernommen.
+    Der Quarto-Weg hat sein eigenes Inhaltsverzeichnis (``toc: true``).
+    """
+    abschnitte = list(_H2.finditer(body))
+    if len(abschnitte) < 3:
+        return body
+    punkte = "".join(f'<li><a href="#{m.group(1)}">{re.sub(r"<[^>]+>", "", m.group(2))}</a></li>'
+                     for m in abschnitte)
+    nav = (f'<nav class="inhaltsverzeichnis" aria-labelledby="inhalt-titel">'
+           f'<h2 id="inhalt-titel">Inhalt</h2><ol>{punkte}</ol></nav>')
+    zweiter = abschnitte[1].start()
+    return body[:zweiter] + nav + body[zweiter:]
 
 
 def notebook_html(nb: nbformat.NotebookNode, auftrag) -> str:
@@ -73,6 +92,7 @@ def notebook_html(nb: nbformat.NotebookNode, auftrag) -> str:
     """
     body, _ = _exporter().from_notebook_node(nb)
     body = _ANKER.sub("", body)  # leere Ankerlinks an Überschriften: Links ohne Text (WCAG 2.4.4)
+    body = inhaltsverzeichnis(body)
     unterordner = Path(auftrag.ziel_html).parent.name == "kommunen"
     parameter = nb.metadata.get("papermill", {}).get("parameters", {})
     return seite(titel=auftrag.titel, inhalt=body,
