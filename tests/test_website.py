@@ -1,4 +1,4 @@
-"""Website: Maskierung für Quarto, nur Berichte des letzten Laufs, Seitenrahmen."""
+"""Website: nur Berichte des letzten Laufs, Seitenrahmen (Quarto: test_quarto.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,6 @@ import pytest
 
 from analyse.berichte import website
 from analyse.ergebnisse import speicher as ergebnisse
-
-
-def test_markdown_text_maskiert_html_und_markdown():
-    text = website.markdown_text("<script>alert(1)</script> *fett* [x](y) $z$ & a")
-    assert "<" not in text.replace("\\<", "") and ">" not in text.replace("\\>", "")
-    assert "\\*fett\\*" in text and "\\[x\\]\\(y\\)" in text and "\\$" in text and "\\&" in text
 
 
 def test_seite_ist_deutsch_und_maskiert_den_titel():

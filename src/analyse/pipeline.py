@@ -128,12 +128,14 @@ def auswerten(pfade: Pfade, vorgaben: dict | None = None) -> Path:
 
 def auftraege(pfade: Pfade, erg: ergebnisse.Ergebnisse, alle: bool = False) -> list[batch.Auftrag]:
     """Ein Auftrag je Kommunenbericht (Referenzkommunen oder alle) und einer für den Abschlussbericht."""
+    from analyse.berichte import kommune, uebersicht  # Titel wie im Bericht; lädt matplotlib
+
     k = erg.kommunen
     auswahl = k.index if alle else k.index[k["referenzkommune"]]
     eingaben = (pfade.ergebnisse,)
     liste = [
         batch.Auftrag(
-            name=str(ags), titel=f"{k.loc[ags, 'name']}: Digitalisierungsbericht",
+            name=str(ags), titel=kommune.titel(erg, str(ags)),
             vorlage=VORLAGE_KOMMUNE,
             parameter={"ags": str(ags), "ergebnisse": str(pfade.ergebnisse.resolve())},
             ziel_ipynb=pfade.berichte / "kommunen" / f"{ags}.ipynb",
@@ -142,7 +144,7 @@ def auftraege(pfade: Pfade, erg: ergebnisse.Ergebnisse, alle: bool = False) -> l
         for ags in sorted(auswahl)
     ]
     liste.append(batch.Auftrag(
-        name="abschlussbericht", titel=f"Abschlussbericht: {erg.studie.titel}",
+        name="abschlussbericht", titel=uebersicht.titel(erg),
         vorlage=VORLAGE_ABSCHLUSS, parameter={"ergebnisse": str(pfade.ergebnisse.resolve())},
         ziel_ipynb=pfade.berichte / "abschlussbericht.ipynb",
         ziel_html=pfade.berichte / "html" / "abschlussbericht.html", eingaben=eingaben))

@@ -1,10 +1,9 @@
 """Die Berichtswebsite: Quarto, wo installiert, sonst nbconvert.
 
-Beide Wege rendern dieselben ausgeführten Notebooks aus dem Berichtsordner:
+Beide Wege veröffentlichen dieselben ausgeführten Notebooks aus dem Berichtsordner, dieselbe
+Startseite (``startseite_inhalt``) und dieselben Downloads (``downloads``):
 
-- Quarto: ``_quarto.yml`` (Projektwurzel) ist die Vorlage; sie wird in den
-  Berichtsordner kopiert, der dann mit ``quarto render`` als Website-Projekt
-  gerendert wird (Code ausgeblendet, keine erneute Ausführung).
+- Quarto: ``analyse.berichte.quarto`` baut daraus ein Website-Projekt und rendert es.
 - nbconvert: jede Seite wird schon im Batch-Worker mit ``notebook_html``
   exportiert (``<berichte>/html/``); hier werden nur Startseite, Stil und
   Downloads ergänzt und die Site atomar ausgetauscht.
@@ -16,23 +15,20 @@ import functools
 import json
 import re
 import shutil
-import subprocess
 from importlib import resources
 from pathlib import Path
 
 import jinja2
 import nbformat
-import yaml
 from nbconvert import HTMLExporter
 
 from analyse import __version__
 from analyse.ergebnisse import speicher as ergebnisse
 from analyse.eingabe import groessenklassen
-from analyse.dateien import atomar_ordner, atomar_schreiben
-from analyse.ressourcen import berichtsvorlage
+from analyse.dateien import atomar_ordner
 
 VORLAGEN = resources.files("analyse.berichte") / "vorlagen"
-QUARTO_VORLAGE = berichtsvorlage("_quarto.yml")
+STARTSEITE = "Übersicht"  # Titel der Startseite (Tab) auf beiden Wegen
 
 _umgebung = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
                                keep_trailing_newline=True)
@@ -115,7 +111,7 @@ def quarto_verfuegbar() -> bool:
     return shutil.which("quarto") is not None
 
 
-def _kommunenliste(erg, berichte: Path) -> list[dict]:
+def kommunenliste(erg, berichte: Path) -> list[dict]:
     """Die Kommunen des letzten Berichtslaufs, deren Bericht vorliegt."""
     lauf = berichte / "berichte.json"
     gewuenscht = set(json.loads(lauf.read_text(encoding="utf-8"))["kommunen"]) if lauf.exists() \
@@ -130,15 +126,29 @@ def _kommunenliste(erg, berichte: Path) -> list[dict]:
     return k.to_dict("records")
 
 
-def startseite(erg, kommunen: list[dict]) -> str:
+def startseite_inhalt(erg, kommunen: list[dict]) -> tuple[str, str]:
+    """Inhalt der Startseite (sicheres HTML) und ihr Filterskript (leer bei wenigen Kommunen)."""
     filter_ = len(kommunen) > 12
     inhalt = _vorlage("index.html.j2").render(titel=erg.studie.titel, verband=erg.studie.verband,
                                               kommunen=kommunen, filter=filter_)
     skript = (VORLAGEN / "filter.js").read_text(encoding="utf-8") if filter_ else ""
-    return seite("Übersicht", inhalt, erg.studie.titel, aktiv="index", skript=skript)
+    return inhalt, skript
 
 
-def _pruefen_ob_berichte_da(berichte: Path) -> None:
+def startseite(erg, kommunen: list[dict]) -> str:
+    inhalt, skript = startseite_inhalt(erg, kommunen)
+    return seite(STARTSEITE, inhalt, erg.studie.titel, aktiv="index", skript=skript)
+
+
+def downloads(berichte: Path, kommunen: list[dict]) -> list[str]:
+    """Die Downloads der Site (relativ zum Berichtsordner), die vorliegen: je Kommune XLSX und
+    PDF, dazu das PDF des Abschlussberichts. Beide Wege veröffentlichen genau diese Dateien."""
+    kandidaten = [f"kommunen/{k['ags']}.{endung}" for k in kommunen for endung in ("xlsx", "pdf")]
+    kandidaten.append("abschlussbericht.pdf")
+    return [d for d in kandidaten if (berichte / d).is_file()]
+
+
+def pruefen_ob_berichte_da(berichte: Path) -> None:
     if not (berichte / "abschlussbericht.ipynb").exists():
         raise FileNotFoundError(f"Keine Berichte in {berichte}: zuerst 'analyse berichte' "
                                 "ausführen.")
@@ -150,80 +160,30 @@ def nbconvert_site(erg, berichte: Path) -> Path:
     Nur die Seiten des letzten Berichtslaufs kommen auf die Site; ältere (etwa aus einem
     früheren ``--alle``-Lauf) bleiben im Berichtsordner, werden aber nicht veröffentlicht.
     """
-    _pruefen_ob_berichte_da(berichte)
+    pruefen_ob_berichte_da(berichte)
     site = berichte / "_site"
     quelle = berichte / "html"
-    kommunen = _kommunenliste(erg, berichte)
+    kommunen = kommunenliste(erg, berichte)
     with atomar_ordner(site) as tmp:
         (tmp / "kommunen").mkdir()
         shutil.copy2(quelle / "abschlussbericht.html", tmp / "abschlussbericht.html")
         for k in kommunen:
-            for datei in (quelle / "kommunen" / f"{k['ags']}.html",
-                          berichte / "kommunen" / f"{k['ags']}.xlsx"):
-                if datei.exists():
-                    shutil.copy2(datei, tmp / "kommunen" / datei.name)
+            seite_html = quelle / "kommunen" / f"{k['ags']}.html"
+            if seite_html.exists():
+                shutil.copy2(seite_html, tmp / "kommunen" / seite_html.name)
+        for datei in downloads(berichte, kommunen):
+            shutil.copy2(berichte / datei, tmp / datei)
         shutil.copy2(str(VORLAGEN / "bericht.css"), tmp / "bericht.css")
         (tmp / "index.html").write_text(startseite(erg, kommunen), encoding="utf-8")
     return site
-
-
-# --- Quarto ---------------------------------------------------------------------------
-
-def quarto_konfiguration(erg, berichte: Path) -> dict:
-    """Die Projektkonfiguration für den Berichtsordner, aus der Vorlage ``_quarto.yml``."""
-    konf = yaml.safe_load(QUARTO_VORLAGE.read_text(encoding="utf-8"))
-    konf["website"]["title"] = markdown_text(erg.studie.titel)
-    return konf
-
-
-def markdown_text(text: str) -> str:
-    """Maskiert Text aus Daten für Markdown (Pandoc liest auch YAML-Titel als Markdown):
-    jedes Sonderzeichen, auch ``<`` und ``&``, wird mit Backslash zum bloßen Zeichen."""
-    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|&$@~^\"'" else c for c in str(text))
-
-
-def _titel_einsetzen(pfad: Path, titel: str) -> None:
-    """Setzt den Seitentitel als Front Matter in die erste Rohzelle (für Quarto)."""
-    nb = nbformat.read(pfad, as_version=4)
-    kopf = "---\n" + yaml.safe_dump({"title": markdown_text(titel), "lang": "de"},
-                                     allow_unicode=True) + "---"
-    if nb.cells and nb.cells[0].cell_type == "raw":
-        nb.cells[0].source = kopf
-    else:
-        nb.cells.insert(0, nbformat.v4.new_raw_cell(kopf))
-    atomar_schreiben(pfad, nbformat.writes(nb))
-
-
-def quarto_site(erg, berichte: Path) -> Path:
-    _pruefen_ob_berichte_da(berichte)
-    kommunen = _kommunenliste(erg, berichte)
-    konf = quarto_konfiguration(erg, berichte)
-    # Nur die Berichte des letzten Laufs rendern und verlinken (statt der Muster der Vorlage)
-    seiten = [f"kommunen/{k['ags']}.ipynb" for k in kommunen]
-    konf["project"]["render"] = ["index.qmd", "abschlussbericht.ipynb", *seiten]
-    konf["project"]["resources"] = [f"kommunen/{k['ags']}.xlsx" for k in kommunen
-                                    if (berichte / "kommunen" / f"{k['ags']}.xlsx").exists()]
-    for eintrag in konf["website"]["sidebar"]["contents"]:
-        if isinstance(eintrag, dict) and eintrag.get("contents") == "kommunen/*.ipynb":
-            eintrag["contents"] = seiten
-    atomar_schreiben(berichte / "_quarto.yml", yaml.safe_dump(konf, allow_unicode=True,
-                                                               sort_keys=False))
-    zeilen = ["---", f"title: {json.dumps('Übersicht')}", "---", "",
-              "## Kommunenberichte {#kommunen}", ""]
-    for k in kommunen:  # Namen stehen als Markdown-Text; Sonderzeichen werden maskiert
-        name = markdown_text(k["name"])
-        zeilen.append(f"- [{name}](kommunen/{k['ags']}.ipynb) (AGS {k['ags']})")
-    atomar_schreiben(berichte / "index.qmd", "\n".join(zeilen) + "\n")
-    _titel_einsetzen(berichte / "abschlussbericht.ipynb", f"Abschlussbericht: {erg.studie.titel}")
-    for k in kommunen:
-        _titel_einsetzen(berichte / "kommunen" / f"{k['ags']}.ipynb",
-                         f"{k['name']}: Digitalisierungsbericht")
-    subprocess.run(["quarto", "render", str(berichte)], check=True)
-    return berichte / "_site"
 
 
 def bauen(erg, berichte: Path, quarto: bool | None = None) -> Path:
     """Rendert die Website; ``quarto=None`` wählt Quarto, wenn es installiert ist."""
     if quarto is None:
         quarto = quarto_verfuegbar()
-    return quarto_site(erg, berichte) if quarto else nbconvert_site(erg, berichte)
+    if not quarto:
+        return nbconvert_site(erg, berichte)
+    from analyse.berichte import quarto as quarto_weg  # baut auf diesem Modul auf
+
+    return quarto_weg.site(erg, berichte)

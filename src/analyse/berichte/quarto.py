@@ -1,0 +1,160 @@
+"""Die Berichtswebsite mit Quarto: dieselben Seiten wie der nbconvert-Weg, sicher und offline.
+
+Ablauf (``site``): In einem Arbeitsordner neben ``_site`` entsteht ein Quarto-Website-Projekt
+aus der Vorlage ``vorlagen/_quarto.yml``: Kopien der ausgeführten Notebooks mit Front Matter,
+``index.qmd`` mit derselben Startseite wie nbconvert, Stil, Sprunglink und die Downloads.
+``quarto render`` rendert es; erst danach wird ``<berichte>/_site`` atomar ausgetauscht. Der
+Berichtsordner selbst wird nicht verändert.
+
+Warum Texte aus Daten durch ``quarto_text`` gehen: Quarto setzt Titel in Navigation und
+``<title>`` teils unmaskiert ein (lodash ``<%= %>``, Pandocs ``title-prefix``) und liest
+dieselben Texte als Markdown (Pandoc, Shortcodes). ``quarto_text`` schreibt jedes
+ASCII-Satzzeichen als numerische Zeichenreferenz: Als HTML ergibt das nur Text, als Markdown
+nur wörtliche Zeichen, und ``{{<`` kann nicht entstehen. Die Berichtsinhalte selbst sind
+schon maskiertes HTML (``berichte.html``) und bleiben mit ``html-table-processing: none``
+unverändert. Belege zu jeder Entscheidung: ``docs/quarto.md``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from analyse.berichte import kommune, uebersicht, website
+from analyse.dateien import atomar_ordner
+from analyse.ressourcen import berichtsvorlage
+
+VORLAGE = berichtsvorlage("_quarto.yml")
+#: Dateien der Vorlage, die ins Projekt kopiert werden (die Vorlage verweist auf sie).
+BEIGABEN = ("bericht.css", "quarto_offline.scss", "quarto_sprung.html")
+#: Höchstens so viele Kommunenberichte kommen in den Suchindex (Referenzkommunen zuerst);
+#: alle übrigen findet man über die Startseite, die jede Kommune nennt und selbst durchsucht
+#: wird. So bleibt ``search.json`` auch mit ``--alle`` und 11.000 Kommunen klein.
+SUCHINDEX_BERICHTE = 50
+
+_STEUERZEICHEN = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def quarto_text(text: object) -> str:
+    """Text aus Daten für alles, was Quarto als Markdown liest oder unmaskiert einsetzt.
+
+    Leerraum wird zu einfachen Leerzeichen (wie HTML ihn zeigt), jedes andere ASCII-Zeichen
+    außer Buchstaben und Ziffern wird zu ``&#NN;``. Nicht-ASCII-Zeichen (ä, ß, –) bleiben:
+    Markdown, YAML und HTML geben ihnen keine Bedeutung.
+    """
+    einfach = " ".join(_STEUERZEICHEN.sub(" ", str(text)).split())
+    return "".join(c if (c.isalnum() or c == " " or not c.isascii()) else f"&#{ord(c)};"
+                   for c in einfach)
+
+
+def kommunen_titel(erg, kommunen: list[dict]) -> dict[str, str]:
+    """Seitentitel je AGS, aus derselben Funktion wie die Überschrift des Berichts."""
+    return {k["ags"]: kommune.titel(erg, k["ags"]) for k in kommunen}
+
+
+def konfiguration(site_titel: str, seiten: list[str], downloads: list[str]) -> dict:
+    """``_quarto.yml`` des Projekts: die Vorlage mit Site-Titel, Render-Liste und Downloads."""
+    konf = copy.deepcopy(yaml.safe_load(VORLAGE.read_text(encoding="utf-8")))
+    konf["website"]["title"] = quarto_text(site_titel)
+    konf["project"]["render"] = ["index.qmd", "abschlussbericht.ipynb", *seiten]
+    konf["project"]["resources"] = list(downloads)
+    return konf
+
+
+def _yaml(daten: dict) -> str:
+    """YAML wie Quarto es liest; lange Titel ohne Zeilenumbruch (eine Zeile je Wert)."""
+    return yaml.safe_dump(daten, allow_unicode=True, sort_keys=False, width=1_000_000)
+
+
+def front_matter(titel: str, suche: bool = True) -> str:
+    """Front Matter einer Seite: nur ``pagetitle`` (Tab), kein ``title``.
+
+    Ohne ``title`` erzeugt Quarto keinen Titelblock; die einzige h1 ist die des Berichts
+    (``kommune.kopf``, ``uebersicht.kopf``), wie auf dem nbconvert-Weg.
+    """
+    kopf = {"pagetitle": quarto_text(titel), "lang": "de"}
+    if not suche:
+        kopf["search"] = False
+    return "---\n" + _yaml(kopf) + "---"
+
+
+def notebook_mit_kopf(quelle: Path, titel: str, suche: bool = True) -> str:
+    """Das ausgeführte Notebook mit Front Matter in der ersten Rohzelle (als JSON-Text)."""
+    nb = nbformat.read(quelle, as_version=4)
+    kopf = front_matter(titel, suche)
+    if nb.cells and nb.cells[0].cell_type == "raw":
+        nb.cells[0].source = kopf
+    else:
+        nb.cells.insert(0, nbformat.v4.new_raw_cell(kopf))
+    return nbformat.writes(nb)
+
+
+def roh_html(inhalt: str) -> str:
+    """Ein Pandoc-Rohblock für HTML: Quarto und Pandoc reichen ihn unverändert durch.
+
+    Der Zaun ist länger als jede Backtick-Folge im Inhalt, damit nichts ihn schließt.
+    """
+    laengste = max((len(m) for m in re.findall(r"`+", inhalt)), default=0)
+    zaun = "`" * max(3, laengste + 1)
+    return f"{zaun}{{=html}}\n{inhalt}\n{zaun}"
+
+
+def startseite_qmd(erg, kommunen: list[dict]) -> str:
+    """``index.qmd``: dieselbe Startseite wie auf dem nbconvert-Weg, als Roh-HTML."""
+    inhalt, skript = website.startseite_inhalt(erg, kommunen)
+    if skript:
+        inhalt += f"\n<script>{skript}</script>"
+    kopf = "---\n" + _yaml({"pagetitle": quarto_text(website.STARTSEITE), "lang": "de",
+                             "toc": False}) + "---"
+    return f"{kopf}\n\n{roh_html(inhalt)}\n"
+
+
+def suchbar(kommunen: list[dict]) -> dict[str, bool]:
+    """Welche Kommunenberichte in den Suchindex kommen: die ersten ``SUCHINDEX_BERICHTE`` der
+    Liste (``website.kommunenliste`` stellt Referenzkommunen voran)."""
+    return {k["ags"]: i < SUCHINDEX_BERICHTE for i, k in enumerate(kommunen)}
+
+
+def projekt_schreiben(erg, berichte: Path, ziel: Path) -> dict:
+    """Schreibt das Quarto-Projekt nach ``ziel`` und gibt seine Konfiguration zurück."""
+    kommunen = website.kommunenliste(erg, berichte)
+    downloads = website.downloads(berichte, kommunen)
+    seiten = [f"kommunen/{k['ags']}.ipynb" for k in kommunen]
+    konf = konfiguration(erg.studie.titel, seiten, downloads)
+    (ziel / "kommunen").mkdir(parents=True, exist_ok=True)
+    (ziel / "_quarto.yml").write_text(_yaml(konf), encoding="utf-8")
+    (ziel / "index.qmd").write_text(startseite_qmd(erg, kommunen), encoding="utf-8")
+    for name in BEIGABEN:
+        shutil.copy2(berichtsvorlage(name), ziel / name)
+    (ziel / "abschlussbericht.ipynb").write_text(
+        notebook_mit_kopf(berichte / "abschlussbericht.ipynb", uebersicht.titel(erg)),
+        encoding="utf-8")
+    titel, suche = kommunen_titel(erg, kommunen), suchbar(kommunen)
+    for k, seite in zip(kommunen, seiten, strict=True):
+        (ziel / seite).write_text(notebook_mit_kopf(berichte / seite, titel[k["ags"]],
+                                                    suche[k["ags"]]), encoding="utf-8")
+    for datei in downloads:
+        shutil.copy2(berichte / datei, ziel / datei)
+    return konf
+
+
+def site(erg, berichte: Path) -> Path:
+    """Rendert ``<berichte>/_site`` mit Quarto; die alte Site bleibt, bis die neue fertig ist."""
+    website.pruefen_ob_berichte_da(berichte)
+    arbeit = Path(tempfile.mkdtemp(dir=berichte, prefix=".quarto-"))
+    try:
+        projekt_schreiben(erg, berichte, arbeit)
+        subprocess.run(["quarto", "render", str(arbeit)], check=True, cwd=arbeit)
+        ziel = berichte / "_site"
+        with atomar_ordner(ziel) as tmp:
+            shutil.copytree(arbeit / "_site", tmp, dirs_exist_ok=True)
+        return ziel
+    finally:
+        shutil.rmtree(arbeit, ignore_errors=True)
