@@ -167,3 +167,93 @@ def alles(daten: Daten = Path("daten"), ausgabe: Ausgabe = None, alle: Alle = Fa
     ausgabe_konsole.print(f"Website: {site / 'index.html'}", markup=False)
     if not ok:
         raise typer.Exit(1)
+
+
+# --- Eigene Daten ------------------------------------------------------------------------------
+
+Quelle = Annotated[Path, typer.Option("--quelle", help="Befragungsexport: LimeSurvey-CSV, SPSS "
+                                                       "(.sav), Excel (.xlsx) oder CSV.")]
+
+
+@app.command()
+def importieren(
+    quelle: Quelle,
+    zuordnung: Annotated[Path, typer.Option("--zuordnung", help="Die Zuordnung (zuordnung.yml).")],
+    welle: Annotated[int, typer.Option("--welle", help="Erhebungswelle (eine id aus studie.yml).")],
+    daten: Daten = Path("daten"),
+    ersetzen: Annotated[bool, typer.Option(
+        "--ersetzen", help="Vorhandene Antworten derselben Kommunen in dieser Welle ersetzen.")
+    ] = False,
+) -> None:
+    """Übernimmt eine Welle aus einem Befragungsexport über eine Zuordnung in antworten.csv."""
+    try:
+        bericht = pipeline.importieren(pipeline.Pfade(daten), quelle, zuordnung, welle, ersetzen)
+    except (Eingabefehler, OSError) as e:
+        raise _abbrechen(e) from None
+    for zeile in bericht.zeilen():
+        ausgabe_konsole.print(zeile, markup=False, soft_wrap=True)
+    ausgabe_konsole.print(f"Geschrieben: {daten / 'antworten.csv'}", markup=False, soft_wrap=True)
+
+
+@app.command("zuordnung-entwurf")
+def zuordnung_entwurf(
+    quelle: Quelle,
+    daten: Daten = Path("daten"),
+    ausgabe: Annotated[Path | None, typer.Option(
+        "--ausgabe", help="Zieldatei (Vorgabe: <daten>/zuordnung.yml).")] = None,
+    ueberschreiben: Annotated[bool, typer.Option(
+        "--ueberschreiben", help="Eine vorhandene Zieldatei ersetzen.")] = False,
+) -> None:
+    """Schreibt einen Entwurf der Zuordnung; unsichere Stellen sind mit PRÜFEN markiert."""
+    try:
+        ziel = pipeline.zuordnung_entwurf(pipeline.Pfade(daten), quelle, ausgabe, ueberschreiben)
+    except (Eingabefehler, OSError) as e:
+        raise _abbrechen(e) from None
+    pruefen_n = ziel.read_text(encoding="utf-8").count("PRÜFEN:")
+    ausgabe_konsole.print(f"Entwurf geschrieben: {ziel} ({pruefen_n} Stellen zu prüfen, "
+                          f"markiert mit PRÜFEN)", markup=False, soft_wrap=True)
+
+
+@app.command("kommunen-import")
+def kommunen_import(
+    gemeindeverzeichnis: Annotated[Path, typer.Option(
+        "--gemeindeverzeichnis", help="Destatis: 04-kreise.xlsx oder der Gemeinden-Auszug "
+                                      "(AuszugGV…xlsx).")],
+    daten: Daten = Path("daten"),
+    land: Annotated[str | None, typer.Option("--land", help="Nur dieses Land (2 Ziffern).")] = None,
+    kreis: Annotated[str | None, typer.Option("--kreis", help="Nur dieser Kreis (5 Ziffern).")
+                     ] = None,
+) -> None:
+    """Baut oder aktualisiert kommunen.csv aus dem amtlichen Gemeindeverzeichnis."""
+    try:
+        abgleich, hinweise = pipeline.kommunen_import(pipeline.Pfade(daten), gemeindeverzeichnis,
+                                                      land, kreis)
+    except (Eingabefehler, OSError) as e:
+        raise _abbrechen(e) from None
+    for h in hinweise:
+        ausgabe_konsole.print(h, markup=False, soft_wrap=True)
+    ausgabe_konsole.print(
+        f"kommunen.csv: {abgleich.neu} neu, {abgleich.geaendert} aktualisiert, "
+        f"{abgleich.unveraendert} unverändert, {abgleich.nur_studie} nicht in der Auswahl aus dem Verzeichnis "
+        f"(unverändert behalten); verband und referenzkommune bleiben, wie sie waren.", markup=False, soft_wrap=True)
+
+
+@app.command("fragebogen-export")
+def fragebogen_export(
+    ausgabe: Annotated[Path, typer.Option("--ausgabe", help="Zieldatei, z. B. umfrage.txt.")],
+    daten: Daten = Path("daten"),
+    format: Annotated[str, typer.Option("--format", help="Zielformat: limesurvey (Tab-separierte "
+                                                         "Umfragestruktur).")] = "limesurvey",
+) -> None:
+    """Schreibt das Codebuch als Umfrage, die LimeSurvey importiert."""
+    if format != "limesurvey":
+        raise typer.BadParameter(f"'{format}' ist kein Format; erwartet: limesurvey",
+                                 param_hint="--format")
+    try:
+        ziel = pipeline.fragebogen_export(pipeline.Pfade(daten), ausgabe)
+    except (Eingabefehler, OSError) as e:
+        raise _abbrechen(e) from None
+    ausgabe_konsole.print(f"LimeSurvey-Umfrage geschrieben: {ziel}", markup=False, soft_wrap=True)
+    if ziel.suffix.lower() != ".txt":
+        ausgabe_konsole.print("Hinweis: LimeSurvey importiert dieses Format nur mit der Endung "
+                              ".txt (Umfragen → Importieren).", markup=False, soft_wrap=True)

@@ -18,6 +18,7 @@ from analyse.dateien import atomar_schreiben
 from analyse.eingabe import studie as studie_modul
 from analyse.eingabe import studienordner as eingabe
 from analyse.eingabe.fragebogen import ziele
+from analyse.eingabe.quellen import importieren as quellen_import
 from analyse.ergebnisse import speicher as ergebnisse
 from analyse.methoden import kommunentypen, reifegrad
 from analyse.planung import empfehlungen as empfehlungen_modul
@@ -176,6 +177,38 @@ def berichte_erstellen(pfade: Pfade, alle: bool = False, parallel: int | None = 
     atomar_schreiben(pfade.berichte / "berichte.json", json.dumps(
         {"kommunen": [a.name for a in liste if a.name != "abschlussbericht"]}, indent=1))
     return zusammenfassung
+
+
+# --- Eigene Daten: Importe und Fragebogen-Export (Abläufe in eingabe.quellen) ------------------
+
+def importieren(pfade: Pfade, quelle: Path, zuordnung: Path, welle: int,
+                ersetzen: bool = False) -> quellen_import.Importbericht:
+    """Eine Welle aus einem Befragungsexport über eine Zuordnung in antworten.csv."""
+    return quellen_import.importieren(quelle, zuordnung, pfade.daten, welle, ersetzen)
+
+
+def zuordnung_entwurf(pfade: Pfade, quelle: Path, ziel: Path | None = None,
+                      ueberschreiben: bool = False) -> Path:
+    """Schreibt einen Entwurf der Zuordnung (Vorgabe: <daten>/zuordnung.yml)."""
+    ziel = ziel or pfade.daten / "zuordnung.yml"
+    quellen_import.entwurf_schreiben(quelle, pfade.daten, ziel, ueberschreiben)
+    return ziel
+
+
+def kommunen_import(pfade: Pfade, verzeichnis: Path, land: str | None = None,
+                    kreis: str | None = None):
+    """kommunen.csv aus dem Gemeindeverzeichnis von Destatis bauen oder aktualisieren."""
+    return quellen_import.kommunen_importieren(verzeichnis, pfade.daten, land, kreis)
+
+
+def fragebogen_export(pfade: Pfade, ziel: Path) -> Path:
+    """Das Codebuch als LimeSurvey-Umfragestruktur (TSV, UTF-8 mit BOM wie LimeSurvey)."""
+    from analyse.eingabe import fragebogen as fragebogen_modul
+    from analyse.eingabe.quellen import limesurvey_export
+
+    fb = fragebogen_modul.laden(pfade.daten / "fragebogen.yml")
+    atomar_schreiben(ziel, "\ufeff" + limesurvey_export.tsv(fb))
+    return ziel
 
 
 def website_bauen(pfade: Pfade, quarto: bool | None = None) -> Path:
