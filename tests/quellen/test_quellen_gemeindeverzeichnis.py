@@ -82,7 +82,7 @@ def _auszug(pfad: Path) -> None:
     """Ein Gemeinden-Auszug im Aufbau von AuszugGV…xlsx (Blatt Onlineprodukt_Gemeinden)."""
     mappe = openpyxl.Workbook()
     mappe.active.title = "Deckblatt"
-    blatt = mappe.create_sheet("Onlineprodukt_Gemeinden_31122024")
+    blatt = mappe.create_sheet("Onlineprodukt_Gemeinden")
     blatt.append(["Alle politisch selbständigen Gemeinden mit ausgewählten Merkmalen"])
     blatt.append([])
     blatt.append(["Satz-art", "Text-kenn-zeichen", "Amtlicher Regionalschlüssel (ARS)", None,
