@@ -1,5 +1,6 @@
 -- Findet Stellen, an denen Quartos Shortcode-Grammatik einen Shortcode beginnen würde.
--- Aufruf: pandoc lua quarto_shortcodes.lua DATEI...  (gibt "DATEI:BYTE" je Fund aus)
+-- Aufruf: pandoc lua quarto_shortcodes.lua < LISTE  (ein Pfad je Zeile; gibt "DATEI:BYTE" je
+-- Fund aus). Die Pfade kommen über stdin, weil pandoc lua bei über 100 Argumenten abstürzt.
 --
 -- Quarto (src/resources/pandoc/datadir/lpegshortcode.lua, readqmd.lua) zerlegt den
 -- Markdown-Quelltext mit LPeg in Text und Shortcodes; Text ist jedes Zeichen, an dem weder
@@ -12,7 +13,7 @@ local oeffner = lpeg.P("{{{<") + lpeg.P("{{</*") + lpeg.P("{{<")
 local naechster = (1 - oeffner) ^ 0 * lpeg.Cp() * oeffner
 
 local funde = 0
-for _, pfad in ipairs(arg) do
+for pfad in io.lines() do
   local datei = assert(io.open(pfad, "rb"))
   local text = datei:read("a")
   datei:close()

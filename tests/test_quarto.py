@@ -166,8 +166,11 @@ def _front_matter(text: str) -> dict:
 
 
 def _shortcode_funde(dateien: list[Path]) -> list[str]:
-    r = subprocess.run([pypandoc.get_pandoc_path(), "lua", str(SHORTCODES_LUA),
-                        *map(str, dateien)], capture_output=True, text=True, check=True)
+    """Stellen, an denen Quartos Shortcode-Grammatik einen Shortcode beginnen würde."""
+    r = subprocess.run([pypandoc.get_pandoc_path(), "lua", str(SHORTCODES_LUA)],
+                       input="".join(f"{d}\n" for d in dateien), capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-500:]
+    assert r.stderr.strip().startswith(str(len(r.stdout.split()))), r.stderr[-500:]
     return r.stdout.split()
 
 
@@ -333,6 +336,62 @@ def test_vorlage_liegt_im_paket_und_ist_verlinkt():
     assert verwiesen == set(quarto.BEIGABEN)
 
 
+def _berichtsordner(tmp_path: Path, n: int, referenz: int = 8):
+    """Ein Berichtsordner wie nach ``analyse berichte --alle`` mit ``n`` Kommunen (kleine
+    Notebooks statt ausgeführter Berichte) und ein passendes Ergebnisobjekt."""
+    namen = [FEINDLICH[i % len(FEINDLICH)] + f" {i}" for i in range(n)]
+    kommunen = pd.DataFrame({
+        "ags": [f"{9900000 + i:08d}" for i in range(n)], "name": namen,
+        "art": "Gemeinde", "kreis": "Kreis <b>", "groessenklasse": "GK7",
+        "referenzkommune": [i < referenz for i in range(n)]}).set_index("ags")
+    erg = SimpleNamespace(kommunen=kommunen, studie=SimpleNamespace(
+        titel="Monitor <b>&</b> {{< x >}}", verband="Verband $y$"))
+    berichte = tmp_path / "berichte"
+    (berichte / "kommunen").mkdir(parents=True)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_raw_cell("---\ntitle: x\n---"),
+                                         nbformat.v4.new_markdown_cell("## Abschnitt")])
+    nbformat.write(nb, berichte / "abschlussbericht.ipynb")
+    for i, ags in enumerate(kommunen.index):
+        nbformat.write(nb, berichte / "kommunen" / f"{ags}.ipynb")
+        if i % 2 == 0:
+            (berichte / "kommunen" / f"{ags}.xlsx").write_bytes(b"x")
+    (berichte / "kommunen" / f"{kommunen.index[0]}.pdf").write_bytes(b"x")
+    (berichte / "berichte.json").write_text(json.dumps({"kommunen": list(kommunen.index)}),
+                                            encoding="utf-8")
+    return erg, berichte
+
+
+def test_alle_450_kommunen_navigation_und_suchindex_bleiben_klein(tmp_path):
+    erg, berichte = _berichtsordner(tmp_path, 450)
+    projekt = tmp_path / "projekt"
+    konf = quarto.projekt_schreiben(erg, berichte, projekt)
+    assert schluessel_pruefen(konf) == []
+    # Render-Liste, Dateien und Downloads passen zueinander
+    render = konf["project"]["render"]
+    assert len(render) == 452 and all((projekt / r).is_file() for r in render)
+    assert set(konf["project"]["resources"]) == set(website.downloads(berichte, website
+                                                    .kommunenliste(erg, berichte)))
+    assert len(konf["project"]["resources"]) == 226  # 225 XLSX und ein PDF
+    assert all((projekt / d).is_file() for d in konf["project"]["resources"])
+    # Navigation: drei Einträge, keine Sidebar; die Kommunen stehen in der Startseite
+    assert len(konf["website"]["navbar"]["left"]) == 3 and "sidebar" not in konf["website"]
+    index = (projekt / "index.qmd").read_text(encoding="utf-8")
+    assert index.count('<tr><td><a href="kommunen/') == 450
+    assert 'id="filter"' in index and "<script>" in index  # Filter wie bei nbconvert
+    # Suchindex: höchstens SUCHINDEX_BERICHTE Kommunenberichte, Referenzkommunen darunter
+    gesucht = []
+    for r in render[2:]:
+        kopf = _front_matter(nbformat.read(projekt / r, as_version=4).cells[0].source)
+        assert "title" not in kopf
+        if kopf.get("search", True):
+            gesucht.append(Path(r).stem)
+    assert len(gesucht) == quarto.SUCHINDEX_BERICHTE
+    assert set(erg.kommunen.index[erg.kommunen["referenzkommune"]]) <= set(gesucht)
+    # alles, was Quarto liest, ohne Shortcode-Anfang
+    assert _shortcode_funde([projekt / "_quarto.yml", projekt / "index.qmd",
+                             *(projekt / r for r in render[1:])]) == []
+
+
 # ---------------------------------------------------------------------------- mit Lauf
 
 
@@ -453,6 +512,10 @@ def test_gleiche_seiten_wie_nbconvert_und_eine_h1(feindlich):
                                                 extra_args=["--section-divs"]), "html.parser")
         n = BeautifulSoup((nb_site / f"{seite}.html").read_text(encoding="utf-8"),
                           "html.parser").select_one("main")
+        # Das Inhaltsverzeichnis ist Rahmen: nbconvert setzt es in die Seite, Quarto baut es
+        # selbst (toc: true, toc-title: Inhalt) aus denselben h2.
+        for nav in n.select("nav.inhaltsverzeichnis"):
+            nav.decompose()
         mq, mn = _merkmale(q), _merkmale(n)
         assert mq == mn, seite
         assert len(mq["h1"]) == 1 and mq["anzahl_tabellen"] > 0, seite
@@ -470,6 +533,7 @@ def test_gleiche_seiten_wie_nbconvert_und_eine_h1(feindlich):
     sprung = (f.projekt / html["include-before-body"]).read_text(encoding="utf-8")
     assert 'href="#quarto-document-content"' in sprung and "Zum Inhalt springen" in sprung
     assert f.konf["lang"] == "de"
+    assert html["toc"] is True and html["toc-title"] == "Inhalt"
 
 
 # ---------------------------------------------------------------------------- mit Quarto
