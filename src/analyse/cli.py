@@ -257,3 +257,62 @@ def fragebogen_export(
     if ziel.suffix.lower() != ".txt":
         ausgabe_konsole.print("Hinweis: LimeSurvey importiert dieses Format nur mit der Endung "
                               ".txt (Umfragen → Importieren).", markup=False, soft_wrap=True)
+
+
+@app.command()
+def selbstauskunft(
+    daten: Daten = Path("daten"),
+    ausgabe: Annotated[Path, typer.Option(
+        "--ausgabe", help="Ziel-Datei des Arbeitsbuchs (.xlsx).")] = Path("selbstauskunft.xlsx"),
+) -> None:
+    """Schreibt das Arbeitsbuch zur Selbstauskunft (XLSX) aus dem Codebuch der Studie."""
+    if ausgabe.suffix.lower() != ".xlsx":
+        raise typer.BadParameter(f"'{ausgabe}' endet nicht auf .xlsx", param_hint="--ausgabe")
+    try:
+        ziel = pipeline.selbstauskunft_schreiben(pipeline.Pfade(daten), ausgabe)
+    except (Eingabefehler, FileNotFoundError) as e:
+        raise _abbrechen(e) from None
+    ausgabe_konsole.print(f"Arbeitsbuch geschrieben: {ziel}", markup=False)
+
+
+@app.command()
+def einordnen(
+    antwort: Annotated[Path, typer.Option(
+        "--antwort", help="Ausgefülltes Arbeitsbuch (.xlsx), eine CSV-Zeile im Format der "
+                          "Studie (.csv) oder ein Ordner mit solchen Dateien.")],
+    daten: Daten = Path("daten"),
+    ergebnisse: Annotated[Path | None, typer.Option(
+        "--ergebnisse", help="Ergebnisordner der Studie (Vorgabe: <daten>/ergebnisse).")] = None,
+    ausgabe: Annotated[Path, typer.Option(
+        "--ausgabe", help="Zielordner für Berichte und Excel-Dateien.")] = Path("einordnung"),
+    parallel: Parallel = None,
+    ohne_berichte: Annotated[bool, typer.Option(
+        "--ohne-berichte", help="Nur einordnen und Excel-Dateien schreiben.")] = False,
+) -> None:
+    """Ordnet ausgefüllte Selbstauskünfte mit dem gespeicherten Modell in die Studie ein."""
+    from analyse.batch import zusammenfassung_drucken
+
+    pfade = pipeline.Pfade(daten, ergebnisse.parent if ergebnisse else None)
+    if ergebnisse is not None and ergebnisse.name != "ergebnisse":
+        raise typer.BadParameter(f"'{ergebnisse}' heißt nicht 'ergebnisse'",
+                                 param_hint="--ergebnisse")
+    try:
+        lauf = pipeline.einordnen(pfade, antwort, ausgabe, berichte=not ohne_berichte,
+                                  parallel=parallel)
+    except (Eingabefehler, FileNotFoundError) as e:
+        raise _abbrechen(e) from None
+    for e in lauf.eingeordnet:
+        gesamt = e.reifegrad.get("gesamt")
+        stufe = e.stufe.get("gesamt")
+        wert = f"{gesamt:.0f} von 100 ({stufe})" if gesamt == gesamt else "kein Gesamtwert"
+        ausgabe_konsole.print(f"{e.ags} {e.auskunft.kommune['name']}: Reifegrad {wert}, "
+                              f"Typ {e.typname}", markup=False)
+    for datei, text in lauf.fehler.items():
+        fehlerausgabe.print(f"✗ {datei}:", markup=False)
+        for zeile in text.splitlines():
+            fehlerausgabe.print(f"  {zeile}", markup=False)
+    if lauf.berichte is not None:
+        zusammenfassung_drucken(lauf.berichte, ausgabe_konsole)
+    ausgabe_konsole.print(f"Übersicht: {lauf.ausgabe / 'index.html'}", markup=False)
+    if not lauf.ok:
+        raise typer.Exit(1)

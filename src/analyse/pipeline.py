@@ -13,10 +13,17 @@ from pathlib import Path
 import pandas as pd
 
 from analyse import __version__, batch
+from analyse.arbeitshilfen import einlesen, selbstauskunft
+from analyse.arbeitshilfen import einordnen as einordnen_modul
+from analyse.berichte import arbeitshilfen as arbeitshilfen_seiten
 from analyse.berichte import excel, website
+from analyse.berichte.arbeitshilfen import SELBSTAUSKUNFT_DATEI
 from analyse.dateien import atomar_schreiben
+from analyse.eingabe import fragebogen as fragebogen_modul
+from analyse.eingabe import ozg_katalog as ozg_katalog_modul
 from analyse.eingabe import studie as studie_modul
 from analyse.eingabe import studienordner as eingabe
+from analyse.eingabe.fehler import Eingabefehler, Problem
 from analyse.eingabe.fragebogen import ziele
 from analyse.eingabe.quellen import importieren as quellen_import
 from analyse.ergebnisse import speicher as ergebnisse
@@ -213,4 +220,115 @@ def fragebogen_export(pfade: Pfade, ziel: Path) -> Path:
 
 def website_bauen(pfade: Pfade, quarto: bool | None = None) -> Path:
     erg = ergebnisse.laden(pfade.ergebnisse)
+    # Das Arbeitsbuch zur Selbstauskunft aus dem Codebuch der Ergebnisse: sein Fingerabdruck
+    # passt so genau zu dem Modell, in das 'einordnen' später einordnet.
+    selbstauskunft.schreiben(erg.fragebogen, pfade.berichte / SELBSTAUSKUNFT_DATEI,
+                             erg.studie.titel, erg.studie.verband)
     return website.bauen(erg, pfade.berichte, quarto)
+
+
+# --------------------------------------------------------------------------- Arbeitshilfen
+
+
+def selbstauskunft_schreiben(pfade: Pfade, ziel: Path) -> Path:
+    """Schreibt das Arbeitsbuch zur Selbstauskunft aus Codebuch und Studie des Studienordners."""
+    fb = fragebogen_modul.laden(pfade.daten / "fragebogen.yml")
+    st = studie_modul.laden(pfade.daten / "studie.yml")
+    return selbstauskunft.schreiben(fb, ziel, st.titel, st.verband)
+
+
+#: Endungen, die ``einordnen`` in einem Ordner liest (Sperrdateien von Office ausgenommen).
+ANTWORT_ENDUNGEN = (".xlsx", ".csv")
+
+
+def antwortdateien(antwort: Path) -> list[Path]:
+    """Eine Datei oder alle Arbeitsbücher/CSV-Zeilen eines Ordners (sortiert)."""
+    if not antwort.is_dir():
+        return [antwort]
+    return sorted(p for p in antwort.iterdir() if p.suffix.lower() in ANTWORT_ENDUNGEN
+                  and not p.name.startswith(("~$", ".")) and p.is_file())
+
+
+@dataclass
+class Einordnungslauf:
+    """Ergebnis von ``einordnen``: eingeordnete Kommunen, Fehler je Datei, Berichtslauf."""
+
+    ausgabe: Path
+    eingeordnet: list[einordnen_modul.Einordnung]
+    fehler: dict[str, str]
+    berichte: batch.Zusammenfassung | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.fehler and (self.berichte is None or self.berichte.ok)
+
+
+def einordnen(pfade: Pfade, antwort: Path, ausgabe: Path, berichte: bool = True,
+              parallel: int | None = None, fortschritt: bool = True) -> Einordnungslauf:
+    """Ordnet ausgefüllte Arbeitsbücher (eine Datei oder einen Ordner) in die Studie ein.
+
+    Reihenfolge: Ergebnisse der Studie laden und prüfen → jede Datei lesen, prüfen und
+    einordnen (Fehler je Datei; eine einzelne Datei bricht mit ``Eingabefehler`` ab, bevor
+    etwas geschrieben ist) → je Kommune einen Ergebnisordner und die XLSX-Datei schreiben →
+    Berichte im warmen Batch → Übersichtsseite. Die Ergebnisse der Studie werden nur gelesen.
+    """
+    erg = ergebnisse.laden(pfade.ergebnisse)
+    einordnen_modul.modell_pruefen(erg)
+    ausgabe = Path(ausgabe)
+    if _innerhalb(ausgabe, erg.ordner) or _innerhalb(erg.ordner, ausgabe):
+        raise Eingabefehler([Problem(str(ausgabe), None, "--ausgabe", str(ausgabe),
+                                     f"einen Ordner außerhalb der Ergebnisse der Studie "
+                                     f"({erg.ordner}), damit diese unverändert bleiben")])
+    dateien = antwortdateien(Path(antwort))
+    if not dateien:
+        raise Eingabefehler([Problem(str(antwort), None, None, None,
+                                     "einen Ordner mit ausgefüllten Arbeitsbüchern (.xlsx) "
+                                     "oder CSV-Zeilen (.csv)")])
+    st = einordnen_modul.wirksame_studie(erg)
+    ozg_katalog = ozg_katalog_modul.katalog_laden(pfade.daten)
+    eingeordnet: list[einordnen_modul.Einordnung] = []
+    fehler: dict[str, str] = {}
+    quelle_von: dict[str, str] = {}
+    for datei in dateien:
+        try:
+            auskunft = einlesen.lesen(datei, erg.fragebogen, st.welle_ids, st.aktuelle_welle,
+                                      erg.kommunen)
+            if auskunft.ags in quelle_von:
+                raise Eingabefehler([Problem(datei.name, None, None, auskunft.ags,
+                                             f"eine AGS, die nur einmal vorkommt (schon in "
+                                             f"{quelle_von[auskunft.ags]})")])
+            eingeordnet.append(einordnen_modul.einordnen(auskunft, erg, ozg_katalog))
+            quelle_von[auskunft.ags] = datei.name
+        except Eingabefehler as e:
+            if len(dateien) == 1 and not Path(antwort).is_dir():
+                raise
+            fehler[datei.name] = e.text()
+    log.info("%d von %d Selbstauskünften eingeordnet", len(eingeordnet), len(dateien))
+    auftraege = []
+    for e in eingeordnet:
+        tabellen, modell = einordnen_modul.ergebnisordner(erg, e)
+        ordner = ausgabe / "ergebnisse" / e.ags
+        ergebnisse.speichern(ordner, tabellen, modell, erg.ordner / "konfiguration")
+        excel.schreiben(tabellen, e.ags, ausgabe / "kommunen" / f"{e.ags}.xlsx")
+        auftraege.append(batch.Auftrag(
+            name=e.ags, titel=f"{e.auskunft.kommune['name']}: Digitalisierungsbericht",
+            vorlage=VORLAGE_KOMMUNE,
+            parameter={"ags": e.ags, "ergebnisse": str(ordner.resolve())},
+            ziel_ipynb=ausgabe / "kommunen" / f"{e.ags}.ipynb",
+            ziel_html=ausgabe / "kommunen" / f"{e.ags}.html", eingaben=(ordner,)))
+    zusammenfassung = None
+    if berichte and auftraege:
+        zusammenfassung = batch.ausfuehren(auftraege, parallel=parallel,
+                                           exporter="analyse.berichte.website:notebook_html",
+                                           fortschritt=fortschritt)
+    if eingeordnet or fehler:
+        arbeitshilfen_seiten.uebersicht_schreiben(erg, ausgabe, [
+            {"ags": e.ags, "name": e.auskunft.kommune["name"], "quelle": e.auskunft.quelle,
+             "bericht": (ausgabe / "kommunen" / f"{e.ags}.html").exists()}
+            for e in eingeordnet], fehler)
+    return Einordnungslauf(ausgabe, eingeordnet, fehler, zusammenfassung)
+
+
+def _innerhalb(pfad: Path, ordner: Path) -> bool:
+    pfad, ordner = Path(pfad).resolve(), Path(ordner).resolve()
+    return pfad == ordner or ordner in pfad.parents

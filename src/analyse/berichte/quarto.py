@@ -28,6 +28,7 @@ import nbformat
 import yaml
 
 from analyse.berichte import kommune, uebersicht, website
+from analyse.berichte.arbeitshilfen import SELBSTAUSKUNFT_DATEI
 from analyse.dateien import atomar_ordner
 from analyse.ressourcen import berichtsvorlage
 
@@ -106,9 +107,9 @@ def roh_html(inhalt: str) -> str:
     return f"{zaun}{{=html}}\n{inhalt}\n{zaun}"
 
 
-def startseite_qmd(erg, kommunen: list[dict]) -> str:
+def startseite_qmd(erg, kommunen: list[dict], selbstauskunft: bool = False) -> str:
     """``index.qmd``: dieselbe Startseite wie auf dem nbconvert-Weg, als Roh-HTML."""
-    inhalt, skript = website.startseite_inhalt(erg, kommunen)
+    inhalt, skript = website.startseite_inhalt(erg, kommunen, selbstauskunft)
     if skript:
         inhalt += f"\n<script>{skript}</script>"
     kopf = "---\n" + _yaml({"pagetitle": quarto_text(website.STARTSEITE), "lang": "de",
@@ -130,7 +131,9 @@ def projekt_schreiben(erg, berichte: Path, ziel: Path) -> dict:
     konf = konfiguration(erg.studie.titel, seiten, downloads)
     (ziel / "kommunen").mkdir(parents=True, exist_ok=True)
     (ziel / "_quarto.yml").write_text(_yaml(konf), encoding="utf-8")
-    (ziel / "index.qmd").write_text(startseite_qmd(erg, kommunen), encoding="utf-8")
+    mit_arbeitsbuch = SELBSTAUSKUNFT_DATEI in downloads
+    (ziel / "index.qmd").write_text(startseite_qmd(erg, kommunen, mit_arbeitsbuch),
+                                    encoding="utf-8")
     for name in BEIGABEN:
         shutil.copy2(berichtsvorlage(name), ziel / name)
     (ziel / "abschlussbericht.ipynb").write_text(

@@ -25,6 +25,7 @@ from nbconvert import HTMLExporter
 from analyse import __version__
 from analyse.ergebnisse import speicher as ergebnisse
 from analyse.eingabe import groessenklassen
+from analyse.berichte import arbeitshilfen
 from analyse.dateien import atomar_ordner
 
 VORLAGEN = resources.files("analyse.berichte") / "vorlagen"
@@ -126,25 +127,31 @@ def kommunenliste(erg, berichte: Path) -> list[dict]:
     return k.to_dict("records")
 
 
-def startseite_inhalt(erg, kommunen: list[dict]) -> tuple[str, str]:
-    """Inhalt der Startseite (sicheres HTML) und ihr Filterskript (leer bei wenigen Kommunen)."""
+def startseite_inhalt(erg, kommunen: list[dict], selbstauskunft: bool = False
+                      ) -> tuple[str, str]:
+    """Inhalt der Startseite (sicheres HTML) und ihr Filterskript (leer bei wenigen Kommunen).
+
+    ``selbstauskunft``: das Arbeitsbuch liegt bei und wird mit zwei Sätzen angeboten.
+    """
     filter_ = len(kommunen) > 12
-    inhalt = _vorlage("index.html.j2").render(titel=erg.studie.titel, verband=erg.studie.verband,
-                                              kommunen=kommunen, filter=filter_)
+    inhalt = _vorlage("index.html.j2").render(
+        titel=erg.studie.titel, verband=erg.studie.verband, kommunen=kommunen, filter=filter_,
+        selbstauskunft=arbeitshilfen.SELBSTAUSKUNFT_DATEI if selbstauskunft else None,
+        selbstauskunft_saetze=arbeitshilfen.selbstauskunft_saetze(erg.studie.verband))
     skript = (VORLAGEN / "filter.js").read_text(encoding="utf-8") if filter_ else ""
     return inhalt, skript
 
 
-def startseite(erg, kommunen: list[dict]) -> str:
-    inhalt, skript = startseite_inhalt(erg, kommunen)
+def startseite(erg, kommunen: list[dict], selbstauskunft: bool = False) -> str:
+    inhalt, skript = startseite_inhalt(erg, kommunen, selbstauskunft)
     return seite(STARTSEITE, inhalt, erg.studie.titel, aktiv="index", skript=skript)
 
 
 def downloads(berichte: Path, kommunen: list[dict]) -> list[str]:
     """Die Downloads der Site (relativ zum Berichtsordner), die vorliegen: je Kommune XLSX und
-    PDF, dazu das PDF des Abschlussberichts. Beide Wege veröffentlichen genau diese Dateien."""
+    PDF, dazu das PDF des Abschlussberichts und das Arbeitsbuch zur Selbstauskunft. Beide Wege veröffentlichen genau diese Dateien."""
     kandidaten = [f"kommunen/{k['ags']}.{endung}" for k in kommunen for endung in ("xlsx", "pdf")]
-    kandidaten.append("abschlussbericht.pdf")
+    kandidaten += ["abschlussbericht.pdf", arbeitshilfen.SELBSTAUSKUNFT_DATEI]
     return [d for d in kandidaten if (berichte / d).is_file()]
 
 
@@ -174,7 +181,9 @@ def nbconvert_site(erg, berichte: Path) -> Path:
         for datei in downloads(berichte, kommunen):
             shutil.copy2(berichte / datei, tmp / datei)
         shutil.copy2(str(VORLAGEN / "bericht.css"), tmp / "bericht.css")
-        (tmp / "index.html").write_text(startseite(erg, kommunen), encoding="utf-8")
+        mit_arbeitsbuch = (berichte / arbeitshilfen.SELBSTAUSKUNFT_DATEI).is_file()
+        (tmp / "index.html").write_text(startseite(erg, kommunen, mit_arbeitsbuch),
+                                        encoding="utf-8")
     return site
 
 

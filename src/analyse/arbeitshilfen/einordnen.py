@@ -1,0 +1,350 @@
+"""Eine Kommune mit dem gespeicherten Modell in die Studie einordnen, ohne neu zu rechnen.
+
+Alles kommt aus dem Ergebnisordner der Studie (Tabellen, ``modell.json``, ``konfiguration/``);
+die Studie selbst wird nur gelesen:
+
+- **Reifegrad**: dieselbe Funktion wie in der Studie (``reifegrad.berechnen``) mit den
+  gespeicherten Einstellungen (Normalisierung über die Skalengrenzen, Gewichte, Aggregation,
+  Mindestanteil, Stufen). Der Wert einer Kommune hängt nur von ihren eigenen Antworten ab;
+  für die Platzierung mit Unsicherheit wird sie mit denselben Monte-Carlo-Szenarien neben
+  die Kommunen der aktuellen Welle gestellt.
+- **Typ**: Abstand zu den gespeicherten Clusterzentren (``modell.json``) mit derselben
+  Vorbereitung, Sicherheit und Mischtyp-Schwelle wie die Studie; kein neues Clustering.
+- **Empfehlungen und Roadmap**: dieselben Regeln wie für Referenzkommunen, mit den
+  gespeicherten Zielwerten der Größenklasse und dem Rahmen aus den eigenen Zahlen.
+- **Vergleich**: die Mediane der Studie je Größenklasse und Typ, nur ab der Mindestgröße.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analyse.arbeitshilfen.einlesen import Selbstauskunft
+from analyse.eingabe import groessenklassen
+from analyse.eingabe import massnahmen as massnahmen_modul
+from analyse.eingabe import studie as studie_modul
+from analyse.eingabe.fehler import Eingabefehler, Problem
+from analyse.eingabe.fragebogen import ziele as ziele_tabelle
+from analyse.ergebnisse.speicher import Ergebnisse
+from analyse.methoden import kommunentypen, peers, reifegrad
+from analyse.planung import empfehlungen as empfehlungen_modul
+from analyse.planung import ozg as ozg_modul
+from analyse.planung import roadmap as roadmap_modul
+
+#: Tabellen mit einer Zeile (oder mehreren) je Kommune; die Einordnung liefert sie für eine.
+KOMMUNENTABELLEN = ("kommunen", "antworten", "struktur", "reifegrad", "reifegrad_ausschluesse",
+                    "unsicherheit", "entwicklung", "typen", "empfehlungen", "roadmap", "roadmap_kosten",
+                    "roadmap_jahre", "verschiebungen", "ozg_stand")
+#: Was ``modell.json`` enthalten muss, damit eingeordnet werden kann.
+MODELL_SCHLUESSEL = (("einstellungen",), ("studie", "aktuelle_welle"), ("studie", "seed"),
+                     ("kommunentypen", "zentren"), ("kommunentypen", "benennung"),
+                     ("kommunentypen", "mischtyp_schwelle"), ("reifegrad", "stufen"))
+BENOETIGTE_TABELLEN = ("kommunen", "antworten", "reifegrad", "typen", "zielwerte")
+
+
+@dataclass
+class Einordnung:
+    """Die eingeordnete Kommune: ihre Zeilen in den Kommunentabellen der Studie."""
+
+    auskunft: Selbstauskunft
+    studie: studie_modul.Studie
+    tabellen: dict[str, pd.DataFrame] = field(default_factory=dict)
+    vergleich: pd.DataFrame | None = None
+    typnamen: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ags(self) -> str:
+        return self.auskunft.ags
+
+    @property
+    def reifegrad(self) -> pd.Series:
+        """Wert je Handlungsfeld und ``gesamt`` (aktuelle Welle)."""
+        r = self.tabellen["reifegrad"]
+        return r.set_index("handlungsfeld")["wert"]
+
+    @property
+    def stufe(self) -> pd.Series:
+        return self.tabellen["reifegrad"].set_index("handlungsfeld")["stufe"]
+
+    @property
+    def typ(self) -> str | None:
+        t = self.tabellen["typen"]
+        return None if t.empty else str(t["typ"].iat[0])
+
+    @property
+    def typname(self) -> str:
+        return "nicht typisiert" if self.typ is None else self.typnamen.get(self.typ, self.typ)
+
+
+# --------------------------------------------------------------------------- Modell prüfen
+
+
+def modell_pruefen(erg: Ergebnisse) -> None:
+    """Wirft ``Eingabefehler``, wenn die Ergebnisse fehlen oder ein älteres Format haben."""
+    probleme = []
+    m = erg.modell
+    for pfad in MODELL_SCHLUESSEL:
+        knoten = m
+        for teil in pfad:
+            knoten = knoten.get(teil) if isinstance(knoten, dict) else None
+        if knoten is None:
+            probleme.append(Problem(
+                str(erg.ordner / "modell.json"), None, ".".join(pfad), None,
+                "diesen Eintrag: die Ergebnisse stammen aus einer älteren Version "
+                f"(Version {m.get('version', 'unbekannt')}); bitte 'analyse auswerten' "
+                "erneut ausführen"))
+    for name in BENOETIGTE_TABELLEN:
+        if name not in erg.tabellen:
+            probleme.append(Problem(str(erg.ordner / "tabellen"), None, None, f"{name}.parquet",
+                                    "diese Tabelle: bitte 'analyse auswerten' erneut ausführen"))
+    if probleme:
+        raise Eingabefehler(probleme)
+
+
+def wirksame_studie(erg: Ergebnisse) -> studie_modul.Studie:
+    """Die Einstellungen, mit denen die Ergebnisse gerechnet wurden (auch Vorgaben der CLI)."""
+    daten = dict(erg.modell["einstellungen"])
+    daten["wellen"] = erg.studie.model_dump()["wellen"]
+    return studie_modul.Studie.model_validate(daten)
+
+
+# --------------------------------------------------------------------------- Schritte
+
+
+def kommunenzeile(auskunft: Selbstauskunft, erg: Ergebnisse, st: studie_modul.Studie
+                  ) -> pd.DataFrame:
+    """Stammdaten wie in der Tabelle ``kommunen`` (Größenklasse abgeleitet)."""
+    k = auskunft.kommune
+    bekannt = erg.kommunen.loc[auskunft.ags] if auskunft.ags in erg.kommunen.index else None
+    zeile = pd.DataFrame([{
+        "ags": auskunft.ags, "name": k["name"], "art": k["art"], "kreis": k.get("kreis") or "",
+        "land": k.get("land") or "", "einwohner": int(k["einwohner"]),
+        # Wer sich selbst einordnet, ist Mitglied (Arbeitshilfen gibt es für Mitglieder);
+        # eine Kommune der Studie behält ihre Angaben.
+        "verband": st.verband if bekannt is None else bekannt["verband"],
+        "referenzkommune": False if bekannt is None else bool(bekannt["referenzkommune"]),
+    }])
+    zeile["groessenklasse"] = groessenklassen.groessenklassen(zeile).astype(str)
+    zeile["mitglied"] = zeile["verband"] == st.verband
+    return zeile.reindex(columns=erg.tabelle("kommunen").columns)
+
+
+def antwortzeile(auskunft: Selbstauskunft, erg: Ergebnisse, welle: int) -> pd.DataFrame:
+    items = [i.id for i in erg.fragebogen.items]
+    zeile = {"ags": auskunft.ags, "welle": welle,
+             **{i: float(auskunft.antworten.get(i, np.nan)) for i in items}}
+    return pd.DataFrame([zeile]).reindex(columns=erg.tabelle("antworten").columns)
+
+
+def struktur(antworten: pd.DataFrame, kommunen: pd.DataFrame, erg: Ergebnisse) -> pd.DataFrame:
+    """Strukturdaten wie in der Tabelle ``struktur`` (gleiche Kennzahlen wie die Pipeline)."""
+    spalten = erg.fragebogen.struktur_items()
+    df = antworten[["ags", "welle", *spalten.values()]].rename(
+        columns={v: k for k, v in spalten.items()})
+    ew = df["ags"].map(kommunen.set_index("ags")["einwohner"]).astype(float)
+    if "it_personal" in df:
+        df["it_personal_je_10000_ew"] = df["it_personal"] / ew * 10_000
+    if "digitalbudget" in df:
+        df["budget_je_ew"] = df["digitalbudget"] / ew
+    return df.reindex(columns=erg.tabelle("struktur").columns).reset_index(drop=True)
+
+
+def reifegrad_einordnen(zeile: pd.DataFrame, erg: Ergebnisse, st: studie_modul.Studie
+                        ) -> dict[str, pd.DataFrame]:
+    """Reifegrad, Ausschlüsse und Platzierung der Kommune mit den Regeln der Studie.
+
+    Die Kommune wird zu den anderen Kommunen der aktuellen Welle gestellt (eine Kommune der
+    Studie ersetzt dabei ihre eigene Zeile), damit die Monte-Carlo-Platzierung dieselben
+    Szenarien nutzt; ihr eigener Wert hängt nur von ihren Antworten ab.
+    """
+    welle = st.aktuelle_welle
+    ags = str(zeile["ags"].iat[0])
+    a = erg.tabelle("antworten")
+    andere = a[(a["welle"] == welle) & (a["ags"].astype(str) != ags)]
+    alle = pd.concat([andere, zeile], ignore_index=True)
+    rg = reifegrad.berechnen(alle, erg.fragebogen, st.reifegrad, st.seed)
+    eigen = {n: df[df["ags"].astype(str) == ags].reset_index(drop=True)
+             for n, df in (("reifegrad", rg.werte), ("reifegrad_ausschluesse", rg.ausschluesse),
+                           ("unsicherheit", rg.tabellen["unsicherheit"]))}
+    # Entwicklung gegenüber früheren Wellen der Studie (nur für Kommunen der Studie)
+    r = erg.tabelle("reifegrad")
+    frueher = r[(r["ags"].astype(str) == ags) & (r["welle"] < welle)]
+    ent = reifegrad.entwicklung(pd.concat([frueher, eigen["reifegrad"]], ignore_index=True))
+    eigen["entwicklung"] = ent[ent["welle"] == welle].reset_index(drop=True)
+    return eigen
+
+
+def typ_einordnen(zeile: pd.DataFrame, erg: Ergebnisse, st: studie_modul.Studie) -> pd.DataFrame:
+    """Typ aus den gespeicherten Zentren (``modell.json``), ohne neues Clustering.
+
+    Vorbereitung wie in der Studie (Mindestanteil beantworteter Ziele, Zeilenmittel für
+    fehlende Prioritäten); Sicherheit als relativer Abstandsvorteil zum nächsten gegenüber dem
+    zweitnächsten Zentrum; unter der Mischtyp-Schwelle Mischtyp.
+    """
+    modell = erg.modell["kommunentypen"]
+    spalten = erg.tabelle("typen").columns
+    z = ziele_tabelle(zeile, erg.fragebogen, st.aktuelle_welle)
+    zentren = pd.DataFrame(modell["zentren"]).T
+    zentren.index = zentren.index.astype(int)
+    zentren = zentren.sort_index()
+    z = z.reindex(columns=zentren.columns)
+    roh, x, ohne, skal = kommunentypen.vorbereiten(z, "keine")
+    if len(ohne) or roh.empty:
+        return pd.DataFrame(columns=spalten)
+    if modell.get("vorbereitung", {}).get("standardisierung", "keine") != "keine":
+        raise Eingabefehler([Problem(str(erg.ordner / "modell.json"), None,
+                                     "kommunentypen.vorbereitung.standardisierung", "z",
+                                     "ein Modell mit gespeicherter Skalierung (diese Version "
+                                     "ordnet nur ohne Standardisierung ein)")])
+    # ohne Standardisierung ist der Merkmalsraum die Originalskala bis auf eine Verschiebung;
+    # Abstände zu den Zentren sind daher dieselben wie in der Studie
+    p = roh.to_numpy(float)[0]
+    c = zentren.to_numpy(float)
+    abstand = np.sqrt(((c - p) ** 2).sum(axis=1))
+    reihenfolge = np.argsort(abstand, kind="stable")
+    eigen, zweit = int(reihenfolge[0]), int(reihenfolge[1]) if len(c) > 1 else int(reihenfolge[0])
+    d2 = abstand[zweit] if len(c) > 1 else np.inf
+    sicherheit = float(np.clip(1 - abstand[eigen] / max(d2, 1e-12), 0, 1))
+    typ_von = {int(b["cluster"]): b["typ"] for b in modell["benennung"]}
+    cluster = int(zentren.index[eigen])
+    typ = typ_von[cluster] if sicherheit >= modell["mischtyp_schwelle"] else "mischtyp"
+    return pd.DataFrame([{
+        "ags": str(zeile["ags"].iat[0]), "typ": typ, "cluster": cluster,
+        "sicherheit": sicherheit, "naechster_typ": typ_von[cluster],
+        "zweiter_typ": typ_von[int(zentren.index[zweit])]}]).reindex(columns=spalten)
+
+
+def planen(kommune: pd.DataFrame, rg: pd.DataFrame, typ: pd.DataFrame, struktur_df: pd.DataFrame,
+           erg: Ergebnisse, st: studie_modul.Studie) -> dict[str, pd.DataFrame]:
+    """Empfehlungen und Roadmap nach den Regeln für Referenzkommunen.
+
+    Zielwerte der Größenklasse aus der Studie (Tabelle ``zielwerte``), Rahmen aus den eigenen
+    Strukturzahlen (``roadmap.grenzen``).
+    """
+    welle = st.aktuelle_welle
+    ags = str(kommune["ags"].iat[0])
+    gk = str(kommune["groessenklasse"].iat[0])
+    fb = erg.fragebogen
+    feldnamen = {f.id: f.name for f in fb.handlungsfelder}
+    typnamen = erg.typkatalog.name
+    katalog = massnahmen_modul.laden(erg.konfiguration("massnahmen.yml"), set(fb.feld),
+                                     {t.id for t in erg.typkatalog.typen})
+    ziele = erg.tabelle("zielwerte")
+    ziele = ziele[ziele["groessenklasse"].astype(str) == gk]
+    ist = rg[rg["handlungsfeld"] != reifegrad.GESAMT].set_index("handlungsfeld")["wert"]
+    profil = empfehlungen_modul.Profil(
+        ags=ags, art=str(kommune["art"].iat[0]), groessenklasse=gk,
+        typ=str(typ["typ"].iat[0]) if len(typ) else "mischtyp",
+        naechster_typ=str(typ["naechster_typ"].iat[0]) if len(typ) else "",
+        ist={f: float(w) for f, w in ist.items()},
+        ziel=dict(zip(ziele["handlungsfeld"], ziele["ziel"].astype(float), strict=True)),
+        bezug=dict(zip(ziele["handlungsfeld"], ziele["bezug"], strict=True)))
+    tabelle = empfehlungen_modul.empfehlungen_fuer(profil, katalog, st.empfehlungen, feldnamen,
+                                                   typnamen)
+    vorhaben = [roadmap_modul.Vorhaben(
+        id=z.massnahme, titel=z.titel, dauer_quartale=katalog.nach_id[z.massnahme].dauer_quartale,
+        kosten_einmalig=z.kosten_einmalig, kosten_jaehrlich=z.kosten_jaehrlich,
+        personentage=z.aufwand_personentage,
+        voraussetzungen=tuple(katalog.nach_id[z.massnahme].voraussetzungen.massnahmen))
+        for z in tabelle.itertuples()]
+
+    def wert(spalte: str) -> float | None:
+        w = struktur_df[spalte].iat[0] if spalte in struktur_df and len(struktur_df) else np.nan
+        return None if pd.isna(w) else float(w)
+
+    budget, kapazitaet = roadmap_modul.grenzen(gk, st.roadmap, wert("digitalbudget"),
+                                               wert("it_personal"))
+    plan = roadmap_modul.planen(vorhaben, budget, kapazitaet, st.roadmap.startjahr or welle + 1,
+                                st.roadmap.jahre)
+    zusatz = {z.massnahme: {"rang": z.rang, "hauptfeld": z.hauptfeld,
+                            "hauptfeld_name": z.hauptfeld_name} for z in tabelle.itertuples()}
+    rm, rk, rj, rv = roadmap_modul.tabellen(ags, plan, vorhaben, zusatz)
+    aus = {"empfehlungen": tabelle, "roadmap": rm, "roadmap_kosten": rk, "roadmap_jahre": rj,
+           "verschiebungen": rv}
+    return {n: df.reindex(columns=erg.tabelle(n).columns) if n in erg.tabellen else df
+            for n, df in aus.items()}
+
+
+def ozg_einordnen(kommune: pd.DataFrame, antworten: pd.DataFrame, erg: Ergebnisse,
+                  ozg_katalog: pd.DataFrame | None, welle: int) -> pd.DataFrame:
+    if ozg_katalog is None or "ozg_stand" not in erg.tabellen:
+        return pd.DataFrame()
+    stand = ozg_modul.stand(kommune, antworten, erg.fragebogen, ozg_katalog, welle)
+    return stand.reindex(columns=erg.tabelle("ozg_stand").columns)
+
+
+def vergleich(e: Einordnung, erg: Ergebnisse) -> pd.DataFrame:
+    """Eigener Wert gegen die Mediane je Größenklasse und Typ, nur ab der Mindestgröße.
+
+    Dieselbe Regel wie im Bericht einer Referenzkommune (``peers.vergleich``): Die Gruppen
+    sind die Kommunen der Studie, und die eigene Kommune zählt zu ihrer Gruppe.
+    """
+    tab = kommunentabellen(erg, e)
+    rg = peers.aktuell(tab["reifegrad"], e.studie.aktuelle_welle)
+    typen = tab["typen"].set_index("ags")["typ"]
+    gruppen = {"Größenklasse": tab["kommunen"].set_index("ags")["groessenklasse"].astype(str),
+               "Kommunentyp": typen[typen != "mischtyp"]}
+    return peers.vergleich(rg, e.ags, gruppen, e.studie.berichte.peer_mindestgroesse)
+
+
+def kommunentabellen(erg: Ergebnisse, e: Einordnung) -> dict[str, pd.DataFrame]:
+    """Die Kommunentabellen der Studie mit den Zeilen der eingeordneten Kommune.
+
+    Eine Kommune der Studie ersetzt ihre eigenen Zeilen; sonst bleibt jede Zeile der Studie.
+    """
+    aus = {}
+    for name in KOMMUNENTABELLEN:
+        if name not in erg.tabellen:
+            continue
+        alt = erg.tabelle(name)
+        eigen = e.tabellen.get(name)
+        behalten = alt[alt["ags"].astype(str) != e.ags] if "ags" in alt.columns else alt
+        teile = [t for t in (behalten, eigen) if t is not None and not t.empty]
+        aus[name] = (pd.concat(teile, ignore_index=True) if len(teile) > 1 else
+                     (teile[0] if teile else alt.iloc[0:0])).reset_index(drop=True)
+    return aus
+
+
+def ergebnisordner(erg: Ergebnisse, e: Einordnung) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Tabellen und Modell eines Ergebnisordners für den Bericht der eingeordneten Kommune.
+
+    Er enthält alle Tabellen der Studie, in den Kommunentabellen zusätzlich die Kommune, und
+    das Modell der Studie mit dem Eintrag ``einordnung``. So rendern dieselbe Berichtsvorlage
+    und derselbe Excel-Export den Bericht; die Studie selbst bleibt unverändert.
+    """
+    tabellen = {n: erg.tabelle(n) for n in erg.tabellen}
+    tabellen.update(kommunentabellen(erg, e))
+    if "ozg_abdeckung" in tabellen and "ozg_stand" in tabellen:
+        tabellen["ozg_abdeckung"] = ozg_modul.abdeckung(
+            tabellen["ozg_stand"], tabellen["kommunen"], e.studie.berichte.peer_mindestgroesse
+        ).reindex(columns=erg.tabelle("ozg_abdeckung").columns)
+    modell = dict(erg.modell)
+    modell["einordnung"] = {
+        "ags": e.ags, "name": str(e.auskunft.kommune["name"]), "quelle": e.auskunft.quelle,
+        "studie_ergebnisse": str(erg.ordner), "welle": e.studie.aktuelle_welle,
+        "in_studie": e.ags in erg.kommunen.index,
+    }
+    return tabellen, modell
+
+
+def einordnen(auskunft: Selbstauskunft, erg: Ergebnisse,
+              ozg_katalog: pd.DataFrame | None = None) -> Einordnung:
+    """Ordnet eine geprüfte Selbstauskunft in die Studie ein (reine Funktion; schreibt nichts)."""
+    modell_pruefen(erg)
+    st = wirksame_studie(erg)
+    welle = st.aktuelle_welle
+    kommune = kommunenzeile(auskunft, erg, st)
+    antworten = antwortzeile(auskunft, erg, welle)
+    tabellen: dict[str, pd.DataFrame] = {"kommunen": kommune, "antworten": antworten}
+    tabellen["struktur"] = struktur(antworten, kommune, erg)
+    tabellen.update(reifegrad_einordnen(antworten, erg, st))
+    tabellen["typen"] = typ_einordnen(antworten, erg, st)
+    tabellen.update(planen(kommune, tabellen["reifegrad"], tabellen["typen"],
+                           tabellen["struktur"], erg, st))
+    tabellen["ozg_stand"] = ozg_einordnen(kommune, antworten, erg, ozg_katalog, welle)
+    e = Einordnung(auskunft, st, tabellen, typnamen=dict(erg.typkatalog.name))
+    e.vergleich = vergleich(e, erg)
+    return e
