@@ -59,3 +59,26 @@ def atomar_ordner(ziel: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+
+def xlsx_ohne_zeit(inhalt: bytes) -> bytes:
+    """Dieselbe XLSX-Datei mit festen Zeitstempeln: zipfile trägt je Eintrag die Uhrzeit ein
+    und openpyxl das Änderungsdatum; gleiche Eingaben sollen gleiche Bytes ergeben."""
+    import io
+    import re
+    import zipfile
+
+    aus = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(inhalt)) as alt, \
+            zipfile.ZipFile(aus, "w", zipfile.ZIP_DEFLATED) as neu:
+        for info in alt.infolist():
+            daten = alt.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                daten = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                               rb"\g<1>2000-01-01T00:00:00Z\g<2>", daten)
+            fest = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fest.compress_type = zipfile.ZIP_DEFLATED
+            fest.external_attr = info.external_attr
+            neu.writestr(fest, daten)
+    return aus.getvalue()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import ausgefuellt, auskunft_der_studie
+from arbeitshilfen_hilfen import ausgefuellt, auskunft_der_studie
 from openpyxl import Workbook, load_workbook
 
 from analyse.arbeitshilfen import einlesen

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ausgefuellt, auskunft_der_studie
+from arbeitshilfen_hilfen import ausgefuellt, auskunft_der_studie
 
 from analyse import pipeline
 from analyse.arbeitshilfen import einordnen as eo

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ausgefuellt, auskunft_der_studie
+from arbeitshilfen_hilfen import ausgefuellt, auskunft_der_studie
 from openpyxl import load_workbook
 
 from analyse.arbeitshilfen import einlesen
@@ -95,7 +95,7 @@ def test_keine_makros(buch):
 def test_fortschrittszelle_je_blatt(erg, buch):
     wb = load_workbook(buch)
     je_blatt: dict[str, list[str]] = {}
-    for art, _, blatt, zelle in _ablage(wb):
+    for _art, _, blatt, zelle in _ablage(wb):
         je_blatt.setdefault(blatt, []).append(zelle)
     for blatt, zellen in je_blatt.items():
         formel = wb[blatt][sa.FORTSCHRITT_ZELLE].value

@@ -32,7 +32,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from analyse.dateien import atomar_schreiben
+from analyse.dateien import atomar_schreiben, xlsx_ohne_zeit
 from analyse.eingabe.fragebogen import Fragebogen, Item, Skala
 from analyse.eingabe.groessenklassen import ARTEN
 
@@ -398,7 +398,7 @@ def arbeitsbuch(fb: Fragebogen, studie: str = "", verband: str = "") -> Workbook
 def inhalt(fb: Fragebogen, studie: str = "", verband: str = "") -> bytes:
     puffer = io.BytesIO()
     arbeitsbuch(fb, studie, verband).save(puffer)
-    return puffer.getvalue()
+    return xlsx_ohne_zeit(puffer.getvalue())
 
 
 def schreiben(fb: Fragebogen, ziel: Path, studie: str = "", verband: str = "") -> Path:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from analyse.dateien import atomar_datei
+from analyse.dateien import atomar_datei, xlsx_ohne_zeit
 
 #: Blatt → (Quelltabelle, {Spalte: deutsche Überschrift}) in dieser Reihenfolge.
 BLAETTER: dict[str, tuple[str, dict[str, str]]] = {
@@ -91,7 +91,7 @@ def inhalt(tabellen: Mapping[str, pd.DataFrame], ags: str) -> bytes:
         wb = writer.book
         wb.properties.creator = "analyse"
         wb.properties.created = wb.properties.modified = dt.datetime(2000, 1, 1)
-    return puffer.getvalue()
+    return xlsx_ohne_zeit(puffer.getvalue())
 
 
 def schreiben(tabellen: Mapping[str, pd.DataFrame] | Any, ags: str, ziel: Path) -> Path:

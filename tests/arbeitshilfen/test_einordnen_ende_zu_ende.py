@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ausgefuellt, auskunft_der_studie
+from arbeitshilfen_hilfen import ausgefuellt, auskunft_der_studie
 from hilfen import analyse_lauf
 from openpyxl import load_workbook
 
