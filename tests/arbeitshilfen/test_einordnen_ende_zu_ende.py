@@ -45,7 +45,7 @@ def test_mitglied_bekommt_seinen_bericht_mit_einem_befehl(studie, erg, tmp_path)
     seite = (tmp_path / "aus" / "kommunen" / f"{ags}.html").read_text(encoding="utf-8")
     assert "beruht auf einer Selbstauskunft (neuhausen.xlsx)" in seite
     for abschnitt in ("Auf einen Blick", "Reifegrad je Handlungsfeld", "Kommunentyp",
-                      "Handlungsempfehlungen", "Roadmap für drei Jahre"):
+                      "Handlungsempfehlungen", "Roadmap"):
         assert re.search(rf"<h2[^>]*>\s*{re.escape(abschnitt)}", seite), abschnitt
     assert (tmp_path / "aus" / "kommunen" / f"{ags}.xlsx").exists()
     assert f'href="kommunen/{ags}.html"' in (tmp_path / "aus" / "index.html").read_text(
