@@ -203,10 +203,14 @@ def zuordnung_entwurf(
         "--ausgabe", help="Zieldatei (Vorgabe: <daten>/zuordnung.yml).")] = None,
     ueberschreiben: Annotated[bool, typer.Option(
         "--ueberschreiben", help="Eine vorhandene Zieldatei ersetzen.")] = False,
+    struktur: Annotated[Path | None, typer.Option(
+        "--struktur", help="Umfragestruktur aus LimeSurvey (.txt oder .lss): Frage- und "
+                           "Antworttexte für Exporte, die nur Codes enthalten.")] = None,
 ) -> None:
     """Schreibt einen Entwurf der Zuordnung; unsichere Stellen sind mit PRÜFEN markiert."""
     try:
-        ziel = pipeline.zuordnung_entwurf(pipeline.Pfade(daten), quelle, ausgabe, ueberschreiben)
+        ziel = pipeline.zuordnung_entwurf(pipeline.Pfade(daten), quelle, ausgabe, ueberschreiben,
+                                          struktur)
     except (Eingabefehler, OSError) as e:
         raise _abbrechen(e) from None
     pruefen_n = ziel.read_text(encoding="utf-8").count("PRÜFEN:")
@@ -234,8 +238,9 @@ def kommunen_import(
         ausgabe_konsole.print(h, markup=False, soft_wrap=True)
     ausgabe_konsole.print(
         f"kommunen.csv: {abgleich.neu} neu, {abgleich.geaendert} aktualisiert, "
-        f"{abgleich.unveraendert} unverändert, {abgleich.nur_studie} nicht in der Auswahl aus dem Verzeichnis "
-        f"(unverändert behalten); verband und referenzkommune bleiben, wie sie waren.", markup=False, soft_wrap=True)
+        f"{abgleich.unveraendert} unverändert, {abgleich.nur_studie} nicht in der Auswahl aus "
+        f"dem Verzeichnis (unverändert behalten); verband und referenzkommune bleiben, wie sie "
+        f"waren.", markup=False, soft_wrap=True)
 
 
 @app.command("fragebogen-export")

@@ -195,10 +195,11 @@ def importieren(pfade: Pfade, quelle: Path, zuordnung: Path, welle: int,
 
 
 def zuordnung_entwurf(pfade: Pfade, quelle: Path, ziel: Path | None = None,
-                      ueberschreiben: bool = False) -> Path:
+                      ueberschreiben: bool = False, struktur: Path | None = None) -> Path:
     """Schreibt einen Entwurf der Zuordnung (Vorgabe: <daten>/zuordnung.yml)."""
     ziel = ziel or pfade.daten / "zuordnung.yml"
-    quellen_import.entwurf_schreiben(quelle, pfade.daten, ziel, ueberschreiben)
+    quellen_import.entwurf_schreiben(quelle, pfade.daten, ziel, ueberschreiben,
+                                     struktur=struktur)
     return ziel
 
 

@@ -66,3 +66,31 @@ def test_antworttexte_werden_aus_den_skalenbeschriftungen_umkodiert(studie, tmp_
 def test_textaehnlichkeit(item, spalte, erwartet):
     wert = entwurf.textaehnlichkeit(item, spalte)
     assert (wert >= entwurf.SICHER) if erwartet else (wert < entwurf.MINDESTENS)
+
+
+@pytest.mark.parametrize("struktur", ["limesurvey_survey_123456.txt",
+                                      "limesurvey_survey_123456.lss"])
+def test_entwurf_mit_umfragestruktur_fuer_einen_export_nur_mit_codes(studie, tmp_path, struktur):
+    ziel = tmp_path / "zuordnung.yml"
+    entwurf_schreiben(DATEN / "limesurvey_codes.csv", studie, ziel,
+                      struktur=DATEN / struktur)
+    text = ziel.read_text(encoding="utf-8")
+    daten = yaml.safe_load(text)
+    assert daten["ags"] == "G01Q01"
+    for n in range(1, 6):
+        assert daten["items"][f"STR0{n}"]["spalte"] == f"G02Q02[SQ00{n}]"
+        # aus den Antworttexten, auch für Codes, die niemand gewählt hat
+        assert daten["items"][f"STR0{n}"]["umkodierung"] == {"A1": 1, "A2": 2, "A3": 3,
+                                                             "A4": 4, "A5": 5}
+        assert daten["items"][f"STR0{n}"]["fehlend"] == {"weiss_nicht": ["A6"]}
+    assert "nach ihrer Nummer" not in text  # keine Vermutung aus der Reihenfolge nötig
+    bericht = importieren(DATEN / "limesurvey_codes.csv", ziel, studie, 2026)
+    assert bericht.uebernommen == 3
+
+
+def test_umfragestruktur_unlesbar(studie, tmp_path):
+    kaputt = tmp_path / "umfrage.lss"
+    kaputt.write_text("<document><questions>", encoding="utf-8")
+    with pytest.raises(Eingabefehler, match="LimeSurvey-Umfragestruktur"):
+        entwurf_schreiben(DATEN / "limesurvey_codes.csv", studie, tmp_path / "z.yml",
+                          struktur=kaputt)

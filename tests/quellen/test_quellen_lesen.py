@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import openpyxl
 import pandas as pd
 import pyreadstat
@@ -121,3 +123,10 @@ def test_zeile_mit_falscher_feldzahl(tmp_path):
     with pytest.raises(Eingabefehler) as e:
         lesen.lesen(pfad)
     assert "Zeile 3" in e.value.text() and "3 Felder" in e.value.text()
+
+
+def test_fifo_haelt_nicht_an(tmp_path):
+    fifo = tmp_path / "export.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(Eingabefehler, match="keine FIFO"):
+        lesen.lesen(fifo)

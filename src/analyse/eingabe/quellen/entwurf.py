@@ -232,7 +232,9 @@ def _item_entwurf(item: Item, spalte: Spalte, quelle: Quelle, fb: Fragebogen,
     skala = fb.skala_von(item)
     if skala is None:
         return []
-    werte = sorted(set(quelle.daten[spalte.code]) - {""})
+    # alle beschrifteten Codes (SPSS, Umfragestruktur), auch wenn sie niemand gewählt hat
+    werte = sorted((set(quelle.daten[spalte.code]) | set(quelle.wertelabels.get(spalte.code, {})))
+                   - {""})
     umk, fehlend, unsicher, unbekannt = werte_vorschlagen(
         werte, quelle.wertelabels.get(spalte.code, {}), skala)
     zeilen: list[str] = []

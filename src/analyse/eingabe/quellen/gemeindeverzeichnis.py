@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from analyse.eingabe.fehler import Eingabefehler, Problem
-from analyse.eingabe.quellen.lesen import zahl_text
+from analyse.eingabe.quellen.lesen import normale_datei, zahl_text
 
 SPALTEN = ("ags", "name", "art", "kreis", "land", "einwohner")
 STUDIENSPALTEN = ("verband", "referenzkommune")  # gehören der Studie, bleiben beim Abgleich
@@ -63,8 +63,7 @@ def lesen(pfad: Path) -> Verzeichnis:
     import openpyxl
 
     pfad = Path(pfad)
-    if not pfad.is_file():
-        raise Eingabefehler([Problem(pfad.name, None, None, None, "eine vorhandene Datei")])
+    normale_datei(pfad)
     try:
         # als Datenstrom: openpyxl prüft sonst die Endung (eine .xlsx, die .csv heißt)
         mappe = openpyxl.load_workbook(io.BytesIO(pfad.read_bytes()), read_only=True,

@@ -11,6 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analyse.dateien import atomar_schreiben
@@ -18,7 +19,14 @@ from analyse.eingabe import fragebogen as fragebogen_modul
 from analyse.eingabe import studie as studie_modul
 from analyse.eingabe import studienordner
 from analyse.eingabe.fehler import Eingabefehler, Problem, Sammler
-from analyse.eingabe.quellen import anwenden, entwurf, gemeindeverzeichnis, lesen, zuordnung
+from analyse.eingabe.quellen import (
+    anwenden,
+    entwurf,
+    gemeindeverzeichnis,
+    lesen,
+    limesurvey_struktur,
+    zuordnung,
+)
 from analyse.eingabe.quellen.anwenden import Importbericht
 
 # Dateien des Studienordners, die für die Prüfung neben die neue antworten.csv gelegt werden
@@ -32,6 +40,11 @@ def _versuch(sammler: Sammler, funktion, *args):
     except Eingabefehler as e:
         sammler.uebernehmen(e)
         return None
+
+
+def _dazu(sammler: Sammler, probleme: list[Problem]) -> None:
+    if probleme:  # über uebernehmen, damit der Sammler zusammenfassen und begrenzen kann
+        sammler.uebernehmen(Eingabefehler(probleme))
 
 
 def csv_text(df: pd.DataFrame) -> str:
@@ -65,10 +78,10 @@ def importieren(quelle_pfad: Path, zuordnung_pfad: Path, daten: Path, welle: int
                       vorgaben.kopfzeile)
     if None in (fb, z, quelle):
         sammler.pruefen()
-    sammler.probleme.extend(zuordnung.pruefen(z, zeilen, Path(zuordnung_pfad).name, quelle, fb))
+    _dazu(sammler, zuordnung.pruefen(z, zeilen, Path(zuordnung_pfad).name, quelle, fb))
     bekannt = set(kommunen.index) if kommunen is not None else None
     neu, bericht, probleme = anwenden.anwenden(quelle, z, fb, welle, bekannt)
-    sammler.probleme.extend(probleme)
+    _dazu(sammler, probleme)
     sammler.pruefen()
 
     alt_pfad = daten / "antworten.csv"
@@ -148,8 +161,12 @@ def _umschreiben(p: Problem, quelle_je_zeile: dict[int, tuple[str, int]]) -> Pro
 # --- Entwurf -----------------------------------------------------------------------------------
 
 def entwurf_schreiben(quelle_pfad: Path, daten: Path, ziel: Path, ueberschreiben: bool = False,
-                      format: str | None = None) -> lesen.Quelle:
-    """Schreibt einen Entwurf der Zuordnung nach ``ziel``; ein vorhandener bleibt ohne Erlaubnis."""
+                      format: str | None = None, struktur: Path | None = None) -> lesen.Quelle:
+    """Schreibt einen Entwurf der Zuordnung nach ``ziel``; ein vorhandener bleibt ohne Erlaubnis.
+
+    ``struktur``: die Umfragestruktur aus LimeSurvey (.txt oder .lss) mit Frage- und
+    Antworttexten, für Exporte, die nur Codes enthalten.
+    """
     if Path(ziel).exists() and not ueberschreiben:
         raise Eingabefehler([Problem(str(ziel), None, None, None,
                                      "eine neue Datei (sie existiert schon; andere --ausgabe "
@@ -157,7 +174,10 @@ def entwurf_schreiben(quelle_pfad: Path, daten: Path, ziel: Path, ueberschreiben
     sammler = Sammler()
     fb = _versuch(sammler, fragebogen_modul.laden, Path(daten) / "fragebogen.yml")
     quelle = _versuch(sammler, lesen.lesen, Path(quelle_pfad), format)
+    wissen = _versuch(sammler, limesurvey_struktur.lesen, struktur) if struktur else None
     sammler.pruefen()
+    if wissen:
+        quelle = limesurvey_struktur.anreichern(quelle, wissen)
     atomar_schreiben(Path(ziel), entwurf.entwurf(quelle, fb, Path(quelle_pfad).name))
     return quelle
 
@@ -188,7 +208,7 @@ def kommunen_importieren(verzeichnis: Path, daten: Path, land: str | None = None
     abgleich = gemeindeverzeichnis.zusammenfuehren(alt, amtlich)
     text = csv_text(abgleich.kommunen)
     pruef = studienordner._Csv("kommunen.csv", abgleich.kommunen,
-                               list(range(2, len(abgleich.kommunen) + 2)))
+                               np.arange(2, len(abgleich.kommunen) + 2))
     studienordner.kommunen_pruefen(pruef, sammler)
     sammler.pruefen()
     atomar_schreiben(ziel, text)

@@ -12,7 +12,9 @@ import csv
 import datetime as dt
 import io
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,16 +105,35 @@ def format_erkennen(pfad: Path, vorgabe: str | None = None) -> str:
     return art
 
 
-def _anfang(pfad: Path) -> bytes:
+def normale_datei(pfad: Path) -> None:
+    """Wirft ``Eingabefehler``, wenn ``pfad`` keine lesbare normale Datei ist.
+
+    Vor jedem Öffnen: eine FIFO oder ein Gerät würde das Lesen sonst anhalten.
+    """
     try:
-        with open(pfad, "rb") as f:
-            return f.read(8)
+        modus = os.stat(pfad).st_mode
     except FileNotFoundError:
         raise Eingabefehler([Problem(pfad.name, None, None, None, "eine vorhandene Datei")]
                             ) from None
-    except IsADirectoryError:
+    except OSError as e:
         raise Eingabefehler([Problem(pfad.name, None, None, None,
-                                     "eine Datei (das ist ein Ordner)")]) from None
+                                     f"eine lesbare Datei ({e.strerror})")]) from None
+    if stat.S_ISDIR(modus):
+        raise Eingabefehler([Problem(pfad.name, None, None, None,
+                                     "eine Datei (das ist ein Ordner)")])
+    if not stat.S_ISREG(modus):
+        raise Eingabefehler([Problem(pfad.name, None, None, None,
+                                     "eine normale Datei (keine FIFO und kein Gerät)")])
+
+
+def _anfang(pfad: Path) -> bytes:
+    normale_datei(pfad)
+    try:
+        with open(pfad, "rb") as f:
+            return f.read(8)
+    except OSError as e:
+        raise Eingabefehler([Problem(pfad.name, None, None, None,
+                                     f"eine lesbare Datei ({e.strerror})")]) from None
 
 
 def lesen(pfad: Path, format: str | None = None, blatt: str | None = None,
