@@ -191,7 +191,8 @@ def berichte_erstellen(pfade: Pfade, alle: bool = False, parallel: int | None = 
 def importieren(pfade: Pfade, quelle: Path, zuordnung: Path, welle: int,
                 ersetzen: bool = False) -> quellen_import.Importbericht:
     """Eine Welle aus einem Befragungsexport über eine Zuordnung in antworten.csv."""
-    return quellen_import.importieren(quelle, zuordnung, pfade.daten, welle, ersetzen)
+    return quellen_import.importieren(quelle, zuordnung, pfade.daten, welle, ersetzen,
+                                      pruefen=lambda ordner: pruefen(Pfade(ordner)))
 
 
 def zuordnung_entwurf(pfade: Pfade, quelle: Path, ziel: Path | None = None,

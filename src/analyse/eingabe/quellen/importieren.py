@@ -9,6 +9,7 @@ import dataclasses
 import io
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -61,8 +62,13 @@ def _kommunen(daten: Path, sammler: Sammler) -> pd.DataFrame | None:
 
 
 def importieren(quelle_pfad: Path, zuordnung_pfad: Path, daten: Path, welle: int,
-                ersetzen: bool = False) -> Importbericht:
-    """Importiert eine Welle aus einem Export in ``<daten>/antworten.csv``; gibt den Bericht."""
+                ersetzen: bool = False,
+                pruefen: Callable[[Path], object] = studienordner.laden) -> Importbericht:
+    """Importiert eine Welle aus einem Export in ``<daten>/antworten.csv``; gibt den Bericht.
+
+    ``pruefen``: die Prüfung von ``analyse pruefen`` (die Pipeline reicht sie herein), angewandt
+    auf die Studie mit der neuen antworten.csv, bevor etwas geschrieben wird.
+    """
     daten = Path(daten)
     sammler = Sammler()
     fb = _versuch(sammler, fragebogen_modul.laden, daten / "fragebogen.yml")
@@ -93,7 +99,7 @@ def importieren(quelle_pfad: Path, zuordnung_pfad: Path, daten: Path, welle: int
     gesamt, quelle_je_zeile = _zusammenfuehren(alt, neu, bericht, quelle, ersetzen, sammler)
     sammler.pruefen()
     text = csv_text(gesamt)
-    _wie_pruefen(daten, text, quelle_je_zeile)
+    _wie_pruefen(daten, text, quelle_je_zeile, pruefen)
     atomar_schreiben(alt_pfad, text)
     return bericht
 
@@ -132,8 +138,8 @@ def _zusammenfuehren(alt: pd.DataFrame | None, neu: pd.DataFrame, bericht: Impor
     return gesamt, zuordnung_zeilen
 
 
-def _wie_pruefen(daten: Path, antworten_text: str, quelle_je_zeile: dict[int, tuple[str, int]]
-                 ) -> None:
+def _wie_pruefen(daten: Path, antworten_text: str, quelle_je_zeile: dict[int, tuple[str, int]],
+                 pruefen: Callable[[Path], object]) -> None:
     """Prüft die Studie mit der neuen antworten.csv genau wie ``analyse pruefen``.
 
     Dafür liegt die neue Datei mit Verweisen auf die übrigen Dateien in einem temporären
@@ -146,7 +152,7 @@ def _wie_pruefen(daten: Path, antworten_text: str, quelle_je_zeile: dict[int, tu
                 os.symlink((daten / name).resolve(), ordner / name)
         (ordner / "antworten.csv").write_text(antworten_text, encoding="utf-8")
         try:
-            studienordner.laden(ordner)
+            pruefen(ordner)
         except Eingabefehler as e:
             raise Eingabefehler([_umschreiben(p, quelle_je_zeile) for p in e.probleme]) from None
 
