@@ -148,6 +148,8 @@ def schluessel_pruefen(konf: dict) -> list[str]:
                 if isinstance(eintrag, dict):
                     menge(f"website.navbar.{seite}[]", eintrag,
                           s["navigationseintrag"]["schluessel"])
+    if isinstance(web.get("page-footer"), dict):
+        menge("website.page-footer", web["page-footer"], s["seitenfuss"]["schluessel"])
     if isinstance(web.get("sidebar"), dict):
         menge("website.sidebar", web["sidebar"], s["sidebar"]["schluessel"])
     formate = konf.get("format", {})
@@ -264,12 +266,14 @@ def test_unmaskiert_eingesetzte_texte_ergeben_kein_element(titel):
     (lodash <%= %>); Navbar-Texte ebenso. Keiner darf ein Element ergeben; der Tab zeigt den
     Studientitel ohne Escape-Zeichen."""
     web = _konf(titel)["website"]
-    texte = [web["title"], *(e["text"] for e in web["navbar"]["left"])]
+    texte = [web["title"], *(e["text"] for e in web["navbar"]["left"]),
+             *web["page-footer"].values()]
     for t in texte:
         assert _als_html(t)[0] == [] and "<" not in t
     tab = _als_html(f"<title>{web['title']}</title>")
     assert tab[0] == ["title", "/title"] and tab[1] == _normal(titel)  # ohne Escape-Zeichen
     assert _markdown_zurueck(web["title"]) == _normal(titel)
+    assert _markdown_zurueck(web["page-footer"]["center"]).startswith(_normal(titel) + " · ")
 
 
 def test_eine_suche_keine_sidebar_tabellen_unveraendert():

@@ -27,6 +27,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from analyse import __version__
 from analyse.berichte import kommune, uebersicht, website
 from analyse.berichte.arbeitshilfen import SELBSTAUSKUNFT_DATEI
 from analyse.dateien import atomar_ordner
@@ -64,6 +65,9 @@ def konfiguration(site_titel: str, seiten: list[str], downloads: list[str]) -> d
     """``_quarto.yml`` des Projekts: die Vorlage mit Site-Titel, Render-Liste und Downloads."""
     konf = copy.deepcopy(yaml.safe_load(VORLAGE.read_text(encoding="utf-8")))
     konf["website"]["title"] = quarto_text(site_titel)
+    # Fußzeile wie auf dem nbconvert-Weg (seite.html.j2); Quarto liest sie als Markdown
+    konf["website"]["page-footer"] = {
+        "center": quarto_text(f"{site_titel} · erstellt mit analyse {__version__}")}
     konf["project"]["render"] = ["index.qmd", "abschlussbericht.ipynb", *seiten]
     konf["project"]["resources"] = list(downloads)
     return konf
