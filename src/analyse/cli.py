@@ -5,7 +5,9 @@ Exit-Codes: 0 erfolgreich, 1 mindestens ein Bericht fehlgeschlagen, 2 fehlerhaft
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -13,15 +15,17 @@ import typer
 from rich.console import Console
 
 from analyse import __version__, demo, pipeline
+from analyse.dateien import AusgabeVerweigert, Unlesbar, os_fehler_text
 from analyse.eingabe.fehler import Eingabefehler
 
 app = typer.Typer(
     help="Analyse und Berichte zur digitalen Transformation von Kommunen.",
     no_args_is_help=True, add_completion=False, rich_markup_mode=None,
 )
-# soft_wrap: jedes Problem bleibt eine Zeile, auch in schmalen Terminals und Pipes
-fehlerausgabe = Console(stderr=True, highlight=False, soft_wrap=True)
-ausgabe_konsole = Console(highlight=False)
+# soft_wrap: jedes Problem bleibt eine Zeile, auch in schmalen Terminals und Pipes.
+# Meldungen enthalten Werte aus den Daten: nie als rich-Markup oder Emoji-Kürzel (":x:") lesen.
+fehlerausgabe = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+ausgabe_konsole = Console(highlight=False, emoji=False)
 
 Daten = Annotated[Path, typer.Option("--daten", help="Studienordner mit den Eingabedateien.")]
 Ausgabe = Annotated[Path | None, typer.Option(
@@ -47,14 +51,43 @@ Quarto = Annotated[bool | None, typer.Option(
                                  "wenn installiert).", show_default=False)]
 
 
-def _abbrechen(fehler: Exception) -> typer.Exit:
+def _melden(text: str) -> None:
+    for zeile in text.splitlines():
+        fehlerausgabe.print(zeile, markup=False, emoji=False)
+
+
+def _abbrechen(fehler: BaseException) -> typer.Exit:
+    """Jede erwartbare Störung wird eine deutsche Antwort mit Exit-Code 2."""
     if isinstance(fehler, Eingabefehler):
-        for zeile in fehler.text().splitlines():
-            fehlerausgabe.print(zeile, markup=False)
-        fehlerausgabe.print("Es wurde nichts geschrieben.", markup=False)
+        _melden(fehler.text())
+        _melden("Es wurde nichts geschrieben.")
+    elif isinstance(fehler, AusgabeVerweigert):
+        _melden(f"Abgelehnt: {fehler}")
+    elif isinstance(fehler, Unlesbar):
+        _melden(f"Fehler: {fehler.pfad}: erwartet {fehler.grund}")
+    elif isinstance(fehler, OSError):
+        # eigene Meldungen (z. B. "Keine Ergebnisse in …") tragen keinen errno
+        text = str(fehler) if fehler.errno is None and fehler.args else os_fehler_text(fehler)
+        _melden(f"Fehler beim Lesen oder Schreiben: {text}")
+        _melden("Was schon vorhanden war, ist unverändert.")
     else:
-        fehlerausgabe.print(f"Fehler: {fehler}", markup=False)
+        _melden(f"Fehler: {fehler}")
     return typer.Exit(2)
+
+
+ANTWORTBARE = (Eingabefehler, AusgabeVerweigert, Unlesbar, OSError)
+
+
+@contextlib.contextmanager
+def _antworten() -> Iterator[None]:
+    """Fängt jede Eingabe-, Besitz- und Betriebssystemstörung und antwortet deutsch (Exit 2)."""
+    try:
+        yield
+    except ANTWORTBARE as e:
+        raise _abbrechen(e) from None
+    except KeyboardInterrupt:
+        _melden("Abgebrochen (Strg+C). Fertige Ausgaben sind vollständig, halbe wurden verworfen.")
+        raise typer.Exit(130) from None
 
 
 def _version(wert: bool) -> None:
@@ -82,7 +115,8 @@ def demo_daten(
     seed: Annotated[int, typer.Option("--seed", help="Startwert des Zufallsgenerators.")] = 20261123,
 ) -> None:
     """Erzeugt die fiktive Demostudie (deterministisch) im Studienordner."""
-    studie = demo.schreiben(daten, anzahl=anzahl, seed=seed)
+    with _antworten():
+        studie = demo.schreiben(daten, anzahl=anzahl, seed=seed)
     ausgabe_konsole.print(f"Demostudie mit {len(studie.kommunen)} Kommunen geschrieben: {daten}",
                           markup=False)
 
@@ -90,10 +124,8 @@ def demo_daten(
 @app.command()
 def pruefen(daten: Daten = Path("daten")) -> None:
     """Prüft die Studie und meldet alle Probleme (Exit-Code 2); schreibt nichts."""
-    try:
+    with _antworten():
         sd = pipeline.pruefen(pipeline.Pfade(daten))
-    except (Eingabefehler, FileNotFoundError) as e:
-        raise _abbrechen(e) from None
     wellen = len(sd.studie.wellen)
     ausgabe_konsole.print(f"Studie in Ordnung: {len(sd.kommunen)} Kommunen, "
                           f"{len(sd.antworten)} Antwortzeilen, {wellen} "
@@ -114,10 +146,8 @@ def _vorgaben(methode: str | None, k: int | None, seed: int | None) -> dict:
 def auswerten(daten: Daten = Path("daten"), ausgabe: Ausgabe = None, methode: Methode = None,
               k: K = None, seed: Seed = None) -> None:
     """Prüft die Studie und berechnet Reifegrad, Kommunentypen, Vergleiche und Empfehlungen."""
-    try:
+    with _antworten():
         ziel = pipeline.auswerten(pipeline.Pfade(daten, ausgabe), _vorgaben(methode, k, seed))
-    except (Eingabefehler, FileNotFoundError) as e:
-        raise _abbrechen(e) from None
     ausgabe_konsole.print(f"Ergebnisse geschrieben: {ziel}", markup=False)
 
 
@@ -125,11 +155,9 @@ def _berichte(pfade: pipeline.Pfade, alle: bool, parallel: int | None, neu: bool
               dask: str | None) -> bool:
     from analyse.batch import zusammenfassung_drucken
 
-    try:
+    with _antworten():
         z = pipeline.berichte_erstellen(pfade, alle=alle, parallel=parallel, neu=neu,
                                         dask_adresse=dask)
-    except FileNotFoundError as e:
-        raise _abbrechen(e) from None
     zusammenfassung_drucken(z, ausgabe_konsole)
     return z.ok
 
@@ -145,10 +173,8 @@ def berichte(daten: Daten = Path("daten"), ausgabe: Ausgabe = None, alle: Alle =
 @app.command()
 def website(daten: Daten = Path("daten"), ausgabe: Ausgabe = None, quarto: Quarto = None) -> None:
     """Rendert die Berichtswebsite nach <berichte>/_site (Quarto oder nbconvert)."""
-    try:
+    with _antworten():
         site = pipeline.website_bauen(pipeline.Pfade(daten, ausgabe), quarto)
-    except FileNotFoundError as e:
-        raise _abbrechen(e) from None
     ausgabe_konsole.print(f"Website: {site / 'index.html'}", markup=False)
 
 
@@ -158,12 +184,11 @@ def alles(daten: Daten = Path("daten"), ausgabe: Ausgabe = None, alle: Alle = Fa
           quarto: Quarto = None, methode: Methode = None, k: K = None, seed: Seed = None) -> None:
     """Alle Schritte: prüfen, auswerten, Berichte ausführen, Website rendern."""
     pfade = pipeline.Pfade(daten, ausgabe)
-    try:
+    with _antworten():
         pipeline.auswerten(pfade, _vorgaben(methode, k, seed))
-    except (Eingabefehler, FileNotFoundError) as e:
-        raise _abbrechen(e) from None
     ok = _berichte(pfade, alle, parallel, neu, dask)
-    site = pipeline.website_bauen(pfade, quarto)
+    with _antworten():
+        site = pipeline.website_bauen(pfade, quarto)
     ausgabe_konsole.print(f"Website: {site / 'index.html'}", markup=False)
     if not ok:
         raise typer.Exit(1)

@@ -18,7 +18,7 @@ from analyse.arbeitshilfen import einordnen as einordnen_modul
 from analyse.berichte import arbeitshilfen as arbeitshilfen_seiten
 from analyse.berichte import excel, website
 from analyse.berichte.arbeitshilfen import SELBSTAUSKUNFT_DATEI
-from analyse.dateien import atomar_schreiben
+from analyse.dateien import atomar_schreiben, ziel_pruefen
 from analyse.eingabe import fragebogen as fragebogen_modul
 from analyse.eingabe import ozg_katalog as ozg_katalog_modul
 from analyse.eingabe import studie as studie_modul
@@ -85,9 +85,42 @@ def typen_erkunden(erg: ergebnisse.Ergebnisse, methode: str = "auto", k: int | s
     return kommunentypen.typisieren(z, erg.typkatalog, st.kommunentypen, st.seed)
 
 
-def pruefen(pfade: Pfade) -> eingabe.Studiendaten:
-    """Lädt und prüft die Studie; wirft ``Eingabefehler`` mit allen Problemen."""
-    return eingabe.laden(pfade.daten)
+def pruefen(pfade: Pfade, vorgaben: dict | None = None) -> eingabe.Studiendaten:
+    """Lädt und prüft die Studie; wirft ``Eingabefehler`` mit allen Problemen.
+
+    Was hier durchgeht, muss ``auswerten``, ``berichte`` und ``website`` durchlaufen: Neben
+    den Dateien wird geprüft, ob die Daten für die Verfahren reichen (``versprechen``).
+    """
+    sd = eingabe.laden(pfade.daten)
+    st = studie_modul.mit_vorgaben(sd.studie, **(vorgaben or {}))
+    probleme = versprechen(sd, st)
+    if probleme:
+        raise Eingabefehler(probleme)
+    return sd
+
+
+def versprechen(sd: eingabe.Studiendaten, st: studie_modul.Studie) -> list[Problem]:
+    """Prüft die Einstellungen gegen die Daten: reichen sie für jedes Verfahren?"""
+    probleme = []
+    z = ziele(sd.antworten, sd.fragebogen, st.aktuelle_welle)
+    _, x, _, _ = kommunentypen.vorbereiten(z)
+    n = x.shape[0]
+    einst = st.kommunentypen
+    k_min = einst.k_bereich[0]
+    noetig = max(kommunentypen.MINDESTANZAHL, k_min + 1,
+                 (einst.k + 1) if einst.k != "auto" else 0)
+    if n < noetig:
+        anteil = f"{kommunentypen.MINDESTANTEIL_ZIELE:.0%}".replace("%", " %")
+        probleme.append(Problem(
+            "antworten.csv", None, None, str(n),
+            f"für die Kommunentypen mindestens {noetig} Kommunen, die in der aktuellen Welle "
+            f"{st.aktuelle_welle} mindestens {anteil} der Zielprioritäten beantwortet haben "
+            f"(hier {n})",
+            hinweis="Kommunentypen brauchen genug Kommunen zum Vergleichen. Mit weniger "
+                    "Kommunen lässt sich die Studie nicht typisieren: weitere Kommunen "
+                    "befragen, fehlende Zielprioritäten nacherheben oder, bei k, in studie.yml "
+                    "unter kommunentypen ein kleineres k bzw. k_bereich wählen"))
+    return probleme
 
 
 def auswerten(pfade: Pfade, vorgaben: dict | None = None) -> Path:
@@ -95,7 +128,8 @@ def auswerten(pfade: Pfade, vorgaben: dict | None = None) -> Path:
 
     ``vorgaben`` (``methode``, ``k``, ``seed``) überschreiben die Einstellungen aus studie.yml.
     """
-    sd = pruefen(pfade)
+    ziel_pruefen(pfade.ergebnisse, pfade.daten, innen_erlaubt=pfade.ausgabe is None)
+    sd = pruefen(pfade, vorgaben)
     st = studie_modul.mit_vorgaben(sd.studie, **(vorgaben or {}))
     log.info("Studie geladen: %d Kommunen, %d Antwortzeilen", len(sd.kommunen), len(sd.antworten))
 
@@ -173,6 +207,7 @@ def berichte_erstellen(pfade: Pfade, alle: bool = False, parallel: int | None = 
                        neu: bool = False, dask_adresse: str | None = None,
                        fortschritt: bool = True) -> batch.Zusammenfassung:
     """Führt die Berichtsnotebooks aus (papermill) und exportiert ihre Seiten."""
+    ziel_pruefen(pfade.berichte, pfade.daten)
     erg = ergebnisse.laden(pfade.ergebnisse)
     liste = auftraege(pfade, erg, alle)
     excel_dateien(pfade, erg, [a.name for a in liste if a.name != "abschlussbericht"])
@@ -221,6 +256,7 @@ def fragebogen_export(pfade: Pfade, ziel: Path) -> Path:
 
 
 def website_bauen(pfade: Pfade, quarto: bool | None = None) -> Path:
+    ziel_pruefen(pfade.berichte, pfade.daten)
     erg = ergebnisse.laden(pfade.ergebnisse)
     # Das Arbeitsbuch zur Selbstauskunft aus dem Codebuch der Ergebnisse: sein Fingerabdruck
     # passt so genau zu dem Modell, in das 'einordnen' später einordnet.

@@ -26,13 +26,17 @@ KERNEL_NAME = "python3"
 STARTZEIT = 120  # Sekunden bis der Kernel antworten muss
 
 
+_KERNEL_START = "import analyse.batch.waisen as w; w.kernel_starten()"
+
+
 class _EigeneSpecs(KernelSpecManager):
     """Liefert für ``python3`` immer den laufenden Interpreter (die .venv), nie eine fremde Spec."""
 
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
         if kernel_name in (KERNEL_NAME, "python"):
             return KernelSpec(
-                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                # wie ``-m ipykernel_launcher``, aber an den Worker gebunden (keine Waisen)
+                argv=[sys.executable, "-c", _KERNEL_START, "-f", "{connection_file}"],
                 display_name="Python 3 (ipykernel)",
                 language="python",
                 metadata={"debugger": False},

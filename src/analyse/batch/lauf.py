@@ -124,11 +124,14 @@ def _im_pool(offen, exporter, n, fertig) -> None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    from analyse.batch.waisen import an_eltern_binden
     from analyse.batch.worker import rendern
 
-    # "spawn": kein Erben von Event-Loops/ZMQ-Kontexten des Elternprozesses
+    # "spawn": kein Erben von Event-Loops/ZMQ-Kontexten des Elternprozesses.
+    # an_eltern_binden: Worker (und damit ihre Kernel) enden, wenn dieser Prozess stirbt.
     with ProcessPoolExecutor(
-        max_workers=n, mp_context=multiprocessing.get_context("spawn")
+        max_workers=n, mp_context=multiprocessing.get_context("spawn"),
+        initializer=an_eltern_binden,
     ) as pool:
         futures = {pool.submit(rendern, a, exporter): a for a in offen}
         try:
@@ -142,6 +145,11 @@ def _im_pool(offen, exporter, n, fertig) -> None:
                     )
                 fertig(a, erg)
         except BaseException:
+            # Strg+C o. Ä.: nicht auf laufende Berichte warten; Worker beenden (ihre Kernel
+            # folgen ihnen über an_eltern_binden)
             for f in futures:
                 f.cancel()
+            for prozess in list(getattr(pool, "_processes", {}).values()):
+                prozess.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
             raise

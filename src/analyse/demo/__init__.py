@@ -15,7 +15,9 @@ Was geplant ist (und von der Analyse wiedergefunden werden soll):
 from __future__ import annotations
 
 import functools
+import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -24,7 +26,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analyse.dateien import atomar_ordner
+from analyse.dateien import AusgabeVerweigert
 from analyse.eingabe import fragebogen as fragebogen_modul
 from analyse.eingabe import groessenklassen, typkatalog
 
@@ -306,10 +308,40 @@ def _fragebogen_vorlage() -> fragebogen_modul.Fragebogen:
     return fragebogen_modul.Fragebogen.model_validate(yaml.safe_load(_fragebogen_text()))
 
 
+#: Die Dateien einer Demostudie; nur sie schreibt ``schreiben`` in den Studienordner.
+DEMO_DATEIEN = ("kommunentypen.yml", "studie.yml", "massnahmen.yml", "fragebogen.yml",
+                "kommunen.csv", "antworten.csv")
+
+
+def _eigene_studie(ziel: Path) -> bool:
+    """Liegt in ``ziel`` eine Studie, die keine Demostudie ist? (dann nicht überschreiben)"""
+    studie = ziel / "studie.yml"
+    if not os.path.lexists(studie):
+        return any(os.path.lexists(ziel / d) for d in DEMO_DATEIEN)
+    vorlage = (VORLAGEN / "studie.yml").read_bytes()
+    try:
+        return not studie.is_file() or studie.read_bytes() != vorlage
+    except OSError:
+        return True
+
+
 def schreiben(ziel: Path, anzahl: int = 400, seed: int = 20261123) -> Demostudie:
-    """Schreibt eine vollständige Demostudie nach ``ziel`` (atomar, ersetzt einen alten Stand)."""
+    """Schreibt eine vollständige Demostudie nach ``ziel``.
+
+    Es werden nur die Dateien der Demostudie geschrieben (erst alle in einen Temporärordner,
+    dann je Datei atomar an ihren Platz); alles andere im Ordner bleibt unberührt. Liegt dort
+    schon eine eigene Studie, verweigert ``schreiben`` (``AusgabeVerweigert``).
+    """
+    ziel = Path(ziel)
+    if _eigene_studie(ziel):
+        raise AusgabeVerweigert(
+            f"{ziel} enthält schon eine eigene Studie (studie.yml ist nicht die der "
+            "Demostudie); die Demostudie überschreibt sie nicht. Bitte einen anderen Ordner "
+            "mit --daten wählen.")
     studie = erzeugen(anzahl=anzahl, seed=seed)
-    with atomar_ordner(ziel) as tmp:
+    ziel.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=ziel, prefix=".demo.") as tmp_name:
+        tmp = Path(tmp_name)
         for datei in ("kommunentypen.yml", "studie.yml", "massnahmen.yml"):
             quelle = VORLAGEN / datei
             if quelle.is_file():
@@ -324,9 +356,9 @@ def schreiben(ziel: Path, anzahl: int = 400, seed: int = 20261123) -> Demostudie
         for spalte in antworten.columns[2:]:
             antworten[spalte] = antworten[spalte].map(_zahl_text)
         antworten.to_csv(tmp / "antworten.csv", index=False, encoding="utf-8", lineterminator="\n")
-        readme = ziel / "README.md"
-        if readme.exists():  # die Dokumentation des Ordners bleibt erhalten
-            shutil.copyfile(readme, tmp / "README.md")
+        for datei in DEMO_DATEIEN:
+            if (tmp / datei).exists():
+                os.replace(tmp / datei, ziel / datei)
     return studie
 
 

@@ -42,6 +42,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analyse.dateien import Unlesbar, datei_lesen
 from analyse.eingabe.fehler import Eingabefehler, Problem
 from analyse.eingabe.fragebogen import Fragebogen
 from analyse.eingabe.groessenklassen import KLASSEN, KOSTENKLASSEN
@@ -91,11 +92,12 @@ def laden(pfad: Path | None = None) -> pd.DataFrame:
     pfad = pfad or _standardpfad()
     name = pfad.name
     try:
-        text = pfad.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise Eingabefehler([Problem(name, None, None, None, "eine vorhandene Datei")]) from None
+        roh = datei_lesen(pfad, hoechstens=200_000_000)
+        text = roh.decode("utf-8-sig")
+    except Unlesbar as e:
+        raise Eingabefehler([Problem(name, None, None, None, e.grund)]) from None
     except UnicodeDecodeError as e:
-        zeile = pfad.read_bytes()[: e.start].count(b"\n") + 1
+        zeile = roh[: e.start].count(b"\n") + 1
         raise Eingabefehler([Problem(name, zeile, None, None,
                                      "UTF-8-kodierten Text (in Excel: „CSV UTF-8“ speichern)")]
                             ) from None

@@ -1,7 +1,9 @@
 """Einen Studienordner laden und vollständig prüfen.
 
 Alle Probleme aller Dateien werden gesammelt und zusammen gemeldet (Datei, Zeile,
-Spalte, Wert, Erwartung). Die CSV-Regeln stehen als pandera-Schemata hier; die
+Spalte, Wert, Erwartung); gleichartige Probleme fasst der ``Sammler`` je Spalte zusammen.
+Die Regeln stehen als Tabellen hier (Spalte → Prüfung, Erwartung) und werden spaltenweise
+über Masken geprüft: So bleibt der Speicher flach, auch wenn jede Zelle falsch ist. Die
 Regeln für Antwortwerte werden aus dem Codebuch erzeugt, damit sie nur dort stehen.
 """
 
@@ -10,14 +12,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
+from analyse.dateien import Unlesbar, datei_lesen
 from analyse.eingabe import fragebogen as fragebogen_modul
 from analyse.eingabe import groessenklassen
 from analyse.eingabe import studie as studie_modul
@@ -28,8 +29,20 @@ KOMMUNEN_SPALTEN = ("ags", "name", "art", "kreis", "land", "einwohner", "verband
                     "referenzkommune")
 JA_NEIN = {"ja": True, "nein": False}
 FEHLCODE_NAMEN = {"weiss_nicht": "weiß nicht", "keine_angabe": "keine Angabe"}
-AGS_MUSTER = re.compile(r"^(\d{5}|\d{8})$")
-_ZAHL = re.compile(r"^-?\d+(\.\d+)?$")
+# Nur ASCII-Ziffern: \d fände auch Ziffern anderer Schriften (z. B. Vollbreite １２).
+AGS_MUSTER = re.compile(r"^(?:[0-9]{5}|[0-9]{8})\Z")
+_ZAHL = r"-?[0-9]{1,15}(?:\.[0-9]{1,12})?"
+#: Plausible Einwohnerzahlen (die größte deutsche Kommune hat unter 4 Millionen).
+EINWOHNER_MAX = 10_000_000
+#: Größte CSV-Datei, die gelesen wird.
+MAX_CSV_BYTES = 1_000_000_000
+
+_HINWEIS_NULL = ("vermutlich hat Excel die führende Null entfernt (aus 01001000 wird 1001000); "
+                 "die Spalte in Excel als Text formatieren oder vorn mit 0 auffüllen")
+_HINWEIS_DEZIMALKOMMA = "Dezimalpunkt statt Komma verwenden (12.5 statt 12,5)"
+_HINWEIS_TAUSENDER = "ohne Tausendertrennzeichen schreiben (12000 statt 12.000)"
+_HINWEIS_EXCEL = ("in Excel „Datei → Speichern unter → CSV UTF-8 (durch Trennzeichen "
+                  "getrennt)“ wählen")
 
 
 @dataclass(frozen=True)
@@ -50,211 +63,314 @@ class Studiendaten:
 class _Csv:
     datei: str
     daten: pd.DataFrame  # alle Werte als Text
-    zeilen: list[int]  # Zeilennummer in der Datei je Datenzeile
+    zeilen: np.ndarray  # Zeilennummer in der Datei je Datenzeile
 
 
-def csv_lesen(pfad: Path, sammler: Sammler) -> _Csv | None:
-    """Liest eine CSV-Datei als Text; meldet Kodierungs- und Strukturfehler je Zeile."""
-    name = pfad.name
-    if not pfad.exists():
-        sammler.melden(name, None, None, None, "eine vorhandene Datei")
+# --- Lesen ----------------------------------------------------------------------------------
+
+def _dekodieren(roh: bytes, name: str, sammler: Sammler) -> str | None:
+    """Text aus Bytes; erkennt Excel-Mappen, UTF-16 und Windows-1252 mit gezieltem Hinweis.
+
+    Wo der Inhalt noch lesbar ist (UTF-16, Windows-1252), wird das Problem gemeldet und
+    trotzdem weitergeprüft, damit alle übrigen Probleme gleich mit erscheinen.
+    """
+    if roh.startswith(b"PK\x03\x04"):
+        sammler.melden(name, None, None, None,
+                       "eine CSV-Textdatei; dies ist eine Excel-Arbeitsmappe (.xlsx), nur mit "
+                       "der Endung .csv", hinweis=_HINWEIS_EXCEL)
         return None
-    roh = pfad.read_bytes()
+    if roh.startswith(b"\xd0\xcf\x11\xe0"):
+        sammler.melden(name, None, None, None,
+                       "eine CSV-Textdatei; dies ist eine alte Excel-Arbeitsmappe (.xls), nur "
+                       "mit der Endung .csv", hinweis=_HINWEIS_EXCEL)
+        return None
+    utf16 = None
+    if roh.startswith((b"\xff\xfe", b"\xfe\xff")):
+        utf16 = "utf-16"
+    elif len(roh) >= 4 and roh[1::2].count(0) > len(roh) // 4:
+        utf16 = "utf-16-le"
+    elif len(roh) >= 4 and roh[0::2].count(0) > len(roh) // 4:
+        utf16 = "utf-16-be"
+    if utf16:
+        sammler.melden(name, None, None, None,
+                       "UTF-8-kodierten Text; die Datei ist in UTF-16 gespeichert (Excel: "
+                       "„Unicode-Text“)", hinweis=_HINWEIS_EXCEL)
+        return roh.decode(utf16, errors="replace").lstrip("\ufeff")
     try:
-        text = roh.decode("utf-8-sig")
+        return roh.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         zeile = roh[: e.start].count(b"\n") + 1
         sammler.melden(name, zeile, None, repr(roh[e.start : e.start + 2]),
                        "UTF-8-kodierten Text (die Datei ist vermutlich in Windows-1252/Latin-1 "
-                       "gespeichert; bitte als UTF-8 speichern)")
+                       "gespeichert)", hinweis=_HINWEIS_EXCEL)
+        return roh.decode("cp1252", errors="replace")
+
+
+def _trennzeichen(erste_zeile: str) -> str:
+    """Komma, Semikolon oder Tabulator: was in der Kopfzeile außerhalb von Anführungszeichen
+    am häufigsten vorkommt (LimeSurvey und deutsches Excel schreiben Semikolons)."""
+    zaehler = {",": 0, ";": 0, "\t": 0}
+    in_zitat = False
+    for zeichen in erste_zeile:
+        if zeichen == '"':
+            in_zitat = not in_zitat
+        elif not in_zitat and zeichen in zaehler:
+            zaehler[zeichen] += 1
+    bestes = max(zaehler, key=lambda z: (zaehler[z], z == ","))
+    return bestes if zaehler[bestes] else ","
+
+
+def _csv_fehler(e: csv.Error) -> str:
+    text = str(e)
+    if "expected after" in text:
+        return ("gültiges CSV: nach einem schließenden Anführungszeichen muss das Trennzeichen "
+                "folgen (Anführungszeichen im Text verdoppeln: \"\")")
+    if "end of data" in text or "EOF" in text or "newline inside string" in text:
+        return "gültiges CSV: ein schließendes Anführungszeichen"
+    if "field limit" in text:
+        return f"gültiges CSV: Felder bis {csv.field_size_limit() // 1000} kB"
+    return "gültiges CSV"
+
+
+def csv_lesen(pfad: Path, sammler: Sammler) -> _Csv | None:
+    """Liest eine CSV-Datei als Text; meldet Kodierungs- und Strukturfehler.
+
+    Erkennt das Trennzeichen (Komma, Semikolon, Tabulator). Leere Zeilen und leere Spalten
+    am Ende (wie Excel sie oft anhängt) werden übergangen; NUL-Bytes werden gemeldet und
+    entfernt, damit die übrigen Probleme sichtbar bleiben.
+    """
+    name = pfad.name
+    try:
+        roh = datei_lesen(pfad, hoechstens=MAX_CSV_BYTES)
+    except Unlesbar as e:
+        sammler.melden(name, None, None, None, e.grund)
+        return None
+    text = _dekodieren(roh, name, sammler)
+    del roh
+    if text is None:
         return None
     if "\x00" in text:
-        sammler.melden(name, None, None, None, "eine Textdatei (CSV), keine Binärdatei")
-        return None
-    leser = csv.reader(io.StringIO(text, newline=""), strict=True)
+        erste = text[: text.index("\x00")].count("\n") + 1
+        sammler.melden(name, erste, None, "\x00", "Text ohne NUL-Bytes (Binärzeichen); die Datei "
+                       "ist beschädigt oder keine reine Textdatei",
+                       hinweis=f"{text.count(chr(0))} NUL-Bytes; die übrigen Prüfungen laufen "
+                               "ohne sie weiter")
+        text = text.replace("\x00", "")
+    trenner = _trennzeichen(text.split("\n", 1)[0])
+    leser = csv.reader(io.StringIO(text, newline=""), delimiter=trenner, strict=True)
     try:
         kopf = next(leser)
     except StopIteration:
         sammler.melden(name, 1, None, None, "eine Kopfzeile mit Spaltennamen")
         return None
     except csv.Error as e:
-        sammler.melden(name, 1, None, None, f"gültiges CSV ({e})")
+        sammler.melden(name, 1, None, None, _csv_fehler(e))
         return None
-    kopf = [k.strip() for k in kopf]
-    if len(kopf) == 1 and ";" in kopf[0]:
-        sammler.melden(name, 1, None, kopf[0][:40],
-                       "Kommas als Trennzeichen (die Datei nutzt Semikolons; in Excel als "
-                       "„CSV UTF-8 (durch Trennzeichen getrennt)“ speichern oder Semikolons "
-                       "durch Kommas ersetzen)")
+    kopf = [k.strip().lstrip("\ufeff") for k in kopf]
+    while kopf and kopf[-1] == "":  # leere Spalten am Ende (Excel): ohne Namen, übergehen
+        kopf.pop()
+    n = len(kopf)
+    if n == 0:
+        sammler.melden(name, 1, None, None, "eine Kopfzeile mit Spaltennamen")
         return None
-    for k in {k for k in kopf if kopf.count(k) > 1}:
+    for i, k in enumerate(kopf):
+        if k == "":
+            sammler.melden(name, 1, f"Nr. {i + 1}", None, "einen Spaltennamen in der Kopfzeile")
+    for k in sorted({k for k in kopf if k and kopf.count(k) > 1}):
         sammler.melden(name, 1, k, k, "eindeutige Spaltennamen")
-    zeilen, nummern = [], []
+    spalten: list[list[str]] = [[] for _ in range(n)]
+    nummern: list[int] = []
     start = leser.line_num + 1
+    erwartet_felder = f"{n} Felder wie in der Kopfzeile"
     while True:
         try:
             satz = next(leser)
         except StopIteration:
             break
         except csv.Error as e:
-            sammler.melden(name, leser.line_num, None, None, f"gültiges CSV ({e})")
+            sammler.melden(name, start, None, None, _csv_fehler(e))
             break
-        if satz and len(satz) != len(kopf):
-            sammler.melden(name, start, None, f"{len(satz)} Felder",
-                           f"{len(kopf)} Felder wie in der Kopfzeile")
-        elif satz:
-            zeilen.append([s.strip() for s in satz])
+        if len(satz) > n and not any(f.strip() for f in satz[n:]):
+            satz = satz[:n]  # leere Felder am Zeilenende
+        if not any(f.strip() for f in satz):
+            pass  # leere Zeile
+        elif len(satz) != n:
+            sammler.melden(name, start, None, f"{len(satz)} Felder", erwartet_felder)
+        else:
+            for liste, feld in zip(spalten, satz, strict=True):
+                liste.append(feld.strip())
             nummern.append(start)
         start = leser.line_num + 1
-    return _Csv(name, pd.DataFrame(zeilen, columns=kopf, dtype=str), nummern)
+    daten = pd.DataFrame({i: pd.Series(w, dtype=object) for i, w in enumerate(spalten)})
+    daten.columns = kopf
+    return _Csv(name, daten, np.asarray(nummern, dtype=np.int64))
 
 
-def _schema_pruefen(tabelle: _Csv, schema: pa.DataFrameSchema, sammler: Sammler,
-                    erwartung: Callable[[str | None, str], str]) -> None:
-    """Validiert mit pandera (lazy) und übersetzt jeden Fehlerfall in ein ``Problem``."""
-    try:
-        schema.validate(tabelle.daten, lazy=True)
-    except pa.errors.SchemaErrors as e:
-        for fall in e.failure_cases.itertuples(index=False):
-            spalte = fall.column
-            check = str(fall.check)
-            if check == "column_in_schema":
-                sammler.melden(tabelle.datei, 1, str(fall.failure_case), fall.failure_case,
-                               "nur bekannte Spalten (diese Spalte ist unbekannt)")
-                continue
-            if check == "column_in_dataframe":
-                sammler.melden(tabelle.datei, 1, str(fall.failure_case), None,
-                               "diese Pflichtspalte")
-                continue
-            index = fall.index
-            zeile = tabelle.zeilen[int(index)] if index is not None and not pd.isna(index) else None
-            sammler.melden(tabelle.datei, zeile, spalte, fall.failure_case,
-                           erwartung(spalte, check))
+# --- Prüfen (spaltenweise, über Masken) ------------------------------------------------------
+
+def _melden(tabelle: _Csv, sammler: Sammler, spalte: str, maske: np.ndarray,
+            erwartet: str, hinweis: str | None = None) -> None:
+    idx = np.flatnonzero(maske)
+    if len(idx):
+        werte = tabelle.daten[spalte].to_numpy()
+        sammler.melden_viele(tabelle.datei, spalte, tabelle.zeilen[idx[:5]], werte[idx[:5]],
+                             erwartet, hinweis, anzahl=len(idx))
 
 
-def _kommunen_erwartung(spalte: str | None, check: str) -> str:
-    if check == "field_uniqueness":
-        return "einen eindeutigen AGS (dieser kommt mehrfach vor)"
-    return {
-        "ags": "einen Amtlichen Gemeindeschlüssel aus 8 Ziffern (Kreise: 5 Ziffern), als Text",
-        "name": "einen nicht leeren Namen",
-        "art": f"eine der Arten {', '.join(groessenklassen.ARTEN)}",
-        "einwohner": "eine ganze Zahl ≥ 0 (ohne Tausenderpunkte)",
-        "referenzkommune": "'ja' oder 'nein'",
-        "land": "einen nicht leeren Ländernamen",
-    }.get(spalte or "", check)
+def _passt(s: pd.Series, muster: str) -> np.ndarray:
+    return s.str.fullmatch(muster).fillna(False).to_numpy(bool)
 
 
-KOMMUNEN_SCHEMA = pa.DataFrameSchema(
-    {
-        "ags": pa.Column(str, pa.Check.str_matches(AGS_MUSTER.pattern), unique=True),
-        "name": pa.Column(str, pa.Check.str_length(min_value=1)),
-        "art": pa.Column(str, pa.Check.isin(groessenklassen.ARTEN)),
-        "kreis": pa.Column(str),
-        "land": pa.Column(str, pa.Check.str_length(min_value=1)),
-        "einwohner": pa.Column(str, pa.Check.str_matches(r"^\d+$")),
-        "verband": pa.Column(str),
-        "referenzkommune": pa.Column(str, pa.Check.isin(list(JA_NEIN))),
-    },
-    strict=True,
-    report_duplicates="all",
-)
+def _spalten_pruefen(tabelle: _Csv, pflicht: list[str], sammler: Sammler) -> set[str]:
+    """Fehlende Pflicht- und unbekannte Spalten; gibt die vorhandenen Pflichtspalten zurück."""
+    vorhanden = set(tabelle.daten.columns)
+    for s in pflicht:
+        if s not in vorhanden:
+            sammler.melden(tabelle.datei, 1, s, None, "diese Pflichtspalte")
+    for s in tabelle.daten.columns:
+        if s and s not in pflicht:
+            sammler.melden(tabelle.datei, 1, s, s,
+                           "nur bekannte Spalten (diese Spalte ist unbekannt)")
+    return vorhanden & set(pflicht)
+
+
+def _ags_pruefen(tabelle: _Csv, sammler: Sammler, erwartet: str) -> np.ndarray:
+    """Meldet ungültige AGS (mit Hinweis bei verlorener führender Null); Maske der gültigen."""
+    s = tabelle.daten["ags"]
+    gueltig = _passt(s, AGS_MUSTER.pattern[1:-2])
+    null_weg = ~gueltig & _passt(s, "[0-9]{7}|[0-9]{4}")
+    _melden(tabelle, sammler, "ags", null_weg, erwartet, _HINWEIS_NULL)
+    _melden(tabelle, sammler, "ags", ~gueltig & ~null_weg, erwartet)
+    return gueltig
 
 
 def kommunen_pruefen(tabelle: _Csv, sammler: Sammler) -> pd.DataFrame | None:
-    vorher = len(sammler.probleme)
-    _schema_pruefen(tabelle, KOMMUNEN_SCHEMA, sammler, _kommunen_erwartung)
+    vorher = sammler.anzahl
     df = tabelle.daten
-    if {"ags", "art"} <= set(df.columns):
-        for i, (ags, art) in enumerate(zip(df["ags"], df["art"], strict=True)):
-            if AGS_MUSTER.match(ags) and (len(ags) == 5) != (art == "Kreis"):
-                sammler.melden(tabelle.datei, tabelle.zeilen[i], "ags", ags,
-                               "5 Ziffern bei Kreisen und 8 Ziffern bei Städten und Gemeinden")
+    da = _spalten_pruefen(tabelle, list(KOMMUNEN_SPALTEN), sammler)
     if len(df) == 0:
         sammler.melden(tabelle.datei, 2, None, None, "mindestens eine Kommune")
-    if len(sammler.probleme) > vorher:
+    if "ags" in da:
+        gueltig = _ags_pruefen(tabelle, sammler, "einen Amtlichen Gemeindeschlüssel aus 8 "
+                                                  "Ziffern 0–9 (Kreise: 5 Ziffern), als Text")
+        _melden(tabelle, sammler, "ags", df["ags"].duplicated(keep=False).to_numpy(bool),
+                "einen eindeutigen AGS (dieser kommt mehrfach vor)")
+        if "art" in da:
+            kreis = (df["art"] == "Kreis").to_numpy(bool)
+            laenge5 = (df["ags"].str.len() == 5).to_numpy(bool)
+            _melden(tabelle, sammler, "ags", gueltig & (laenge5 != kreis),
+                    "5 Ziffern bei Kreisen und 8 Ziffern bei Städten und Gemeinden")
+    for spalte, erwartet in (("name", "einen nicht leeren Namen"),
+                             ("land", "einen nicht leeren Ländernamen")):
+        if spalte in da:
+            _melden(tabelle, sammler, spalte, (df[spalte] == "").to_numpy(bool), erwartet)
+    if "art" in da:
+        _melden(tabelle, sammler, "art", ~df["art"].isin(groessenklassen.ARTEN).to_numpy(bool),
+                f"eine der Arten {', '.join(groessenklassen.ARTEN)}")
+    if "referenzkommune" in da:
+        _melden(tabelle, sammler, "referenzkommune",
+                ~df["referenzkommune"].isin(list(JA_NEIN)).to_numpy(bool), "'ja' oder 'nein'")
+    if "einwohner" in da:
+        _einwohner_pruefen(tabelle, sammler)
+    if sammler.anzahl > vorher:
         return None
     kommunen = df.copy()
-    kommunen["einwohner"] = kommunen["einwohner"].astype(int)
+    kommunen["einwohner"] = kommunen["einwohner"].astype(np.int64)
     kommunen["referenzkommune"] = kommunen["referenzkommune"].map(JA_NEIN).astype(bool)
     kommunen["groessenklasse"] = groessenklassen.groessenklassen(kommunen).astype(str)
     return kommunen.set_index("ags")
 
 
-def _antworten_schema(fb: fragebogen_modul.Fragebogen, wellen: list[int],
-                      ags_bekannt: set[str] | None) -> pa.DataFrameSchema:
-    """Das Schema für antworten.csv, erzeugt aus dem Codebuch."""
-    spalten: dict[str, pa.Column] = {
-        "ags": pa.Column(str, [pa.Check.str_matches(AGS_MUSTER.pattern)]
-                         + ([pa.Check.isin(sorted(ags_bekannt))] if ags_bekannt else [])),
-        "welle": pa.Column(str, pa.Check.isin([str(w) for w in wellen])),
-    }
-    for item in fb.items:
-        skala = fb.skala_von(item)
-        if skala is not None:
-            erlaubt = [str(c) for c in [*skala.werte, *skala.fehlend.codes()]] + [""]
-            spalten[item.id] = pa.Column(str, pa.Check.isin(erlaubt))
-        else:
-            z = item.zahl
-            spalten[item.id] = pa.Column(str, pa.Check(
-                lambda s, z=z: s.map(lambda v: v == "" or _zahl_gueltig(v, z)),
-                name="zahl"))
-    # Doppelte AGS/Welle meldet antworten_pruefen selbst, je Zeile mit Erklärung.
-    return pa.DataFrameSchema(spalten, strict=True)
+def _einwohner_pruefen(tabelle: _Csv, sammler: Sammler) -> None:
+    s = tabelle.daten["einwohner"]
+    erwartet = f"eine ganze Zahl von 1 bis {EINWOHNER_MAX:_}".replace("_", ".") + \
+        " (Einwohner, ohne Tausenderpunkte)"
+    ziffern = _passt(s, "[0-9]{1,9}")
+    tausender = ~ziffern & _passt(s, r"[0-9]{1,3}(?:[.,' ][0-9]{3})+")
+    _melden(tabelle, sammler, "einwohner", tausender, erwartet, _HINWEIS_TAUSENDER)
+    _melden(tabelle, sammler, "einwohner", ~ziffern & ~tausender, erwartet)
+    zahl = pd.to_numeric(s.where(ziffern, "1")).to_numpy(np.int64)
+    _melden(tabelle, sammler, "einwohner", ziffern & (zahl < 1), erwartet,
+            "eine Kommune hat mindestens einen Einwohner")
+    _melden(tabelle, sammler, "einwohner", ziffern & (zahl > EINWOHNER_MAX), erwartet)
 
 
-def _zahl_gueltig(text: str, z: fragebogen_modul.Zahl) -> bool:
-    if not _ZAHL.match(text):
-        return False
-    wert = float(text)
-    if z.ganzzahlig and not wert.is_integer():
-        return False
-    return wert >= z.minimum and (z.maximum is None or wert <= z.maximum)
+def _skala_erwartung(fb: fragebogen_modul.Fragebogen, item) -> str:
+    skala = fb.skala_von(item)
+    werte = ", ".join(f"{c} ({t})" for c, t in skala.werte.items())
+    fehl = ", ".join(f"{c} ({FEHLCODE_NAMEN[n]})" for c, n in skala.fehlend.codes().items())
+    return f"einen Wert der Skala '{item.skala}': {werte}" + (
+        f"; Fehlcodes {fehl}" if fehl else "") + "; oder leer"
 
 
-def _antworten_erwartung(fb: fragebogen_modul.Fragebogen, wellen: list[int]):
-    def erwartung(spalte: str | None, check: str) -> str:
-        if spalte == "ags":
-            if check.startswith("isin"):
-                return "einen AGS, der in kommunen.csv steht"
-            return "einen Amtlichen Gemeindeschlüssel aus 8 (Kreise: 5) Ziffern"
-        if spalte == "welle":
-            return f"eine Welle aus studie.yml ({', '.join(map(str, wellen))})"
-        item = fb.item.get(spalte)
-        if item is None:
-            return check
-        skala = fb.skala_von(item)
-        if skala is not None:
-            werte = ", ".join(f"{c} ({t})" for c, t in skala.werte.items())
-            fehl = ", ".join(f"{c} ({FEHLCODE_NAMEN[n]})" for c, n in skala.fehlend.codes().items())
-            return f"einen Wert der Skala '{item.skala}': {werte}" + (
-                f"; Fehlcodes {fehl}" if fehl else "") + "; oder leer"
-        z = item.zahl
-        art = "eine ganze Zahl" if z.ganzzahlig else "eine Zahl mit Dezimalpunkt"
-        bis = f" bis {z.maximum:g}" if z.maximum is not None else ""
-        return f"{art} von {z.minimum:g}{bis} {z.einheit}".rstrip() + " oder leer"
-    return erwartung
+def _zahl_erwartung(z: fragebogen_modul.Zahl) -> str:
+    art = "eine ganze Zahl" if z.ganzzahlig else "eine Zahl mit Dezimalpunkt"
+    bis = f" bis {z.maximum:g}" if z.maximum is not None else ""
+    return f"{art} von {z.minimum:g}{bis} {z.einheit}".rstrip() + " oder leer"
+
+
+def _zahl_pruefen(tabelle: _Csv, spalte: str, z: fragebogen_modul.Zahl,
+                  sammler: Sammler) -> None:
+    s = tabelle.daten[spalte]
+    erwartet = _zahl_erwartung(z)
+    leer = (s == "").to_numpy(bool)
+    form = _passt(s, _ZAHL)
+    komma = ~leer & ~form & _passt(s, r"-?[0-9]{1,15},[0-9]{1,12}")
+    _melden(tabelle, sammler, spalte, komma, erwartet, _HINWEIS_DEZIMALKOMMA)
+    _melden(tabelle, sammler, spalte, ~leer & ~form & ~komma, erwartet)
+    wert = pd.to_numeric(s.where(form, "0")).to_numpy(float)
+    falsch = ~np.isfinite(wert) | (wert < z.minimum)
+    if z.maximum is not None:
+        falsch |= wert > z.maximum
+    if z.ganzzahlig:
+        falsch |= wert != np.round(wert)
+    _melden(tabelle, sammler, spalte, form & falsch, erwartet)
 
 
 def antworten_pruefen(tabelle: _Csv, fb: fragebogen_modul.Fragebogen, wellen: list[int],
                       ags_bekannt: set[str] | None, sammler: Sammler) -> pd.DataFrame | None:
-    vorher = len(sammler.probleme)
-    schema = _antworten_schema(fb, wellen, ags_bekannt)
+    vorher = sammler.anzahl
     df = tabelle.daten
-    if {"ags", "welle"} <= set(df.columns):
-        doppelt = df.duplicated(["ags", "welle"], keep=False)
-        for i in np.flatnonzero(doppelt.to_numpy()):
-            sammler.melden(tabelle.datei, tabelle.zeilen[i], "ags", df["ags"].iat[i],
-                           f"je AGS und Welle genau eine Zeile (AGS {df['ags'].iat[i]} kommt in "
-                           f"Welle {df['welle'].iat[i]} mehrfach vor)")
-    _schema_pruefen(tabelle, schema, sammler, _antworten_erwartung(fb, wellen))
-    if len(sammler.probleme) > vorher:
-        return None
-    antworten = df.copy()
-    antworten["welle"] = antworten["welle"].astype(int)
+    da = _spalten_pruefen(tabelle, ["ags", "welle", *(i.id for i in fb.items)], sammler)
+    if len(df) == 0:
+        sammler.melden(tabelle.datei, 2, None, None,
+                       "mindestens eine Antwortzeile (die Datei hat nur die Kopfzeile)")
+    if "ags" in da:
+        gueltig = _ags_pruefen(tabelle, sammler,
+                               "einen Amtlichen Gemeindeschlüssel aus 8 (Kreise: 5) Ziffern 0–9")
+        if ags_bekannt is not None:
+            _melden(tabelle, sammler, "ags", gueltig & ~df["ags"].isin(ags_bekannt).to_numpy(bool),
+                    "einen AGS, der in kommunen.csv steht")
+    if "welle" in da:
+        _melden(tabelle, sammler, "welle",
+                ~df["welle"].isin([str(w) for w in wellen]).to_numpy(bool),
+                f"eine Welle aus studie.yml ({', '.join(map(str, wellen))})")
+        vorhanden = set(df["welle"])
+        for w in wellen:
+            if len(df) and str(w) not in vorhanden:
+                sammler.melden(tabelle.datei, None, "welle", w,
+                               "mindestens eine Antwortzeile je Welle aus studie.yml (diese "
+                               "Welle hat keine)")
+    if {"ags", "welle"} <= da:
+        _melden(tabelle, sammler, "ags", df.duplicated(["ags", "welle"], keep=False).to_numpy(bool),
+                "je AGS und Welle genau eine Zeile (dieser AGS kommt in einer Welle mehrfach vor)")
     for item in fb.items:
-        antworten[item.id] = pd.to_numeric(antworten[item.id].replace("", np.nan)).astype(float)
-    return antworten[["ags", "welle", *(i.id for i in fb.items)]]
+        if item.id not in da:
+            continue
+        skala = fb.skala_von(item)
+        if skala is not None:
+            erlaubt = [str(c) for c in [*skala.werte, *skala.fehlend.codes()]] + [""]
+            _melden(tabelle, sammler, item.id, ~df[item.id].isin(erlaubt).to_numpy(bool),
+                    _skala_erwartung(fb, item))
+        else:
+            _zahl_pruefen(tabelle, item.id, item.zahl, sammler)
+    if sammler.anzahl > vorher:
+        return None
+    antworten = pd.DataFrame({"ags": df["ags"].astype(str),
+                              "welle": df["welle"].astype(np.int64)})
+    for item in fb.items:
+        antworten[item.id] = pd.to_numeric(df[item.id].replace("", np.nan)).astype(float)
+    return antworten
 
 
 def laden(ordner: Path) -> Studiendaten:
@@ -287,7 +403,7 @@ def laden(ordner: Path) -> Studiendaten:
                            f"eines der Handlungsfelder aus fragebogen.yml ({', '.join(fb.feld)})")
     ozg_katalog = versuch(ozg.katalog_laden, ordner)
     if fb is not None and ozg_katalog is not None:
-        sammler.probleme.extend(ozg.fragebogen_pruefen(fb, ozg_katalog))
+        sammler.uebernehmen(ozg.fragebogen_pruefen(fb, ozg_katalog))
 
     kommunen = None
     k_csv = csv_lesen(ordner / "kommunen.csv", sammler)

@@ -65,6 +65,8 @@ STICHPROBE_BOOTSTRAP = 800
 WARD_MAXIMUM = 3000
 #: Mindestanteil beantworteter Ziele, damit eine Kommune typisiert wird.
 MINDESTANTEIL_ZIELE = 0.5
+#: Mindestzahl typisierbarer Kommunen (``pipeline.versprechen`` prüft sie vorab).
+MINDESTANZAHL = 10
 #: Zahl der Datensätze ohne Clusterstruktur für den Silhouette-Vergleich.
 NULL_ZIEHUNGEN = 10
 #: Mindestabstand der Silhouette über dem 95-%-Quantil der Nullverteilung.
@@ -331,7 +333,7 @@ def _typisieren(ziele: pd.DataFrame, katalog: Typkatalog, einst: KommunentypenEi
     n = x.shape[0]
     k_min, k_max = einst.k_bereich
     k_max = min(k_max, n - 1)
-    if n < 10 or k_max < k_min:
+    if n < MINDESTANZAHL or k_max < k_min:
         raise ValueError(f"zu wenige typisierbare Kommunen ({n}) für k im Bereich {einst.k_bereich}")
     rng = np.random.default_rng(seed)
     reihenfolge = rng.permutation(n)
