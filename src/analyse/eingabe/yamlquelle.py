@@ -135,6 +135,7 @@ _YAML_PROBLEME = (
     ("control characters are not allowed", "keine Steuerzeichen im Text"),
     ("unacceptable character", "keine Steuerzeichen im Text"),
     ("found unexpected ':'", "keinen Doppelpunkt an dieser Stelle"),
+    ("maximum nesting depth", f"höchstens {MAX_TIEFE} Ebenen Verschachtelung"),
 )
 
 
