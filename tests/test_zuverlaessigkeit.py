@@ -100,7 +100,7 @@ def test_eigene_datei_im_ergebnisordner_bleibt_und_lauf_wird_verweigert(kleine_s
     ausgabe = tmp_path / "aus"
     code, _ = analyse("auswerten", "--daten", str(kleine_studie), "--ausgabe", str(ausgabe))
     assert code == 0
-    assert (ausgabe / "ergebnisse" / dateien.VERMERK).is_file()
+    assert dateien.vermerk_pfad(ausgabe / "ergebnisse").is_file()
     eigen = ausgabe / "ergebnisse" / "meine_notizen.txt"
     eigen.write_text("nur hier", encoding="utf-8")
     code, text = analyse("auswerten", "--daten", str(kleine_studie), "--ausgabe", str(ausgabe))
@@ -129,7 +129,8 @@ def test_eigener_ordner_wird_ersetzt_fremde_datei_darin_nicht(tmp_path):
         (tmp / "a.html").write_text("1", encoding="utf-8")
     with dateien.atomar_ordner(ziel) as tmp:
         (tmp / "b.html").write_text("2", encoding="utf-8")
-    assert sorted(p.name for p in ziel.iterdir()) == [dateien.VERMERK, "b.html"]
+    assert sorted(p.name for p in ziel.iterdir()) == ["b.html"]  # Vermerk liegt daneben
+    assert dateien.vermerk_pfad(ziel).is_file()
     (ziel / "unter").mkdir()
     (ziel / "unter" / "eigen.txt").write_text("x", encoding="utf-8")
     with pytest.raises(dateien.AusgabeVerweigert, match="unter"), \

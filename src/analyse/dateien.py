@@ -20,9 +20,14 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-#: Der Besitzvermerk in jedem Ordner, den das Werkzeug als Ganzes ersetzt.
+#: Der Besitzvermerk eines Ordners, den das Werkzeug als Ganzes ersetzt, liegt neben ihm:
+#: ``.<ordner>.analyse-ausgabe.json`` (nicht darin, damit er nicht mitveröffentlicht wird).
 VERMERK = ".analyse-ausgabe.json"
 _WERKZEUG = "analyse"
+
+
+def vermerk_pfad(ordner: Path) -> Path:
+    return ordner.parent / f".{ordner.name}{VERMERK}"
 
 
 class AusgabeVerweigert(Exception):
@@ -169,19 +174,21 @@ def _inhalt(ordner: Path) -> set[str]:
         rel = Path(wurzel).relative_to(ordner)
         for name in [*ordner_namen, *datei_namen]:
             eintraege.add((rel / name).as_posix())
-    eintraege.discard(VERMERK)
     return eintraege
 
 
-def vermerk_schreiben(ordner: Path) -> None:
-    """Schreibt den Besitzvermerk: er zählt alles auf, was jetzt im Ordner liegt."""
-    inhalt = {"werkzeug": _WERKZEUG, "eintraege": sorted(_inhalt(ordner))}
-    (ordner / VERMERK).write_text(json.dumps(inhalt, indent=0), encoding="utf-8")
+def vermerk_schreiben(ordner: Path, eintraege: set[str] | None = None) -> None:
+    """Schreibt den Besitzvermerk (atomar): er zählt auf, was dem Werkzeug im Ordner gehört
+    (ohne ``eintraege``: alles, was jetzt darin liegt)."""
+    eintraege = _inhalt(ordner) if eintraege is None else eintraege
+    atomar_schreiben(vermerk_pfad(ordner), json.dumps(
+        {"werkzeug": _WERKZEUG, "ordner": ordner.name, "eintraege": sorted(eintraege)},
+        indent=0))
 
 
 def _vermerk_lesen(ordner: Path) -> set[str] | None:
     try:
-        daten = json.loads(datei_lesen(ordner / VERMERK, hoechstens=50_000_000))
+        daten = json.loads(datei_lesen(vermerk_pfad(ordner), hoechstens=50_000_000))
     except (Unlesbar, ValueError):
         return None
     if not isinstance(daten, dict) or daten.get("werkzeug") != _WERKZEUG:
@@ -207,14 +214,15 @@ def besitz_pruefen(ziel: Path) -> None:
             f"{ziel} ist eine Datei, kein Ordner; sie wird nicht überschrieben. Bitte umbenennen "
             "oder eine andere --ausgabe wählen.")
     vorhanden = _inhalt(ziel)
-    if not vorhanden and not (ziel / VERMERK).exists():
+    if not vorhanden:
         return  # leer: nichts zu verlieren
     eigen = _vermerk_lesen(ziel)
     if eigen is None:
         raise AusgabeVerweigert(
             f"{ziel} enthält Dateien, die nicht von diesem Werkzeug stammen (kein Besitzvermerk "
-            f"{VERMERK}); es ersetzt nur Ordner, die es selbst geschrieben hat. Nichts wurde "
-            "verändert. Bitte den Ordner umbenennen, leeren oder eine andere --ausgabe wählen.")
+            f"{vermerk_pfad(ziel).name} daneben); es ersetzt nur Ordner, die es selbst "
+            "geschrieben hat. Nichts wurde verändert. Bitte den Ordner umbenennen, leeren oder "
+            "eine andere --ausgabe wählen.")
     fremd = sorted(vorhanden - eigen)
     if fremd:
         beispiele = ", ".join(fremd[:5]) + (f" und {len(fremd) - 5} weitere" if len(fremd) > 5
@@ -266,13 +274,18 @@ def atomar_ordner(ziel: Path) -> Iterator[Path]:
     os.chmod(tmp, 0o777 & ~_UMASK)  # mkdtemp legt 0700 an; die Site muss lesbar sein
     try:
         yield tmp
-        vermerk_schreiben(tmp)
+        neu = _inhalt(tmp)
         besitz_pruefen(ziel)
+        # Vermerk und Tausch sind zwei Schritte: erst beides vermerken, dann tauschen, dann
+        # nur das Neue. Bricht der Lauf dazwischen ab, deckt der Vermerk, was dort liegt.
+        alt_inhalt = _inhalt(ziel) if ziel.is_dir() else set()
+        vermerk_schreiben(ziel, alt_inhalt | neu)
         alt = None
         if os.path.lexists(ziel):
             alt = ziel.with_name(f".{ziel.name}.alt.{os.getpid()}")
             os.replace(ziel, alt)
         os.replace(tmp, ziel)
+        vermerk_schreiben(ziel, neu)
         if alt is not None:
             shutil.rmtree(alt, ignore_errors=True)
     except BaseException:
