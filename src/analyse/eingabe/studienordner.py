@@ -13,6 +13,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -63,7 +64,11 @@ class Studiendaten:
 class _Csv:
     datei: str
     daten: pd.DataFrame  # alle Werte als Text
-    zeilen: np.ndarray  # Zeilennummer in der Datei je Datenzeile
+    zeilen: list[int]  # Zeilennummer in der Datei je Datenzeile
+
+    @cached_property
+    def nummern(self) -> np.ndarray:
+        return np.asarray(self.zeilen, dtype=np.int64)
 
 
 # --- Lesen ----------------------------------------------------------------------------------
@@ -203,7 +208,7 @@ def csv_lesen(pfad: Path, sammler: Sammler) -> _Csv | None:
         start = leser.line_num + 1
     daten = pd.DataFrame({i: pd.Series(w, dtype=object) for i, w in enumerate(spalten)})
     daten.columns = kopf
-    return _Csv(name, daten, np.asarray(nummern, dtype=np.int64))
+    return _Csv(name, daten, nummern)
 
 
 # --- Prüfen (spaltenweise, über Masken) ------------------------------------------------------
@@ -213,7 +218,7 @@ def _melden(tabelle: _Csv, sammler: Sammler, spalte: str, maske: np.ndarray,
     idx = np.flatnonzero(maske)
     if len(idx):
         werte = tabelle.daten[spalte].to_numpy()
-        sammler.melden_viele(tabelle.datei, spalte, tabelle.zeilen[idx[:5]], werte[idx[:5]],
+        sammler.melden_viele(tabelle.datei, spalte, tabelle.nummern[idx[:5]], werte[idx[:5]],
                              erwartet, hinweis, anzahl=len(idx))
 
 
@@ -345,12 +350,6 @@ def antworten_pruefen(tabelle: _Csv, fb: fragebogen_modul.Fragebogen, wellen: li
         _melden(tabelle, sammler, "welle",
                 ~df["welle"].isin([str(w) for w in wellen]).to_numpy(bool),
                 f"eine Welle aus studie.yml ({', '.join(map(str, wellen))})")
-        vorhanden = set(df["welle"])
-        for w in wellen:
-            if len(df) and str(w) not in vorhanden:
-                sammler.melden(tabelle.datei, None, "welle", w,
-                               "mindestens eine Antwortzeile je Welle aus studie.yml (diese "
-                               "Welle hat keine)")
     if {"ags", "welle"} <= da:
         _melden(tabelle, sammler, "ags", df.duplicated(["ags", "welle"], keep=False).to_numpy(bool),
                 "je AGS und Welle genau eine Zeile (dieser AGS kommt in einer Welle mehrfach vor)")
@@ -416,6 +415,13 @@ def laden(ordner: Path) -> Studiendaten:
             "welle", pd.Series(dtype=str)) if w.isdigit()})
         bekannt = set(kommunen.index) if kommunen is not None else None
         antworten = antworten_pruefen(a_csv, fb, wellen, bekannt, sammler)
+        if studie is not None and antworten is not None and len(antworten):
+            vorhanden = set(antworten["welle"])
+            for w in studie.welle_ids:
+                if w not in vorhanden:
+                    sammler.melden("antworten.csv", None, "welle", w,
+                                   "mindestens eine Antwortzeile je Welle aus studie.yml (diese "
+                                   "Welle hat keine)")
     sammler.pruefen()
     kommunen["mitglied"] = kommunen["verband"] == studie.verband
     if not kommunen["mitglied"].any():
