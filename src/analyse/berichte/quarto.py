@@ -29,7 +29,6 @@ import yaml
 
 from analyse import __version__
 from analyse.berichte import kommune, uebersicht, website
-from analyse.berichte.arbeitshilfen import SELBSTAUSKUNFT_DATEI
 from analyse.dateien import atomar_ordner
 from analyse.ressourcen import berichtsvorlage
 
@@ -111,9 +110,9 @@ def roh_html(inhalt: str) -> str:
     return f"{zaun}{{=html}}\n{inhalt}\n{zaun}"
 
 
-def startseite_qmd(erg, kommunen: list[dict], selbstauskunft: bool = False) -> str:
+def startseite_qmd(erg, berichte: Path, kommunen: list[dict]) -> str:
     """``index.qmd``: dieselbe Startseite wie auf dem nbconvert-Weg, als Roh-HTML."""
-    inhalt, skript = website.startseite_inhalt(erg, kommunen, selbstauskunft)
+    inhalt, skript = website.startseite_inhalt(erg, berichte, kommunen)
     if skript:
         inhalt += f"\n<script>{skript}</script>"
     kopf = "---\n" + _yaml({"pagetitle": quarto_text(website.STARTSEITE), "lang": "de",
@@ -135,9 +134,7 @@ def projekt_schreiben(erg, berichte: Path, ziel: Path) -> dict:
     konf = konfiguration(erg.studie.titel, seiten, downloads)
     (ziel / "kommunen").mkdir(parents=True, exist_ok=True)
     (ziel / "_quarto.yml").write_text(_yaml(konf), encoding="utf-8")
-    mit_arbeitsbuch = SELBSTAUSKUNFT_DATEI in downloads
-    (ziel / "index.qmd").write_text(startseite_qmd(erg, kommunen, mit_arbeitsbuch),
-                                    encoding="utf-8")
+    (ziel / "index.qmd").write_text(startseite_qmd(erg, berichte, kommunen), encoding="utf-8")
     for name in BEIGABEN:
         shutil.copy2(berichtsvorlage(name), ziel / name)
     (ziel / "abschlussbericht.ipynb").write_text(

@@ -127,12 +127,13 @@ def kommunenliste(erg, berichte: Path) -> list[dict]:
     return k.to_dict("records")
 
 
-def startseite_inhalt(erg, kommunen: list[dict], selbstauskunft: bool = False
-                      ) -> tuple[str, str]:
+def startseite_inhalt(erg, berichte: Path, kommunen: list[dict]) -> tuple[str, str]:
     """Inhalt der Startseite (sicheres HTML) und ihr Filterskript (leer bei wenigen Kommunen).
 
-    ``selbstauskunft``: das Arbeitsbuch liegt bei und wird mit zwei Sätzen angeboten.
+    Was sie anbietet, liest sie aus dem Berichtsordner (liegt das Arbeitsbuch bei, wird es mit
+    zwei Sätzen angeboten); so zeigen nbconvert- und Quarto-Weg dieselbe Startseite.
     """
+    selbstauskunft = (berichte / arbeitshilfen.SELBSTAUSKUNFT_DATEI).is_file()
     filter_ = len(kommunen) > 12
     inhalt = _vorlage("index.html.j2").render(
         titel=erg.studie.titel, verband=erg.studie.verband, kommunen=kommunen, filter=filter_,
@@ -142,8 +143,8 @@ def startseite_inhalt(erg, kommunen: list[dict], selbstauskunft: bool = False
     return inhalt, skript
 
 
-def startseite(erg, kommunen: list[dict], selbstauskunft: bool = False) -> str:
-    inhalt, skript = startseite_inhalt(erg, kommunen, selbstauskunft)
+def startseite(erg, berichte: Path, kommunen: list[dict]) -> str:
+    inhalt, skript = startseite_inhalt(erg, berichte, kommunen)
     return seite(STARTSEITE, inhalt, erg.studie.titel, aktiv="index", skript=skript)
 
 
@@ -181,9 +182,7 @@ def nbconvert_site(erg, berichte: Path) -> Path:
         for datei in downloads(berichte, kommunen):
             shutil.copy2(berichte / datei, tmp / datei)
         shutil.copy2(str(VORLAGEN / "bericht.css"), tmp / "bericht.css")
-        mit_arbeitsbuch = (berichte / arbeitshilfen.SELBSTAUSKUNFT_DATEI).is_file()
-        (tmp / "index.html").write_text(startseite(erg, kommunen, mit_arbeitsbuch),
-                                        encoding="utf-8")
+        (tmp / "index.html").write_text(startseite(erg, berichte, kommunen), encoding="utf-8")
     return site
 
 
