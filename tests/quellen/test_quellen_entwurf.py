@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 import yaml
 from conftest import DATEN
 
 from analyse.eingabe import fragebogen as fragebogen_modul
 from analyse.eingabe.fehler import Eingabefehler
-from analyse.eingabe.quellen import entwurf, lesen
+from analyse.eingabe.quellen import entwurf, lesen, limesurvey_struktur
 from analyse.eingabe.quellen.importieren import entwurf_schreiben, importieren
 
 
@@ -94,3 +95,22 @@ def test_umfragestruktur_unlesbar(studie, tmp_path):
     with pytest.raises(Eingabefehler, match="LimeSurvey-Umfragestruktur"):
         entwurf_schreiben(DATEN / "limesurvey_codes.csv", studie, tmp_path / "z.yml",
                           struktur=kaputt)
+
+
+def test_umfragestruktur_passt_auch_auf_spss_namen():
+    wissen = limesurvey_struktur.lesen(DATEN / "limesurvey_survey_123456.txt")
+    quelle = lesen.Quelle("x.sav", "spss", [lesen.Spalte("G02Q02_SQ001", "G02Q02_SQ001", "")],
+                          pd.DataFrame({"G02Q02_SQ001": ["A1"]}), [1])
+    reich = limesurvey_struktur.anreichern(quelle, wissen)
+    assert reich.spalten[0].text.endswith("[Unsere Kommune hat eine beschlossene "
+                                          "Digitalisierungsstrategie.]")
+    assert reich.wertelabels["G02Q02_SQ001"]["A6"] == "weiß nicht"
+
+
+def test_hinweis_auf_limesurvey_antwortcodes(studie, fixtures):
+    zuordnung = fixtures / "zuordnung_limesurvey.yml"
+    zuordnung.write_text(zuordnung.read_text(encoding="utf-8").replace(
+        "  zustimmung: {A1: 1, A2: 2, A3: 3, A4: 4, A5: 5}\n", "  zustimmung: {}\n"),
+        encoding="utf-8")
+    with pytest.raises(Eingabefehler, match="--struktur"):
+        importieren(DATEN / "limesurvey_codes.csv", zuordnung, studie, 2026)

@@ -111,8 +111,10 @@ def anreichern(quelle: Quelle, struktur: dict[str, tuple[str, dict[str, str]]]) 
     """Ergänzt Fragetexte und Antworttexte (als Wertelabels) aus der Umfragestruktur."""
     spalten = []
     labels = dict(quelle.wertelabels)
+    # SPSS-Exporte von LimeSurvey schreiben G02Q02_SQ001 statt G02Q02[SQ001]
+    einfach = {re.sub(r"[^A-Za-z0-9]", "", c).lower(): w for c, w in struktur.items()}
     for s in quelle.spalten:
-        wissen = struktur.get(s.code)
+        wissen = struktur.get(s.code) or einfach.get(re.sub(r"[^A-Za-z0-9]", "", s.code).lower())
         if wissen is None:
             spalten.append(s)
             continue
