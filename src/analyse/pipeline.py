@@ -29,6 +29,7 @@ from analyse.eingabe.quellen import importieren as quellen_import
 from analyse.ergebnisse import speicher as ergebnisse
 from analyse.methoden import kommunentypen, reifegrad
 from analyse.planung import empfehlungen as empfehlungen_modul
+from analyse.planung import ozg, personal, plaene, rahmen, verband
 from analyse.ressourcen import berichtsvorlage
 
 log = logging.getLogger(__name__)
@@ -139,10 +140,7 @@ def auswerten(pfade: Pfade, vorgaben: dict | None = None) -> Path:
                                   st.kommunentypen, st.seed)
     kommunen = sd.kommunen.reset_index()
     struktur_df = struktur(sd)
-    empf = empfehlungen_modul.ableiten(
-        kommunen=sd.kommunen, reifegrad=rg.werte, typen=ty.zuordnung, struktur=struktur_df,
-        antworten=sd.antworten, fragebogen=sd.fragebogen, studie=st, katalog=sd.massnahmen,
-        ozg_katalog=sd.ozg_katalog, typnamen=sd.typkatalog.name)
+    planung = planen(sd, st, rg.werte, ty, struktur_df)
 
     tabellen = {
         "kommunen": kommunen,
@@ -153,7 +151,7 @@ def auswerten(pfade: Pfade, vorgaben: dict | None = None) -> Path:
         "typen": ty.zuordnung,
         **rg.tabellen,
         **ty.tabellen,
-        **empf,
+        **planung,
     }
     modell = {
         "version": __version__,
@@ -166,6 +164,30 @@ def auswerten(pfade: Pfade, vorgaben: dict | None = None) -> Path:
     ergebnisse.speichern(pfade.ergebnisse, tabellen, modell, pfade.daten)
     log.info("Ergebnisse geschrieben: %s", pfade.ergebnisse)
     return pfade.ergebnisse
+
+
+def planen(sd: eingabe.Studiendaten, st: studie_modul.Studie, reifegrad_werte: pd.DataFrame,
+           ty: kommunentypen.Typisierung, struktur_df: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Die Planungsschritte in ihrer Reihenfolge: OZG → Auswahl → Rahmen → Verband → Roadmap,
+    dazu die Personalrichtwerte."""
+    welle, mindest, e = st.aktuelle_welle, st.berichte.peer_mindestgroesse, st.empfehlungen
+    namen = empfehlungen_modul.Namen(
+        felder={f.id: f.name for f in sd.fragebogen.handlungsfelder}, typen=sd.typkatalog.name)
+    kommunen = sd.kommunen.reset_index()
+    ozg_t = ozg.auswerten(kommunen, sd.antworten, sd.fragebogen, sd.ozg_katalog, welle,
+                          e.ozg_ziel_stufe, e.ziel_quantil, mindest)
+    # Ohne belastbare Typenstruktur entfällt der Typzuschlag der Auswahl.
+    auswahl = empfehlungen_modul.auswahl(
+        kommunen, reifegrad_werte, ty.zuordnung, ozg_t["ozg_luecken"], sd.massnahmen, st, namen,
+        typstruktur=bool(ty.modell.get("struktur_vorhanden", True)))
+    rahmen_t = rahmen.berechnen(kommunen, struktur_df, welle, st.roadmap)
+    verband_t = verband.planen(kommunen, reifegrad_werte, auswahl["zielwerte"],
+                               auswahl["empfehlungen"], rahmen_t, sd.massnahmen, st, namen)
+    plaene_t = plaene.erstellen(verband_t["empfehlungen"], rahmen_t, verband_t["verband_umlage"],
+                                sd.massnahmen, st, namen.felder)
+    return {**ozg_t, **auswahl, "rahmen": rahmen_t, **verband_t, **plaene_t,
+            "personal_richtwerte": personal.richtwerte(kommunen, reifegrad_werte, struktur_df,
+                                                       welle, mindest)}
 
 
 def auftraege(pfade: Pfade, erg: ergebnisse.Ergebnisse, alle: bool = False) -> list[batch.Auftrag]:

@@ -18,7 +18,11 @@ def euro(wert: object) -> str:
     return zahl(wert, 0, "€")
 
 
-def anzahl(n: int, einzahl: str, mehrzahl: str, stellen: int = 0) -> str:
+def anzahl(n: object, einzahl: str, mehrzahl: str, stellen: int = 0) -> str:
     """Eine Anzahl mit dem passenden Numerus: ``anzahl(1, "Maßnahme", "Maßnahmen")`` →
-    ``"1 Maßnahme"``, sonst ``"11 Maßnahmen"`` (auch ``"0 Maßnahmen"``)."""
-    return f"{zahl(n, stellen)} {einzahl if n == 1 else mehrzahl}"
+    ``"1 Maßnahme"``, sonst ``"11 Maßnahmen"`` (auch ``"0 Maßnahmen"``).
+
+    Maßgeblich ist die *angezeigte* Zahl: ``anzahl(0.6, …)`` zeigt „1“ und nimmt die Einzahl,
+    ``anzahl(1.04, …, stellen=1)`` zeigt „1,0“ und nimmt die Mehrzahl."""
+    text = zahl(n, stellen)
+    return f"{text} {einzahl if text == '1' else mehrzahl}"

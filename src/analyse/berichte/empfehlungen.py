@@ -9,12 +9,14 @@ from __future__ import annotations
 import textwrap
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
 from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.berichte import html
 from analyse.eingabe import groessenklassen
+from analyse.zahlen import anzahl
 
 # Farbenblind-taugliche Palette (Okabe-Ito) je Handlungsfeld.
 _FARBEN = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
@@ -52,33 +54,36 @@ def massnahmen(erg: Ergebnisse, ags: str) -> html.Html:
             "Für diese Kommune liegen keine Handlungsempfehlungen vor (nur Referenzkommunen "
             "erhalten individuelle Empfehlungen).")])
     st = erg.studie.empfehlungen
-    rg = _tabelle(erg, "reifegrad")
-    eigener = (pd.Series(dtype=float) if rg is None else
-               rg[(rg["ags"] == ags) & (rg["welle"] == erg.studie.aktuelle_welle)
-                  & (rg["handlungsfeld"] == "gesamt")]["wert"])
-    if rg is not None and eigener.isna().all():
-        teile.append(html.hinweis(
-            "Für diese Kommune liegt in der aktuellen Welle kein belastbarer Reifegrad vor. "
-            "Die Empfehlungen sind daher allgemeine Grundlagenmaßnahmen für ihre Größenklasse "
-            "und sollten nach einer vollständigen Erhebung überprüft werden."))
+    teile += _ohne_reifegrad_hinweis(erg, ags)
+    anzahl_t = _eigene(_tabelle(erg, "empfehlungen_anzahl"), ags)
     teile.append(html.absatz(
-        f"Aus dem Maßnahmenkatalog wurden {len(e)} Maßnahmen ausgewählt. Maßgeblich sind die "
-        f"Lücken zum Zielwert je Handlungsfeld (Quantil {html.zahl(100 * st.ziel_quantil)} % "
-        f"der eigenen Größenklasse), die Passung zum Kommunentyp und bereits erfüllte "
-        f"Voraussetzungen. Voraussetzungen stehen vor den Maßnahmen, die auf ihnen aufbauen."))
+        f"Aus dem Maßnahmenkatalog wurden {anzahl(len(e), 'Maßnahme', 'Maßnahmen')} ausgewählt. "
+        f"Maßgeblich sind die Lücken zum Zielwert je Handlungsfeld (Quantil "
+        f"{html.zahl(100 * st.ziel_quantil)} % der eigenen Größenklasse), der Rückstand bei "
+        f"den OZG-Leistungen, die Passung zum Kommunentyp und bereits erfüllte "
+        f"Voraussetzungen. Voraussetzungen stehen vor den Maßnahmen, die auf ihnen aufbauen."
+        + (" " + str(anzahl_t["satz"].iloc[0]) if not anzahl_t.empty else "")))
+    verband = e[e["ueber_verband"].astype(bool)] if "ueber_verband" in e else e.iloc[0:0]
     teile.append(html.kennzahlen([
         ("Empfohlene Maßnahmen", len(e)),
+        ("Davon über den Verband", len(verband)),
         ("Einmalige Kosten (Summe)", html.euro(e["kosten_einmalig"].sum())),
         ("Laufende Kosten je Jahr (Summe)", html.euro(e["kosten_jaehrlich"].sum())),
         ("Interner Aufwand (Summe)", html.zahl(e["aufwand_personentage"].sum(), 0, "Personentage")),
         ("Davon OZG-relevant", int(e["ozg_relevant"].sum())),
     ]))
-    if len(e) < st.minimum:
-        teile.append(html.hinweis(
-            f"Es erfüllen nur {len(e)} Maßnahmen die Bedingungen (Mindestreifegrad, "
-            f"Voraussetzungen); vorgesehen sind mindestens {st.minimum}."))
+    if len(verband):
+        teile.append(html.absatz(
+            f"{anzahl(len(verband), 'Maßnahme läuft', 'Maßnahmen laufen')} über "
+            f"{erg.studie.verband}: Die Kommune zahlt dafür ihren Anteil an der "
+            f"Verbandsmaßnahme (Umlage), nicht die vollen Kosten eines eigenen Vorhabens, und "
+            f"beginnt, sobald der Verband liefert. Eingespart gegenüber eigenen Vorhaben: "
+            f"{html.euro((verband['kosten_einmalig_eigen'] - verband['kosten_einmalig']).sum())} "
+            f"einmalig."))
     tab = pd.DataFrame({
         "Rang": e["rang"], "Maßnahme": e["titel"], "Handlungsfeld": e["hauptfeld_name"],
+        "Weg": [f"über den Verband ab {ab}" if v else "eigenes Vorhaben"
+                for v, ab in zip(e["ueber_verband"], e["verband_ab"], strict=True)],
         "Begründung": e["begruendung"], "Dauer (Monate)": e["dauer_monate"],
         "Aufwand (PT)": e["aufwand_personentage"], "Einmalig": e["kosten_einmalig"],
         "Jährlich": e["kosten_jaehrlich"], "OZG": e["ozg_relevant"].map({True: "ja", False: "–"}),
@@ -89,7 +94,8 @@ def massnahmen(erg: Ergebnisse, ags: str) -> html.Html:
                                        "Dauer (Monate)": "{:.0f}"}))
     teile.append(html.absatz(
         "Kosten sind Richtwerte je Größenklasse (Preisstand des Katalogs) und vor einer "
-        "Beschaffung durch eine Markterkundung zu ersetzen.", "hinweis"))
+        "Beschaffung durch eine Markterkundung zu ersetzen. Bei Maßnahmen über den Verband "
+        "steht der Anteil der Kommune.", "hinweis"))
     return html.Html.verbinden(teile)
 
 
@@ -109,8 +115,22 @@ def massnahmen_beschreibungen(erg: Ergebnisse, ags: str) -> html.Html:
     return html.Html('<div class="beschreibungen">' + "".join(punkte) + "</div>")
 
 
+def _ohne_reifegrad_hinweis(erg: Ergebnisse, ags: str) -> list[html.Html]:
+    rg = _tabelle(erg, "reifegrad")
+    if rg is None:
+        return []
+    eigener = rg[(rg["ags"] == ags) & (rg["welle"] == erg.studie.aktuelle_welle)
+                 & (rg["handlungsfeld"] == "gesamt")]["wert"]
+    if not eigener.isna().all():
+        return []
+    return [html.hinweis(
+        "Für diese Kommune liegt in der aktuellen Welle kein belastbarer Reifegrad vor. "
+        "Die Empfehlungen sind daher allgemeine Grundlagenmaßnahmen für ihre Größenklasse "
+        "und sollten nach einer vollständigen Erhebung überprüft werden.")]
+
+
 @html.abbildungsfunktion
-def _gantt(r: pd.DataFrame, v: pd.DataFrame, startjahr: int, jahre: int, titel: str):
+def _gantt(r: pd.DataFrame, startjahr: int, jahre: int, titel: str):
     r = r.sort_values(["start_quartal", "rang"])
     felder = list(dict.fromkeys(r["hauptfeld_name"]))
     farbe = {f: _FARBEN[i % len(_FARBEN)] for i, f in enumerate(felder)}
@@ -132,8 +152,37 @@ def _gantt(r: pd.DataFrame, v: pd.DataFrame, startjahr: int, jahre: int, titel: 
     return fig
 
 
+def _jahres_tabelle(j: pd.DataFrame) -> html.Html:
+    tab = pd.DataFrame({
+        "Jahr": j["jahr"].astype(int).astype(str), "Jahresrahmen": j["budget"],
+        "Umlage an den Verband": j["umlage_verband"], "Eigene Maßnahmen": j["kosten_eigene"],
+        "Kosten gesamt": j["kosten_gesamt"], "Frei": j["budget_frei"],
+        "Personentage": j["personentage"], "Kapazität (PT)": j["kapazitaet_personentage"]})
+    summe = tab.drop(columns="Jahr").sum().to_frame().T.assign(Jahr="Summe")[tab.columns]
+    return html.tabelle(pd.concat([tab, summe], ignore_index=True),
+                        "Kosten und Personentage je Jahr (Kosten gesamt = Umlage + eigene "
+                        "Maßnahmen, einmalig und laufend)",
+                        formate={c: "euro" for c in tab.columns[1:6]}
+                        | {"Personentage": "zahl0", "Kapazität (PT)": "zahl0"})
+
+
+def _zeitplan(r: pd.DataFrame, startjahr: int, jahre: int) -> list[html.Html]:
+    ende = startjahr + jahre - 1
+    fig = _gantt(r, startjahr, jahre, f"Roadmap {startjahr}–{ende}")
+    erste = r.sort_values(["start_quartal", "rang"]).head(3)["titel"].tolist()
+    alt = (f"Gantt-Diagramm mit {anzahl(len(r), 'geplanten Maßnahme', 'geplanten Maßnahmen')} "
+           f"von {startjahr} bis {ende}. Zuerst beginnen: " + "; ".join(erste) + ". "
+           "Die Tabelle darunter nennt Beginn und Ende jeder Maßnahme.")
+    plan = r.sort_values(["start_quartal", "rang"])
+    weg = ["über den Verband" if v else "eigenes Vorhaben" for v in plan["ueber_verband"]]
+    return [html.abbildung(fig, alt=alt, beschriftung="Zeitplan der Maßnahmen"),
+            html.tabelle(pd.DataFrame({
+                "Maßnahme": plan["titel"], "Handlungsfeld": plan["hauptfeld_name"], "Weg": weg,
+                "Beginn": plan["start"], "Ende": plan["ende"]}), "Zeitplan")]
+
+
 def roadmap(erg: Ergebnisse, ags: str) -> html.Html:
-    """Gantt-Diagramm, Kosten und Personentage je Jahr, verschobene Maßnahmen."""
+    """Rahmen, Gantt-Diagramm, Kosten und Personentage je Jahr, verschobene Maßnahmen."""
     r = _eigene(_tabelle(erg, "roadmap"), ags)
     j = _eigene(_tabelle(erg, "roadmap_jahre"), ags)
     v = _eigene(_tabelle(erg, "verschiebungen"), ags)
@@ -144,47 +193,36 @@ def roadmap(erg: Ergebnisse, ags: str) -> html.Html:
     startjahr = int(j["jahr"].min()) if not j.empty else (einst.startjahr
                                                          or erg.studie.aktuelle_welle + 1)
     jahre = einst.jahre
+    rahmen = _eigene(_tabelle(erg, "rahmen"), ags)
     teile.append(html.absatz(
-        f"Die Maßnahmen sind über {jahre} Jahre ({startjahr}–{startjahr + jahre - 1}) in "
-        f"Quartalen geplant: Voraussetzungen zuerst, jede Maßnahme mit ihrer Dauer, und je Jahr "
-        f"höchstens das Budget und die interne Personalkapazität."))
+        f"Die Maßnahmen sind über {anzahl(jahre, 'Jahr', 'Jahre')} ({startjahr}–"
+        f"{startjahr + jahre - 1}) in Quartalen geplant: Voraussetzungen zuerst, jede Maßnahme "
+        f"mit ihrer Dauer, Maßnahmen über den Verband erst, wenn er liefert, und je Jahr "
+        f"höchstens der Jahresrahmen (einschließlich der Umlage an den Verband) und die "
+        f"interne Personalkapazität."))
+    if not rahmen.empty:
+        teile.append(html.absatz(str(rahmen["satz"].iloc[0])))
     if not r.empty:
-        fig = _gantt(r, v, startjahr, jahre, f"Roadmap {startjahr}–{startjahr + jahre - 1}")
-        erste = r.sort_values(["start_quartal", "rang"]).head(3)["titel"].tolist()
-        alt = (f"Gantt-Diagramm mit {len(r)} geplanten Maßnahmen von {startjahr} bis "
-               f"{startjahr + jahre - 1}. Zuerst beginnen: " + "; ".join(erste) + ". "
-               "Die Tabelle darunter nennt Beginn und Ende jeder Maßnahme.")
-        teile.append(html.abbildung(fig, alt=alt, beschriftung="Zeitplan der Maßnahmen"))
-        plan = r.sort_values(["start_quartal", "rang"])
-        teile.append(html.tabelle(pd.DataFrame({
-            "Maßnahme": plan["titel"], "Handlungsfeld": plan["hauptfeld_name"],
-            "Beginn": plan["start"], "Ende": plan["ende"]}), "Zeitplan"))
+        teile += _zeitplan(r, startjahr, jahre)
     if not j.empty:
-        tab = pd.DataFrame({
-            "Jahr": j["jahr"].astype(int).astype(str), "Budget": j["budget"],
-            "Einmalige Kosten": j["kosten_einmalig"], "Laufende Kosten": j["kosten_laufend"],
-            "Kosten gesamt": j["kosten_gesamt"], "Personentage": j["personentage"],
-            "Kapazität (PT)": j["kapazitaet_personentage"]})
-        summe = pd.DataFrame([{"Jahr": "Summe", "Budget": j["budget"].sum(),
-                               "Einmalige Kosten": j["kosten_einmalig"].sum(),
-                               "Laufende Kosten": j["kosten_laufend"].sum(),
-                               "Kosten gesamt": j["kosten_gesamt"].sum(),
-                               "Personentage": j["personentage"].sum(),
-                               "Kapazität (PT)": j["kapazitaet_personentage"].sum()}])
-        teile.append(html.tabelle(pd.concat([tab, summe], ignore_index=True),
-                                  "Kosten und Personentage je Jahr",
-                                  formate={c: "euro" for c in tab.columns[1:5]}
-                                  | {"Personentage": "zahl0", "Kapazität (PT)": "zahl0"}))
-    if not v.empty:
-        teile.append(html.ueberschrift("Verschobene Maßnahmen", 3))
-        teile.append(html.absatz(
-            f"{len(v)} Maßnahmen passen nicht in den Planungszeitraum. Sie bleiben empfohlen "
-            f"und sollten in der nächsten Haushaltsplanung berücksichtigt werden:"))
-        teile.append(html.liste(v.sort_values("rang")["grund"].tolist()))
-    else:
-        teile.append(html.absatz("Alle empfohlenen Maßnahmen passen in Budget und "
-                                 "Personalkapazität des Planungszeitraums."))
+        teile.append(_jahres_tabelle(j))
+    teile += _verschoben(v, _eigene(_tabelle(erg, "roadmap_bilanz"), ags), startjahr + jahre - 1)
     return html.Html.verbinden(teile)
+
+
+def _verschoben(v: pd.DataFrame, bilanz: pd.DataFrame, ende: int) -> list[html.Html]:
+    if v.empty:
+        return [html.absatz("Alle empfohlenen Maßnahmen passen in Jahresrahmen und "
+                            "Personalkapazität des Planungszeitraums.")]
+    teile = [html.ueberschrift("Verschobene Maßnahmen", 3), html.absatz(
+        f"{anzahl(len(v), 'Maßnahme passt', 'Maßnahmen passen')} nicht bis {ende} in den "
+        f"Plan. Sie {'bleibt' if len(v) == 1 else 'bleiben'} empfohlen und "
+        f"{'sollte' if len(v) == 1 else 'sollten'} in der nächsten Haushaltsplanung "
+        f"berücksichtigt werden:"),
+        html.liste(v.sort_values("rang")["grund"].tolist())]
+    if not bilanz.empty and bilanz["zusatz_satz"].iloc[0]:
+        teile.append(html.absatz(str(bilanz["zusatz_satz"].iloc[0])))
+    return teile
 
 
 def ozg_abdeckung(erg: Ergebnisse, ags: str) -> html.Html:
@@ -263,16 +301,23 @@ def gesamtuebersicht(erg: Ergebnisse) -> html.Html:
     if s is None or e is None or e.empty:
         return html.Html.verbinden(teile + [html.hinweis("Keine Empfehlungen berechnet.")])
     gesamt = s[s["handlungsfeld"] == "gesamt"].iloc[0]
+    je = e.groupby("ags").size()
+    spanne = (f"{int(je.min())} je Verwaltung" if je.min() == je.max()
+              else f"{int(je.min())} bis {int(je.max())} je Verwaltung, nach Bedarf")
+    n_verband = int(gesamt.get("davon_ueber_verband", 0))
+    verband_text = (f"; {anzahl(n_verband, 'Empfehlung läuft', 'Empfehlungen laufen')} über den "
+                    f"Verband und {'ist' if n_verband == 1 else 'sind'} mit dem Anteil der "
+                    f"Kommune gezählt" if n_verband else "")
     teile.append(html.absatz(
-        f"Die {int(gesamt['anzahl_kommunen'])} Referenzkommunen erhielten zusammen "
-        f"{int(gesamt['anzahl_empfehlungen'])} Handlungsempfehlungen "
-        f"({int(e.groupby('ags').size().min())} bis {int(e.groupby('ags').size().max())} je "
-        f"Verwaltung) mit einmaligen Kosten von {html.euro(gesamt['kosten_einmalig'])} und "
-        f"laufenden Kosten von {html.euro(gesamt['kosten_jaehrlich'])} je Jahr."))
+        f"{anzahl(gesamt['anzahl_kommunen'], 'Referenzkommune erhielt', 'Referenzkommunen erhielten')}"
+        f" zusammen {anzahl(gesamt['anzahl_empfehlungen'], 'Handlungsempfehlung', 'Handlungsempfehlungen')}"
+        f" ({spanne}) mit einmaligen Kosten von {html.euro(gesamt['kosten_einmalig'])} und "
+        f"laufenden Kosten von {html.euro(gesamt['kosten_jaehrlich'])} je Jahr{verband_text}."))
     teile.append(html.tabelle(pd.DataFrame({
         "Handlungsfeld": s["handlungsfeld_name"], "Empfehlungen": s["anzahl_empfehlungen"],
         "Kommunen": s["anzahl_kommunen"], "Einmalig": s["kosten_einmalig"],
         "Jährlich": s["kosten_jaehrlich"], "Personentage": s["aufwand_personentage"],
+        "Davon über den Verband": s.get("davon_ueber_verband", 0),
         "Davon verschoben": s["davon_verschoben"]}),
         "Empfehlungen je Handlungsfeld (Hauptfeld der Maßnahme)",
         formate={"Einmalig": "euro", "Jährlich": "euro", "Personentage": "zahl0"}))
@@ -294,26 +339,91 @@ def gesamtuebersicht(erg: Ergebnisse) -> html.Html:
 
 
 def verband(erg: Ergebnisse) -> html.Html:
-    """Empfehlungen für den Verband bzw. IT-Dienstleister."""
+    """Empfehlungen für den Verband: Rangfolge, Roadmap im Rahmen, Umlage je Mitglied."""
     teile: list[html.Html] = []  # Überschrift steht im Notebook
     v = _tabelle(erg, "verband_empfehlungen")
     if v is None or v.empty:
         return html.Html.verbinden(teile + [html.hinweis(
             "Keine Verbandsempfehlungen: zu wenige Mitglieder mit Reifegrad oder kein "
             "gemeinsamer Bedarf über der Schwelle.")])
+    st = erg.studie.empfehlungen
     teile.append(html.absatz(
-        f"Aus Lücken, die viele Mitglieder teilen, ergeben sich {len(v)} Maßnahmen für "
-        f"{erg.studie.verband} bzw. den IT-Dienstleister selbst: zentrale Plattformen und Shared Services, die "
-        f"kommunale Maßnahmen bündeln. Einmalige Kosten zusammen "
+        f"Aus Lücken, die viele Mitglieder teilen, ergeben sich "
+        f"{anzahl(len(v), 'Maßnahme', 'Maßnahmen')} für {erg.studie.verband} bzw. den "
+        f"IT-Dienstleister selbst: zentrale Plattformen und Shared Services, die kommunale "
+        f"Maßnahmen bündeln. Die Rangfolge folgt dem Rangwert: Anteil der Mitglieder mit Bedarf "
+        f"× mittlere größte Lücke dieser Mitglieder (empfohlen ab "
+        f"{html.zahl(100 * st.verband_schwelle)} % Mitgliedern mit Bedarf); Voraussetzungen "
+        f"stehen vor der Maßnahme, die sie braucht. Einmalige Kosten zusammen "
         f"{html.euro(v['kosten_einmalig'].sum())}, laufend {html.euro(v['kosten_jaehrlich'].sum())} "
         f"je Jahr."))
     teile.append(html.tabelle(pd.DataFrame({
         "Rang": v["rang"], "Maßnahme": v["titel"], "Bündelt": v["buendelt"],
-        "Begründung": v["begruendung"], "Dauer (Monate)": v["dauer_monate"],
-        "Einmalig": v["kosten_einmalig"], "Jährlich": v["kosten_jaehrlich"]}),
+        "Rangwert": v["rangwert"], "Begründung": v["begruendung"],
+        "Dauer (Monate)": v["dauer_monate"], "Einmalig": v["kosten_einmalig"],
+        "Jährlich": v["kosten_jaehrlich"]}),
         "Empfehlungen für den Verband", formate={"Einmalig": "euro", "Jährlich": "euro",
-                                                 "Rang": "{:.0f}", "Dauer (Monate)": "{:.0f}"}))
+                                                 "Rang": "{:.0f}", "Dauer (Monate)": "{:.0f}",
+                                                 "Rangwert": "{:.1f}"}))
+    teile += _verband_plan(erg)
+    teile += _verband_umlage(erg)
     return html.Html.verbinden(teile)
+
+
+def _verband_plan(erg: Ergebnisse) -> list[html.Html]:
+    rm, j, vs = (_tabelle(erg, n) for n in ("verband_roadmap", "verband_jahre",
+                                             "verband_verschiebungen"))
+    if j is None or j.empty:
+        return []
+    jahre = erg.studie.roadmap.jahre
+    teile = [html.ueberschrift("Roadmap des Verbands", 3), html.absatz(str(j["satz"].iloc[0]))]
+    if rm is not None and not rm.empty:
+        plan = rm.sort_values(["start_quartal", "rang"])
+        teile.append(html.tabelle(pd.DataFrame({
+            "Rang": plan["rang"], "Maßnahme": plan["titel"], "Beginn": plan["start"],
+            "Ende": plan["ende"]}), f"Zeitplan des Verbands ({anzahl(jahre, 'Jahr', 'Jahre')}, "
+                                    f"Quartale; Mitglieder schließen nach dem Ende an)",
+            formate={"Rang": "{:.0f}"}))
+    teile.append(html.tabelle(pd.DataFrame({
+        "Jahr": j["jahr"].astype(int).astype(str), "Rahmen": j["rahmen"],
+        "Einmalige Kosten": j["kosten_einmalig"], "Laufende Kosten": j["kosten_laufend"],
+        "Kosten gesamt": j["kosten_gesamt"], "Personentage": j["personentage"],
+        "Kapazität (PT)": j["kapazitaet_personentage"]}), "Kosten des Verbands je Jahr",
+        formate={"Rahmen": "euro", "Einmalige Kosten": "euro", "Laufende Kosten": "euro",
+                 "Kosten gesamt": "euro", "Personentage": "zahl0", "Kapazität (PT)": "zahl0"}))
+    if vs is not None and not vs.empty:
+        passt = anzahl(len(vs), "Verbandsmaßnahme passt", "Verbandsmaßnahmen passen")
+        teile += [html.absatz(f"{passt} nicht in den Zeitraum; die Mitglieder planen die "
+                              f"gebündelten Maßnahmen bis dahin selbst:"),
+                  html.liste(vs.sort_values("rang")["grund"].tolist())]
+    return teile
+
+
+def _verband_umlage(erg: Ergebnisse) -> list[html.Html]:
+    u = _tabelle(erg, "verband_umlage")
+    if u is None or u.empty:
+        return []
+    breit = u.pivot_table(index=["name", "ags", "anteil"], columns="jahr", values="umlage",
+                          aggfunc="sum").reset_index().sort_values(["anteil", "name"],
+                                                                   ascending=[False, True])
+    jahre = [c for c in breit.columns if isinstance(c, (int, np.integer))]
+    tab = pd.DataFrame({"Mitglied": breit["name"], "AGS": breit["ags"],
+                        "Anteil": 100 * breit["anteil"]}
+                       | {f"Umlage {c}": breit[c] for c in jahre})
+    summe = {"Mitglied": "Summe", "AGS": "", "Anteil": 100.0} | {
+        f"Umlage {c}": breit[c].sum() for c in jahre}
+    tab = pd.concat([tab, pd.DataFrame([summe])], ignore_index=True)
+    schl = "nach Einwohnern" if u["schluessel"].iloc[0] == "einwohner" else "zu gleichen Teilen"
+    return [html.ueberschrift("Was die Mitglieder zahlen", 3),
+            html.absatz(f"Die Kosten des Verbands werden {schl} auf alle "
+                        f"{anzahl(u['ags'].nunique(), 'Mitglied', 'Mitglieder')} umgelegt. "
+                        f"Dieselben Beträge stehen in den Roadmaps der Referenzkommunen als "
+                        f"Umlage; dort zählen die gebündelten Maßnahmen nicht noch einmal."),
+            html.tabelle(tab, "Umlage je Mitglied und Jahr (€; Anteil in %)",
+                         formate={"Anteil": "{:.2f}"} | {f"Umlage {c}": "euro" for c in jahre}),
+            html.Html("<p>") + html.link("verband.xlsx", "Verbandsplan und Umlage als "
+                                         "Excel-Datei herunterladen (verband.xlsx)")
+            + html.Html("</p>")]
 
 
 def personal_finanzen(erg: Ergebnisse) -> html.Html:

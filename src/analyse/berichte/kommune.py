@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 
 from analyse.methoden import peers
 from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.berichte import html
+from analyse.zahlen import anzahl as zahl_anzahl
 from analyse.berichte.kontext import ags_pruefen, feldnamen, gk_bezeichnung, mindestgroesse, reifegrad_breit, typ_je_kommune
 
 FARBEN = {"eigen": "#0b5394", "gk": "#e69138", "typ": "#6aa84f"}  # kontraststark, farbenblind-tauglich
@@ -33,7 +35,7 @@ def kopf(erg: Ergebnisse, ags: str) -> html.Html:
         html.absatz(f"Dieser Bericht fasst die Ergebnisse der Bestandsaufnahme für {k['name']} "
                     "zusammen: Reifegrad je Handlungsfeld im Vergleich mit ähnlichen Kommunen, "
                     "Kommunentyp, Stärken und Schwächen sowie empfohlene Maßnahmen mit Kosten "
-                    "und einem Zeitplan für drei Jahre."),
+                    f"und einem Zeitplan für {zahl_anzahl(erg.studie.roadmap.jahre, 'Jahr', 'Jahre')}."),
     ])
 
 
@@ -161,6 +163,22 @@ def kommunentyp(erg: Ergebnisse, ags: str) -> html.Html:
     return html.Html.verbinden(teile)
 
 
+def einordnen(werte: pd.Series, bezug: pd.Series, anzahl_: int = 2
+              ) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """Stärken und Schwächen als (Feld, Abstand in ganzen Punkten), wie im Text gezeigt.
+
+    Gerechnet wird mit den gerundeten Werten, die der Satz nennt: Eine Stärke liegt mindestens
+    1 Punkt über, eine Schwäche mindestens 1 Punkt unter dem Vergleichswert; gleichauf ist
+    weder noch. Höchstens ``anzahl_`` je Seite, die größten Abstände zuerst.
+    """
+    abstand = {f: round(float(werte[f])) - round(float(bezug[f])) for f in werte.index
+               if pd.notna(werte[f]) and pd.notna(bezug.get(f, np.nan))}
+    staerken = sorted(((f, d) for f, d in abstand.items() if d >= 1), key=lambda t: (-t[1], t[0]))
+    schwaechen = sorted(((f, d) for f, d in abstand.items() if d <= -1),
+                        key=lambda t: (t[1], t[0]))
+    return staerken[:anzahl_], schwaechen[:anzahl_]
+
+
 def staerken_schwaechen(erg: Ergebnisse, ags: str, anzahl: int = 2) -> html.Html:
     """Stärken und Schwächen: Abstand zum Median der Größenklasse (sonst aller Kommunen)."""
     ags = ags_pruefen(erg, ags)
@@ -170,29 +188,32 @@ def staerken_schwaechen(erg: Ergebnisse, ags: str, anzahl: int = 2) -> html.Html
     v = reifegrad_vergleich(erg, ags)
     namen = feldnamen(erg)
     felder = [f for f in namen if f != "gesamt" and not np.isnan(v.loc[f, "wert"])]
-    bezug = v["Größenklasse"].copy()
+    if not felder:
+        return html.hinweis("Für keines der Handlungsfelder liegen genug Antworten vor; "
+                            "Stärken und Schwächen lassen sich nicht bestimmen.")
+    bezug = v.loc[felder, "Größenklasse"].copy()
     bezug_text = {f: "dem Median der Größenklasse" for f in felder}
     for f in felder:
         if np.isnan(bezug[f]):
             bezug[f] = rg[f].median()
             bezug_text[f] = "dem Median aller Kommunen der Studie"
-    if not felder:
-        return html.hinweis("Für keines der Handlungsfelder liegen genug Antworten vor; "
-                            "Stärken und Schwächen lassen sich nicht bestimmen.")
-    abstand = (v.loc[felder, "wert"] - bezug[felder]).sort_values(ascending=False)
+    staerken, schwaechen = einordnen(v.loc[felder, "wert"], bezug, anzahl)
 
-    def satz(f: str) -> str:
-        d = abstand[f]
-        richtung = "über" if d >= 0 else "unter"
-        return (f"{namen[f]}: {html.zahl(v.loc[f, 'wert'])} Punkte, {html.zahl(abs(d))} Punkte "
-                f"{richtung} {bezug_text[f]} ({html.zahl(bezug[f])}).")
+    def satz(f: str, d: int) -> str:
+        return (f"{namen[f]}: {zahl_anzahl(round(v.loc[f, 'wert']), 'Punkt', 'Punkte')}, "
+                f"{zahl_anzahl(abs(d), 'Punkt', 'Punkte')} {'über' if d > 0 else 'unter'} "
+                f"{bezug_text[f]} ({html.zahl(bezug[f])}).")
 
-    staerken = [f for f in abstand.index[:anzahl]]
-    schwaechen = [f for f in abstand.index[::-1][:anzahl]]
-    return html.Html.verbinden([
-        html.ueberschrift("Stärken", 3), html.liste([satz(f) for f in staerken]),
-        html.ueberschrift("Schwächen", 3), html.liste([satz(f) for f in schwaechen]),
-    ])
+    def abschnitt(titel: str, eintraege: list[tuple[str, int]], keins: str) -> list[html.Html]:
+        inhalt = (html.liste([satz(f, d) for f, d in eintraege]) if eintraege
+                  else html.absatz(keins))
+        return [html.ueberschrift(titel, 3), inhalt]
+
+    return html.Html.verbinden(
+        abschnitt("Stärken", staerken, "Kein Handlungsfeld liegt über dem Vergleichswert "
+                                       "(Median der Größenklasse bzw. aller Kommunen).")
+        + abschnitt("Schwächen", schwaechen, "Kein Handlungsfeld liegt unter dem Vergleichswert "
+                                             "(Median der Größenklasse bzw. aller Kommunen)."))
 
 
 def ags_oder_erste_referenzkommune(erg: Ergebnisse, ags: str | None) -> str:

@@ -67,3 +67,12 @@ def groessenklassen(kommunen: pd.DataFrame) -> pd.Series:
                                                         strict=True)]
     return pd.Series(pd.Categorical(werte, categories=KLASSEN, ordered=True),
                      index=kommunen.index, name="groessenklasse")
+
+
+def kurz(groessenklasse: str) -> str:
+    """``GK6`` → ``GK 6``, ``K2`` → ``Kreis-GK 2`` (für Sätze in Berichten)."""
+    if groessenklasse.startswith("GK"):
+        return f"GK {groessenklasse[2:]}"
+    if groessenklasse.startswith("K"):
+        return f"Kreis-GK {groessenklasse[1:]}"
+    return groessenklasse

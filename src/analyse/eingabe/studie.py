@@ -90,6 +90,12 @@ class EmpfehlungenEinstellungen(_Streng):
     verband_maximum: int = Field(18, ge=1, description="Höchstzahl Verbandsempfehlungen")
     verband_mindestluecke: float = Field(
         10, ge=0, le=100, description="Lücke (Punkte), ab der ein Mitglied Bedarf hat")
+    gewicht_ozg: float = Field(
+        1.0, ge=0, le=5,
+        description="OZG-Lücke als zusätzliches Feld: Prozentpunkte der relevanten Leistungen, "
+                    "die gegenüber dem Zielquantil der Größenklasse fehlen, × Gewicht")
+    ozg_ziel_stufe: int = Field(3, ge=1, le=4,
+                                description="OZG-Reifegradstufe, ab der eine Leistung zählt")
 
     @model_validator(mode="after")
     def _bereich(self) -> EmpfehlungenEinstellungen:
@@ -98,35 +104,72 @@ class EmpfehlungenEinstellungen(_Streng):
         return self
 
 
+def _kostenklassen_pruefen(werte: dict[str, float], name: str) -> None:
+    klassen = set(KOSTENKLASSEN)
+    if set(werte) != klassen:
+        raise ValueError(f"in '{name}' genau die Kostenklassen GK1–GK7 (fehlend: "
+                         f"{sorted(klassen - set(werte))}, unbekannt: "
+                         f"{sorted(set(werte) - klassen)})")
+
+
 class RoadmapEinstellungen(_Streng):
-    jahre: int = Field(3, ge=1, le=10)
+    """Planungszeitraum und Jahresrahmen einer Kommune (Regel: ``planung.rahmen``).
+
+    Der Rahmen folgt aus den eigenen Angaben der Kommune: Budget = ``anteil_digitalbudget``
+    × gemeldetes IT- und Digitalbudget; Personentage = (``anteil_it_personal`` × IT-Stellen
+    + ``anteil_beschaeftigte`` × Beschäftigte) × ``arbeitstage_je_vzae``. Nur wo eine Angabe
+    fehlt, gilt der Klassenwert (``budget_je_jahr`` bzw. ``personentage_je_jahr``).
+    """
+
+    jahre: int = Field(3, ge=1, le=10, description="Planungszeitraum in Jahren (alle Texte)")
     startjahr: int | None = Field(None, description="leer = Jahr nach der aktuellen Welle")
+    anteil_digitalbudget: float = Field(
+        0.2, gt=0, le=1,
+        description="Anteil des gemeldeten IT- und Digitalbudgets, der je Jahr für neue "
+                    "Maßnahmen (einschließlich Umlage für neue Verbandsleistungen) verfügbar ist")
+    anteil_it_personal: float = Field(
+        0.2, ge=0, le=1, description="Anteil der IT- und Digitalisierungsstellen für Vorhaben")
+    anteil_beschaeftigte: float = Field(
+        0.002, ge=0, le=1,
+        description="Anteil der Arbeitszeit aller Beschäftigten für Vorhaben (Fachbereiche)")
+    arbeitstage_je_vzae: float = Field(200, gt=0, le=260,
+                                       description="Personentage je Vollzeitstelle und Jahr")
     budget_je_jahr: dict[str, float] = Field(
-        default_factory=lambda: {"GK1": 1_600_000, "GK2": 900_000, "GK3": 550_000, "GK4": 330_000,
-                         "GK5": 200_000, "GK6": 120_000, "GK7": 60_000},
-        description="Budget für neue Maßnahmen (€/Jahr) je Kostenklasse GK1–GK7")
+        default_factory=lambda: {"GK1": 2_000_000, "GK2": 1_300_000, "GK3": 800_000,
+                                 "GK4": 380_000, "GK5": 160_000, "GK6": 70_000, "GK7": 15_000},
+        description="Ersatz, wenn kein Digitalbudget gemeldet ist: Rahmen (€/Jahr) je Kostenklasse")
     personentage_je_jahr: dict[str, float] = Field(
-        default_factory=lambda: {"GK1": 2000, "GK2": 1200, "GK3": 800, "GK4": 500, "GK5": 320,
-                         "GK6": 200, "GK7": 110},
-        description="interne Kapazität für Maßnahmen (Personentage/Jahr) je Kostenklasse")
-    budget_anteil_digitalbudget: float | None = Field(
-        None, gt=0, le=1,
-        description="statt Klassenwert: Anteil des gemeldeten Digitalbudgets (wenn vorhanden)")
-    kapazitaet_anteil_it_personal: float | None = Field(
-        None, gt=0, le=1,
-        description="statt Klassenwert: Anteil des gemeldeten IT-Personals (Stellen × Arbeitstage)")
-    arbeitstage_je_stelle: float = Field(200, gt=0, le=260)
+        default_factory=lambda: {"GK1": 6000, "GK2": 3600, "GK3": 3000, "GK4": 1100, "GK5": 420,
+                                 "GK6": 190, "GK7": 45},
+        description="Ersatz, wenn IT-Personal oder Beschäftigte fehlen: Personentage/Jahr je "
+                    "Kostenklasse")
 
     @model_validator(mode="after")
     def _alle_kostenklassen(self) -> RoadmapEinstellungen:
-        klassen = set(KOSTENKLASSEN)
         for name in ("budget_je_jahr", "personentage_je_jahr"):
-            werte = getattr(self, name)
-            if set(werte) != klassen:
-                raise ValueError(f"in '{name}' genau die Kostenklassen GK1–GK7 (fehlend: "
-                                 f"{sorted(klassen - set(werte))}, unbekannt: "
-                                 f"{sorted(set(werte) - klassen)})")
+            _kostenklassen_pruefen(getattr(self, name), name)
         return self
+
+
+class VerbandEinstellungen(_Streng):
+    """Rahmen und Umlage der Verbandsmaßnahmen (Regel: ``planung.verband``)."""
+
+    budget_je_jahr: float = Field(1_000_000, ge=0,
+                                  description="Rahmen des Verbands für neue Maßnahmen (€/Jahr)")
+    personentage_je_jahr: float = Field(1500, ge=0,
+                                        description="Kapazität des Verbands (Personentage/Jahr)")
+    umlage: Literal["einwohner", "gleich"] = Field(
+        "einwohner", description="Umlageschlüssel: nach Einwohnern oder zu gleichen Teilen")
+    hoechstanteil_rahmen: float = Field(
+        0.5, gt=0, le=1,
+        description="höchstens dieser Anteil am Jahresrahmen eines Mitglieds geht in die Umlage; "
+                    "sonst wird der Verbandsrahmen gekürzt")
+    aufwand_anteil_mitglied: float = Field(
+        0.25, ge=0, le=1,
+        description="interner Aufwand eines Mitglieds für den Anschluss an eine Verbandslösung, "
+                    "als Anteil am Aufwand der eigenen Maßnahme")
+    anschluss_quartale: int = Field(
+        2, ge=1, le=8, description="Dauer des Anschlusses an eine Verbandslösung (Quartale)")
 
 
 class BerichteEinstellungen(_Streng):
@@ -144,6 +187,7 @@ class Studie(_Streng):
     reifegrad: ReifegradEinstellungen = ReifegradEinstellungen()
     empfehlungen: EmpfehlungenEinstellungen = EmpfehlungenEinstellungen()
     roadmap: RoadmapEinstellungen = RoadmapEinstellungen()
+    verbandsplan: VerbandEinstellungen = VerbandEinstellungen()
     berichte: BerichteEinstellungen = BerichteEinstellungen()
 
     @property

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analyse.eingabe.fragebogen import Fragebogen
+from analyse.eingabe.groessenklassen import kurz
 from analyse.eingabe.ozg_katalog import ONLINE_AB, relevanz
 
 
@@ -95,3 +96,62 @@ def abdeckung(stand_: pd.DataFrame, kommunen: pd.DataFrame, mindestgroesse: int)
     je["n_beantwortet"] = je["n_beantwortet"].astype(int)
     je["peer_n"] = je["peer_n"].fillna(0).astype(int)
     return je[spalten].reset_index(drop=True)
+
+
+LUECKEN_SPALTEN = ["ags", "groessenklasse", "n_beantwortet", "anteil", "ziel", "bezug", "n_bezug",
+                   "luecke"]
+
+
+def luecken(stand_: pd.DataFrame, kommunen: pd.DataFrame, stufe: int, quantil: float,
+            mindestgroesse: int) -> pd.DataFrame:
+    """OZG-Lücke je Kommune: Anteil der beantworteten relevanten Leistungen ab ``stufe``
+    gegenüber dem ``quantil`` der Größenklasse (wie der Zielwert der Handlungsfelder).
+
+    Ist die Klasse kleiner als ``mindestgroesse``, gilt das Quantil aller Städte und Gemeinden
+    bzw. aller Kreise. ``luecke`` = max(0, Ziel − eigener Anteil), 0 bis 1; ohne Angaben NaN.
+    """
+    k = kommunen.set_index("ags") if "ags" in kommunen.columns else kommunen
+    if stand_.empty:
+        return pd.DataFrame(columns=LUECKEN_SPALTEN)
+    s = stand_.dropna(subset=["stufe"])
+    je = (s.assign(erreicht=(s["stufe"] >= stufe).astype(float))
+          .groupby("ags").agg(n_beantwortet=("stufe", "size"), anteil=("erreicht", "mean")))
+    je["groessenklasse"] = je.index.map(k["groessenklasse"].astype(str))
+    je["kreis"] = je["groessenklasse"].str.startswith("K")
+    klasse = je.groupby("groessenklasse")["anteil"].agg(["size", lambda x: x.quantile(quantil)])
+    klasse.columns = ["n", "ziel"]
+    ebene = je.groupby("kreis")["anteil"].agg(["size", lambda x: x.quantile(quantil)])
+    ebene.columns = ["n", "ziel"]
+    zeilen = []
+    for ags, z in je.iterrows():
+        n, ziel = klasse.loc[z["groessenklasse"]]
+        bezug = f"der Größenklasse {kurz(z['groessenklasse'])}"
+        if n < mindestgroesse:
+            n, ziel = ebene.loc[z["kreis"]]
+            bezug = "aller Kreise" if z["kreis"] else "aller Städte und Gemeinden"
+        if n < mindestgroesse:
+            ziel, bezug = np.nan, ""
+        zeilen.append({"ags": str(ags), "groessenklasse": z["groessenklasse"],
+                       "n_beantwortet": int(z["n_beantwortet"]), "anteil": float(z["anteil"]),
+                       "ziel": float(ziel), "bezug": bezug, "n_bezug": int(n),
+                       "luecke": max(0.0, float(ziel) - float(z["anteil"]))
+                       if pd.notna(ziel) else np.nan})
+    return pd.DataFrame(zeilen, columns=LUECKEN_SPALTEN)
+
+
+def auswerten(kommunen: pd.DataFrame, antworten: pd.DataFrame | None,
+              fragebogen: Fragebogen | None, katalog: pd.DataFrame, welle: int, stufe: int,
+              quantil: float, mindestgroesse: int) -> dict[str, pd.DataFrame]:
+    """Der OZG-Schritt: ``ozg_stand``, ``ozg_abdeckung``, ``ozg_vergleich``, ``ozg_relevanz``,
+    ``ozg_luecken`` (Eingang der Auswahl)."""
+    from analyse.eingabe.ozg_katalog import relevanz_uebersicht
+
+    k = kommunen.reset_index() if "ags" not in kommunen.columns else kommunen
+    s = (stand(k, antworten, fragebogen, katalog, welle)
+         if fragebogen is not None and antworten is not None else
+         pd.DataFrame(columns=["ags", "welle", "leistung", "leistung_name", "themenfeld",
+                               "ebene", "stufe"]))
+    return {"ozg_stand": s, "ozg_abdeckung": abdeckung(s, k, mindestgroesse),
+            "ozg_vergleich": vergleich(s, k, mindestgroesse),
+            "ozg_relevanz": relevanz_uebersicht(katalog),
+            "ozg_luecken": luecken(s, k, stufe, quantil, mindestgroesse)}

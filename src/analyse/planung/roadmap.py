@@ -1,39 +1,40 @@
-"""Roadmap: die empfohlenen Maßnahmen einer Kommune über ``jahre`` Jahre in Quartalen planen.
+"""Roadmap: Vorhaben über ``jahre`` Jahre in Quartalen planen, innerhalb eines Jahresrahmens.
 
-Regeln (deterministisch, greedy in Rangfolge der Empfehlung):
+Regeln (deterministisch, greedy in der gegebenen Reihenfolge, Voraussetzungen vorn):
 
-1. Eine Maßnahme beginnt frühestens im Quartal nach dem Ende aller ihrer Voraussetzungen.
+1. Ein Vorhaben beginnt frühestens im Quartal nach dem Ende aller seiner Voraussetzungen
+   und nicht vor ``frueheste`` (etwa: wenn der Verband die Lösung liefert).
 2. Einmalige Kosten und interner Aufwand (Personentage) verteilen sich gleichmäßig auf die
    Quartale der Umsetzung; laufende Kosten fallen ab dem Quartal nach dem Abschluss an
    (ein Viertel der Jahreskosten je Quartal).
-3. Je Kalenderjahr dürfen die Summen aus einmaligen und laufenden Kosten das Jahresbudget
-   und die Summe der Personentage die Jahreskapazität nicht überschreiten.
-4. Gesucht wird das früheste Startquartal, mit dem alle Jahresgrenzen halten und die
-   Maßnahme im Planungszeitraum fertig wird. Gibt es keins, wird die Maßnahme verschoben;
-   der Grund (Budget, Personal, Zeit oder verschobene Voraussetzung) wird mit Zahlen
-   in einem deutschen Satz genannt. Maßnahmen, die auf eine verschobene aufbauen,
-   werden ebenfalls verschoben.
-
-Budget und Kapazität kommen aus ``RoadmapEinstellungen`` (Voreinstellung je Kostenklasse,
-optional ein Anteil des gemeldeten Digitalbudgets bzw. IT-Personals, siehe ``grenzen``).
+3. Je Kalenderjahr dürfen vorab gebuchte Beträge (``vorbelegt``, z. B. die Umlage an den
+   Verband) plus einmalige und laufende Kosten den Jahresrahmen und die Personentage die
+   Jahreskapazität nicht überschreiten.
+4. Gewählt wird das früheste Startquartal, mit dem alle Jahresgrenzen halten und das
+   Vorhaben im Zeitraum fertig wird. Gibt es keins, wird es verschoben, ebenso alles, was
+   darauf aufbaut: Eine Voraussetzung ist also nie verschoben, solange ein Vorhaben, das
+   auf ihr aufbaut, geplant ist. Der Grund nennt das Jahr und die Grenze, die tatsächlich
+   bindet (siehe ``_grund``).
+5. ``zusatzbedarf`` sucht, wie viel mehr Geld und Personentage je Jahr alle verschobenen
+   Vorhaben (außer denen, die zeitlich nicht in den Zeitraum passen) in den Plan brächten.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from analyse.eingabe.groessenklassen import KOSTENKLASSE
-from analyse.eingabe.studie import RoadmapEinstellungen
-from analyse.zahlen import euro, zahl
+from analyse.zahlen import anzahl, euro, zahl
+
+_EPS = 1e-6
 
 
 @dataclass(frozen=True)
 class Vorhaben:
-    """Eine zu planende Maßnahme (Werte für die Kostenklasse der Kommune)."""
+    """Ein zu planendes Vorhaben (Werte für die Kostenklasse der Kommune)."""
 
     id: str
     titel: str
@@ -42,22 +43,23 @@ class Vorhaben:
     kosten_jaehrlich: float
     personentage: float
     voraussetzungen: tuple[str, ...] = ()
+    frueheste: int = 0                 # frühestes Startquartal (0-basiert)
+    frueheste_grund: str = ""          # z. B. "der Verband liefert „…“ ab 2028 Q2"
 
 
 @dataclass
 class Plan:
-    """Ergebnis der Planung einer Kommune."""
+    """Ergebnis der Planung (Jahreswerte als Arrays der Länge ``jahre``)."""
 
     startjahr: int
     jahre: int
-    budget: float
-    kapazitaet: float
-    termine: dict[str, tuple[int, int]] = field(default_factory=dict)  # id → (start, ende), 0-basiert
+    budget: np.ndarray                 # Jahresrahmen (€)
+    kapazitaet: np.ndarray             # Personentage je Jahr
+    vorbelegt: np.ndarray              # vorab gebucht (€), z. B. Umlage an den Verband
+    termine: dict[str, tuple[int, int]] = field(default_factory=dict)  # id → (start, ende)
     verschoben: dict[str, tuple[str, str]] = field(default_factory=dict)  # id → (engpass, grund)
-    budget_genutzt: np.ndarray | None = None
+    budget_genutzt: np.ndarray | None = None       # ohne ``vorbelegt``
     personentage_genutzt: np.ndarray | None = None
-
-
 
 
 def quartal_name(startjahr: int, index: int) -> str:
@@ -65,8 +67,19 @@ def quartal_name(startjahr: int, index: int) -> str:
     return f"{startjahr + index // 4} Q{index % 4 + 1}"
 
 
-def _bedarf(v: Vorhaben, start: int, jahre: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Einmalige Kosten, laufende Kosten und Personentage je Jahr bei Start im Quartal ``start``."""
+def _je_jahr(wert: float | Sequence[float], jahre: int) -> np.ndarray:
+    a = np.asarray(wert, dtype=float)
+    return np.full(jahre, float(a)) if a.ndim == 0 else a.astype(float).copy()
+
+
+def _bedarf(v: Vorhaben, start: int, jahre: int) -> tuple[np.ndarray, np.ndarray]:
+    """Kosten (einmalig + laufend) und Personentage je Jahr bei Start im Quartal ``start``."""
+    ei, la, t = _bedarf_teile(v, start, jahre)
+    return ei + la, t
+
+
+def _bedarf_teile(v: Vorhaben, start: int, jahre: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     quartale = jahre * 4
     einmalig, laufend, tage = np.zeros(jahre), np.zeros(jahre), np.zeros(jahre)
     for q in range(start, min(start + v.dauer_quartale, quartale)):
@@ -77,101 +90,226 @@ def _bedarf(v: Vorhaben, start: int, jahre: int) -> tuple[np.ndarray, np.ndarray
     return einmalig, laufend, tage
 
 
-def planen(vorhaben: Sequence[Vorhaben], budget: float, kapazitaet: float, startjahr: int,
-           jahre: int = 3) -> Plan:
+@dataclass
+class _Stand:
+    """Was beim Planen schon belegt ist."""
+
+    geld_frei: np.ndarray
+    tage_frei: np.ndarray
+
+    def passt(self, kosten: np.ndarray, tage: np.ndarray) -> tuple[bool, bool]:
+        return (bool(np.all(kosten <= self.geld_frei + _EPS)),
+                bool(np.all(tage <= self.tage_frei + _EPS)))
+
+
+def planen(vorhaben: Sequence[Vorhaben], budget: float | Sequence[float],
+           kapazitaet: float | Sequence[float], startjahr: int, jahre: int,
+           vorbelegt: float | Sequence[float] = 0.0) -> Plan:
     """Plant ``vorhaben`` in der gegebenen Reihenfolge (Voraussetzungen müssen vorn stehen;
     Voraussetzungen, die nicht in ``vorhaben`` sind, gelten als erfüllt)."""
-    plan = Plan(startjahr, jahre, budget, kapazitaet)
-    quartale = jahre * 4
-    genutzt_budget, genutzt_tage = np.zeros(jahre), np.zeros(jahre)
+    plan = Plan(startjahr, jahre, _je_jahr(budget, jahre), _je_jahr(kapazitaet, jahre),
+                _je_jahr(vorbelegt, jahre))
+    stand = _Stand(plan.budget - plan.vorbelegt, plan.kapazitaet.copy())
     ids = {v.id for v in vorhaben}
     titel = {v.id: v.titel for v in vorhaben}
-    ende_zeitraum = startjahr + jahre - 1
     for v in vorhaben:
         offene = [p for p in v.voraussetzungen if p in ids]
-        verschobene = [p for p in offene if p in plan.verschoben or p not in plan.termine]
-        if verschobene:
-            namen = ", ".join(f"„{titel[p]}“" for p in verschobene)
-            plan.verschoben[v.id] = ("voraussetzung",
-                                     f"„{v.titel}“ wird verschoben, weil die Voraussetzung "
-                                     f"{namen} nicht bis {ende_zeitraum} umgesetzt werden kann.")
+        fehlend = [p for p in offene if p not in plan.termine]
+        if fehlend:
+            namen = ", ".join(f"„{titel[p]}“" for p in fehlend)
+            plan.verschoben[v.id] = ("voraussetzung", (
+                f"„{v.titel}“ wird über {startjahr + jahre - 1} hinaus verschoben, weil die "
+                f"Voraussetzung {namen} nicht im Planungszeitraum umgesetzt werden kann."))
             continue
-        frueheste = max([plan.termine[p][1] + 1 for p in offene], default=0)
-        gefunden = None
-        for start in range(frueheste, quartale - v.dauer_quartale + 1):
-            e, la, t = _bedarf(v, start, jahre)
-            if (np.all(genutzt_budget + e + la <= budget + 1e-6)
-                    and np.all(genutzt_tage + t <= kapazitaet + 1e-6)):
-                gefunden = start
-                genutzt_budget += e + la
-                genutzt_tage += t
-                break
-        if gefunden is not None:
-            plan.termine[v.id] = (gefunden, gefunden + v.dauer_quartale - 1)
+        frueheste, warum = _frueheste(v, offene, plan, titel)
+        start = _erster_start(v, frueheste, stand, jahre)
+        if start is None:
+            plan.verschoben[v.id] = _grund(v, frueheste, warum, stand, plan)
             continue
-        plan.verschoben[v.id] = _grund(v, frueheste, genutzt_budget, genutzt_tage, budget,
-                                       kapazitaet, startjahr, jahre)
-    plan.budget_genutzt, plan.personentage_genutzt = genutzt_budget, genutzt_tage
+        kosten, tage = _bedarf(v, start, jahre)
+        stand.geld_frei -= kosten
+        stand.tage_frei -= tage
+        plan.termine[v.id] = (start, start + v.dauer_quartale - 1)
+    plan.budget_genutzt = plan.budget - plan.vorbelegt - stand.geld_frei
+    plan.personentage_genutzt = plan.kapazitaet - stand.tage_frei
     return plan
 
 
-def _grund(v: Vorhaben, frueheste: int, genutzt_budget: np.ndarray, genutzt_tage: np.ndarray,
-           budget: float, kapazitaet: float, startjahr: int, jahre: int) -> tuple[str, str]:
-    """Engpass und deutscher Satz mit Zahlen, warum ``v`` nicht in den Zeitraum passt."""
-    ende = startjahr + jahre - 1
-    quartale = jahre * 4
-    if frueheste + v.dauer_quartale > quartale:
-        if frueheste == 0:
-            return ("zeit", f"„{v.titel}“ dauert {v.dauer_quartale} Quartale und passt nicht "
-                            f"in den Planungszeitraum bis {ende}.")
-        return ("zeit", f"„{v.titel}“ kann erst nach ihren Voraussetzungen "
-                        f"({quartal_name(startjahr, frueheste)}) beginnen und wäre mit "
-                        f"{v.dauer_quartale} Quartalen Dauer nicht bis Ende {ende} fertig.")
-    # Erklärt wird der früheste mögliche Start: dort wird die erste verletzte Grenze genannt.
-    e, la, t = _bedarf(v, frueheste, jahre)
-    budget_frei, tage_frei = budget - genutzt_budget, kapazitaet - genutzt_tage
-    zu_teuer = [j for j in range(jahre) if e[j] + la[j] > budget_frei[j] + 1e-6]
-    zu_viel = [j for j in range(jahre) if t[j] > tage_frei[j] + 1e-6]
+def _frueheste(v: Vorhaben, offene: list[str], plan: Plan, titel: dict[str, str]
+               ) -> tuple[int, str]:
+    """Frühestes Startquartal und was es bestimmt (Voraussetzung oder ``v.frueheste_grund``)."""
+    frueheste, warum = v.frueheste, v.frueheste_grund
+    for p in offene:
+        ende = plan.termine[p][1]
+        if ende + 1 > frueheste:
+            frueheste = ende + 1
+            warum = (f"nach der Voraussetzung „{titel[p]}“, geplant bis "
+                     f"{quartal_name(plan.startjahr, ende)}")
+    return frueheste, warum
+
+
+def _starts(v: Vorhaben, frueheste: int, jahre: int) -> range:
+    return range(frueheste, jahre * 4 - v.dauer_quartale + 1)
+
+
+def _erster_start(v: Vorhaben, frueheste: int, stand: _Stand, jahre: int) -> int | None:
+    for start in _starts(v, frueheste, jahre):
+        if all(stand.passt(*_bedarf(v, start, jahre))):
+            return start
+    return None
+
+
+def _grund(v: Vorhaben, frueheste: int, warum: str, stand: _Stand, plan: Plan
+           ) -> tuple[str, str]:
+    """Engpass und deutscher Satz: welche Grenze in welchem Jahr tatsächlich bindet.
+
+    Bindend ist das Budget, wenn das Vorhaben bei irgendeinem Start mit dem freien Personal
+    auskäme (nur das Geld fehlt), entsprechend das Personal; reicht keine der beiden Grenzen
+    allein, binden beide. Genannt wird der Start, bei dem am wenigsten fehlt.
+    """
+    ende = plan.startjahr + plan.jahre - 1
+    starts = _starts(v, frueheste, plan.jahre)
+    if not starts:
+        return "zeit", _zeit_satz(v, frueheste, warum, plan)
+    passungen = {s: stand.passt(*_bedarf(v, s, plan.jahre)) for s in starts}
+    geld_allein = [s for s, (_, tage_ok) in passungen.items() if tage_ok]
+    tage_allein = [s for s, (geld_ok, _) in passungen.items() if geld_ok]
+    if geld_allein:
+        engpass, kandidaten = "budget", geld_allein
+    elif tage_allein:
+        engpass, kandidaten = "personal", tage_allein
+    else:
+        engpass, kandidaten = "budget und personal", list(starts)
+    start = min(kandidaten, key=lambda s: (_fehlbetrag(v, s, stand, plan), s))
+    kosten, tage = _bedarf(v, start, plan.jahre)
     teile = []
-    if zu_teuer:
-        j = zu_teuer[0]
-        teile.append(f"im Jahr {startjahr + j} wären {euro(e[j] + la[j])} nötig, frei sind "
-                     f"nur {euro(max(budget_frei[j], 0))} vom Jahresbudget {euro(budget)}")
-    if zu_viel:
-        j = zu_viel[0]
-        teile.append(f"im Jahr {startjahr + j} wären {zahl(t[j])} Personentage nötig, frei "
-                     f"sind nur {zahl(max(tage_frei[j], 0))} von {zahl(kapazitaet)}")
-    engpass = "budget und personal" if zu_teuer and zu_viel else ("budget" if zu_teuer
-                                                                   else "personal")
-    if not teile:  # Jeder spätere Start scheitert an einem späteren Jahr.
-        teile.append("bei jedem späteren Start reicht das verbleibende Budget oder die "
-                     "Personalkapazität eines Folgejahres nicht")
-        engpass = "budget"
-    was = {"budget": "Das Budget reicht nicht", "personal": "Die Personalkapazität reicht nicht",
-           "budget und personal": "Budget und Personalkapazität reichen nicht"}[engpass]
-    return (engpass, f"„{v.titel}“ wird über {ende} hinaus verschoben. {was}: "
+    if engpass != "personal":
+        teile += [_geld_teil(plan, j, kosten[j], stand.geld_frei[j])
+                  for j in range(plan.jahre) if kosten[j] > stand.geld_frei[j] + _EPS]
+    if engpass != "budget":
+        teile += [_tage_teil(plan, j, tage[j], stand.tage_frei[j])
+                  for j in range(plan.jahre) if tage[j] > stand.tage_frei[j] + _EPS]
+    was = {"budget": "Das Geld reicht nicht", "personal": "Die Personalkapazität reicht nicht",
+           "budget und personal": "Geld und Personalkapazität reichen nicht"}[engpass]
+    return engpass, (f"„{v.titel}“ wird über {ende} hinaus verschoben. {was}: Am ehesten "
+                     f"passte ein Beginn {quartal_name(plan.startjahr, start)}; dann fehlen "
                      + "; ".join(teile) + ".")
 
 
-def grenzen(groessenklasse: str, einstellungen: RoadmapEinstellungen,
-            digitalbudget: float | None = None,
-            it_personal: float | None = None) -> tuple[float, float]:
-    """Jahresbudget und Personentage-Kapazität einer Kommune.
+def _geld_teil(plan: Plan, j: int, noetig: float, frei: float) -> str:
+    umlage = (f", davon {euro(plan.vorbelegt[j])} Umlage an den Verband"
+              if plan.vorbelegt[j] > _EPS else "")
+    return (f"im Jahr {plan.startjahr + j} {euro(noetig - frei)} (nötig {euro(noetig)}, frei "
+            f"{euro(max(frei, 0))} vom Jahresrahmen {euro(plan.budget[j])}{umlage})")
 
-    Voreinstellung je Kostenklasse; ist ein Anteil gesetzt und der Strukturwert gemeldet,
-    gilt stattdessen dieser Anteil des Digitalbudgets bzw. des IT-Personals.
+
+def _tage_teil(plan: Plan, j: int, noetig: float, frei: float) -> str:
+    fehlt = noetig - frei
+    return (f"im Jahr {plan.startjahr + j} {_pt(fehlt)} (nötig {zahl(noetig, _stellen(noetig))}, "
+            f"frei {zahl(max(frei, 0), _stellen(frei))} von {zahl(plan.kapazitaet[j])})")
+
+
+def _stellen(wert: float) -> int:
+    """Kleine Werte mit einer Nachkommastelle, damit nie „0 Personentage fehlen“ steht."""
+    return 1 if abs(wert) < 10 else 0
+
+
+def _pt(wert: float, dativ: bool = False) -> str:
+    return anzahl(wert, "Personentag", "Personentagen" if dativ else "Personentage",
+                  _stellen(wert))
+
+
+def _fehlbetrag(v: Vorhaben, start: int, stand: _Stand, plan: Plan) -> float:
+    """Relative Überschreitung beider Grenzen (Summe über die Jahre), zum Vergleich der Starts."""
+    kosten, tage = _bedarf(v, start, plan.jahre)
+    geld = np.clip(kosten - stand.geld_frei, 0, None) / np.maximum(plan.budget, 1.0)
+    pt = np.clip(tage - stand.tage_frei, 0, None) / np.maximum(plan.kapazitaet, 1.0)
+    return float(geld.sum() + pt.sum())
+
+
+def _zeit_satz(v: Vorhaben, frueheste: int, warum: str, plan: Plan) -> str:
+    ende = plan.startjahr + plan.jahre - 1
+    if frueheste == 0:
+        return (f"„{v.titel}“ dauert {anzahl(v.dauer_quartale, 'Quartal', 'Quartale')} und passt "
+                f"nicht in den "
+                f"Planungszeitraum bis {ende}.")
+    return (f"„{v.titel}“ kann erst {quartal_name(plan.startjahr, frueheste)} beginnen "
+            f"({warum}) und wäre mit {anzahl(v.dauer_quartale, 'Quartal', 'Quartalen')} Dauer "
+            f"nicht bis Ende "
+            f"{ende} fertig.")
+
+
+# ------------------------------------------------------------------ Zusatzbedarf
+
+
+def _verschoben_ausser(plan: Plan, zeitlich: set[str]) -> bool:
+    return any(i not in zeitlich for i in plan.verschoben)
+
+
+def zusatzbedarf(vorhaben: Sequence[Vorhaben], plan: Plan) -> tuple[float, float, set[str]]:
+    """Mehr Geld (€/Jahr) und Personentage je Jahr, mit denen alle Vorhaben in den Plan
+    passten, außer denen, die selbst mit unbegrenzten Mitteln nicht in den Zeitraum passen
+    (dritter Wert). Gesucht wird je Grenze die kleinste Erhöhung (die andere unbegrenzt),
+    dann gemeinsam geprüft und nötigenfalls beide angehoben; gerundet auf 100 € bzw. 1 PT.
     """
-    klasse = KOSTENKLASSE.get(groessenklasse, groessenklasse)
-    budget = float(einstellungen.budget_je_jahr[klasse])
-    kapazitaet = float(einstellungen.personentage_je_jahr[klasse])
-    if (einstellungen.budget_anteil_digitalbudget and digitalbudget is not None
-            and np.isfinite(digitalbudget) and digitalbudget > 0):
-        budget = einstellungen.budget_anteil_digitalbudget * float(digitalbudget)
-    if (einstellungen.kapazitaet_anteil_it_personal and it_personal is not None
-            and np.isfinite(it_personal) and it_personal > 0):
-        kapazitaet = (einstellungen.kapazitaet_anteil_it_personal * float(it_personal)
-                      * einstellungen.arbeitstage_je_stelle)
-    return budget, kapazitaet
+    if not plan.verschoben:
+        return 0.0, 0.0, set()
+    unbegrenzt = 1e15
+
+    def mit(geld: float, tage: float) -> Plan:
+        return planen(vorhaben, plan.budget + geld, plan.kapazitaet + tage, plan.startjahr,
+                      plan.jahre, plan.vorbelegt)
+
+    zeitlich = set(mit(unbegrenzt, unbegrenzt).verschoben)
+    if not _verschoben_ausser(plan, zeitlich):
+        return 0.0, 0.0, zeitlich
+    oben_geld = sum(v.kosten_einmalig + v.kosten_jaehrlich for v in vorhaben) + 100
+    oben_tage = sum(v.personentage for v in vorhaben) + 1
+
+    def kleinste(pruefen, oben: float, schritt: float) -> float:
+        if not pruefen(0.0):
+            unten = 0.0
+            while oben - unten > schritt:
+                mitte = (unten + oben) / 2
+                unten, oben = (unten, mitte) if pruefen(mitte) else (mitte, oben)
+            return float(np.ceil(oben / schritt) * schritt)
+        return 0.0
+
+    geld = kleinste(lambda g: not _verschoben_ausser(mit(g, unbegrenzt), zeitlich), oben_geld, 100)
+    tage = kleinste(lambda t: not _verschoben_ausser(mit(unbegrenzt, t), zeitlich), oben_tage, 1)
+    faktor = 1.0
+    while _verschoben_ausser(mit(geld * faktor, tage * faktor), zeitlich) and faktor < 64:
+        faktor *= 1.25
+    return (float(np.ceil(geld * faktor / 100) * 100), float(np.ceil(tage * faktor)), zeitlich)
+
+
+def zusatz_satz(geld: float, tage: float, zeitlich: Sequence[str], titel: dict[str, str]) -> str:
+    """Deutscher Satz zum Zusatzbedarf (leer, wenn nichts verschoben ist)."""
+    saetze = []
+    if geld or tage:
+        was = " und ".join(t for t in (euro(geld) if geld else "",
+                                       _pt(tage, dativ=True) if tage else "") if t)
+        saetze.append(f"Mit {was} mehr je Jahr passten alle verschobenen Maßnahmen in den Plan"
+                      + (", außer den zeitlich zu langen" if zeitlich else "") + ".")
+    if zeitlich:
+        namen = ", ".join(f"„{titel[i]}“" for i in sorted(zeitlich, key=titel.get))
+        saetze.append(f"Auch mit mehr Mitteln nicht im Zeitraum: {namen}.")
+    return " ".join(saetze)
+
+
+# ------------------------------------------------------------------ Tabellen
+
+
+ROADMAP_SPALTEN = ["ags", "massnahme", "titel", "start_quartal", "ende_quartal", "start", "ende",
+                   "startjahr", "endjahr", "dauer_quartale", "kosten_einmalig",
+                   "kosten_jaehrlich", "aufwand_personentage"]
+KOSTEN_SPALTEN = ["ags", "massnahme", "jahr", "kosten_einmalig", "kosten_laufend",
+                  "personentage"]
+JAHRE_SPALTEN = ["ags", "jahr", "budget", "umlage_verband", "kosten_einmalig", "kosten_laufend",
+                 "kosten_eigene", "kosten_gesamt", "budget_frei", "kapazitaet_personentage",
+                 "personentage", "auslastung_personal"]
+VERSCHOBEN_SPALTEN = ["ags", "massnahme", "titel", "engpass", "grund", "kosten_einmalig",
+                      "aufwand_personentage"]
 
 
 def tabellen(ags: str, plan: Plan, vorhaben: Sequence[Vorhaben],
@@ -182,47 +320,55 @@ def tabellen(ags: str, plan: Plan, vorhaben: Sequence[Vorhaben],
     ``zusatz`` ergänzt je Vorhaben-ID weitere Spalten (z. B. Rang, Handlungsfeld).
     """
     zusatz = zusatz or {}
+    extra_sp = _extra_spalten(zusatz)
     zeilen, kosten, versch = [], [], []
     for v in vorhaben:
         extra = zusatz.get(v.id, {})
         if v.id in plan.termine:
-            s, e = plan.termine[v.id]
-            zeilen.append({"ags": ags, "massnahme": v.id, "titel": v.titel, **extra,
-                           "start_quartal": s + 1, "ende_quartal": e + 1,
-                           "start": quartal_name(plan.startjahr, s),
-                           "ende": quartal_name(plan.startjahr, e),
-                           "startjahr": plan.startjahr + s // 4,
-                           "endjahr": plan.startjahr + e // 4,
-                           "dauer_quartale": v.dauer_quartale,
-                           "kosten_einmalig": v.kosten_einmalig,
-                           "kosten_jaehrlich": v.kosten_jaehrlich,
-                           "aufwand_personentage": v.personentage})
-            ei, la, t = _bedarf(v, s, plan.jahre)
-            for j in range(plan.jahre):
-                if ei[j] or la[j] or t[j]:
-                    kosten.append({"ags": ags, "massnahme": v.id, **extra,
-                                   "jahr": plan.startjahr + j, "kosten_einmalig": ei[j],
-                                   "kosten_laufend": la[j], "personentage": t[j]})
+            zeilen.append(_roadmap_zeile(ags, plan, v) | extra)
+            ei, la, t = _bedarf_teile(v, plan.termine[v.id][0], plan.jahre)
+            kosten += [{"ags": ags, "massnahme": v.id, **extra, "jahr": plan.startjahr + j,
+                        "kosten_einmalig": ei[j], "kosten_laufend": la[j], "personentage": t[j]}
+                       for j in range(plan.jahre) if ei[j] or la[j] or t[j]]
         else:
             engpass, grund = plan.verschoben[v.id]
             versch.append({"ags": ags, "massnahme": v.id, "titel": v.titel, **extra,
                            "engpass": engpass, "grund": grund,
                            "kosten_einmalig": v.kosten_einmalig,
                            "aufwand_personentage": v.personentage})
-    kosten_df = pd.DataFrame(kosten, columns=["ags", "massnahme", *_extra_spalten(zusatz),
-                                              "jahr", "kosten_einmalig", "kosten_laufend",
-                                              "personentage"])
+    kosten_df = pd.DataFrame(kosten, columns=[*KOSTEN_SPALTEN[:2], *extra_sp,
+                                              *KOSTEN_SPALTEN[2:]])
+    return (pd.DataFrame(zeilen, columns=[*ROADMAP_SPALTEN, *extra_sp]), kosten_df,
+            _jahre(ags, plan, kosten_df),
+            pd.DataFrame(versch, columns=[*VERSCHOBEN_SPALTEN[:3], *extra_sp,
+                                          *VERSCHOBEN_SPALTEN[3:]]))
+
+
+def _roadmap_zeile(ags: str, plan: Plan, v: Vorhaben) -> dict:
+    s, e = plan.termine[v.id]
+    return {"ags": ags, "massnahme": v.id, "titel": v.titel, "start_quartal": s + 1,
+            "ende_quartal": e + 1, "start": quartal_name(plan.startjahr, s),
+            "ende": quartal_name(plan.startjahr, e), "startjahr": plan.startjahr + s // 4,
+            "endjahr": plan.startjahr + e // 4, "dauer_quartale": v.dauer_quartale,
+            "kosten_einmalig": v.kosten_einmalig, "kosten_jaehrlich": v.kosten_jaehrlich,
+            "aufwand_personentage": v.personentage}
+
+
+def _jahre(ags: str, plan: Plan, kosten_df: pd.DataFrame) -> pd.DataFrame:
     jahre = []
     for j in range(plan.jahre):
         teil = kosten_df[kosten_df["jahr"] == plan.startjahr + j]
         ei, la = float(teil["kosten_einmalig"].sum()), float(teil["kosten_laufend"].sum())
         tage = float(teil["personentage"].sum())
-        jahre.append({"ags": ags, "jahr": plan.startjahr + j, "budget": plan.budget,
-                      "kosten_einmalig": ei, "kosten_laufend": la, "kosten_gesamt": ei + la,
-                      "budget_frei": plan.budget - ei - la,
-                      "kapazitaet_personentage": plan.kapazitaet, "personentage": tage,
-                      "auslastung_personal": tage / plan.kapazitaet if plan.kapazitaet else np.nan})
-    return (pd.DataFrame(zeilen), kosten_df, pd.DataFrame(jahre), pd.DataFrame(versch))
+        umlage, budget, kap = (float(plan.vorbelegt[j]), float(plan.budget[j]),
+                               float(plan.kapazitaet[j]))
+        jahre.append({"ags": ags, "jahr": plan.startjahr + j, "budget": budget,
+                      "umlage_verband": umlage, "kosten_einmalig": ei, "kosten_laufend": la,
+                      "kosten_eigene": ei + la, "kosten_gesamt": umlage + ei + la,
+                      "budget_frei": budget - umlage - ei - la,
+                      "kapazitaet_personentage": kap, "personentage": tage,
+                      "auslastung_personal": tage / kap if kap else np.nan})
+    return pd.DataFrame(jahre, columns=JAHRE_SPALTEN)
 
 
 def _extra_spalten(zusatz: dict[str, dict]) -> list[str]:
@@ -230,3 +376,8 @@ def _extra_spalten(zusatz: dict[str, dict]) -> list[str]:
     for extra in zusatz.values():
         spalten.extend(s for s in extra if s not in spalten)
     return spalten
+
+
+def ohne_kosten(v: Vorhaben) -> Vorhaben:
+    """Dasselbe Vorhaben ohne Geld (z. B. weil es über die Umlage bezahlt wird)."""
+    return replace(v, kosten_einmalig=0.0, kosten_jaehrlich=0.0)
