@@ -3,10 +3,10 @@
 import pandas as pd
 import pytest
 
-from analyse.eingabe import ozg_katalog as ozg
+from analyse.eingabe import ozg_katalog
 from analyse.eingabe.massnahmen import Katalog
 from analyse.eingabe.studie import Studie
-from analyse.planung import empfehlungen
+from analyse.planung import empfehlungen, ozg, plaene, rahmen, verband
 
 FELDER = ["strategie", "organisation", "technik"]
 
@@ -60,10 +60,30 @@ def _studie(**empf):
                                   "empfehlungen": {"minimum": 2, "maximum": 5, **empf}})
 
 
+NAMEN = empfehlungen.Namen(felder={"strategie": "Strategie & Steuerung",
+                                    "organisation": "Organisation & Prozesse",
+                                    "technik": "Technik & IT-Sicherheit"},
+                            typen={"optimierer": "Optimierer"})
+
+
+def planung(kommunen, reifegrad, typen, struktur, katalog, studie, ozg_luecken=None,
+            typstruktur=True):
+    """Die Planungsschritte in der Reihenfolge der Pipeline (ohne OZG-Antworten)."""
+    o = ozg.auswerten(kommunen, None, None, ozg_katalog.laden(), studie.aktuelle_welle, 3, 0.75,
+                      5)
+    a = empfehlungen.auswahl(kommunen, reifegrad, typen, ozg_luecken, katalog, studie, NAMEN,
+                             typstruktur)
+    r = rahmen.berechnen(kommunen, struktur, studie.aktuelle_welle, studie.roadmap)
+    v = verband.planen(kommunen, reifegrad, a["zielwerte"], a["empfehlungen"], r, katalog,
+                       studie, NAMEN)
+    p = plaene.erstellen(v["empfehlungen"], r, v["verband_umlage"], katalog, studie,
+                         NAMEN.felder)
+    return {**o, **a, "rahmen": r, **v, **p}
+
+
 def _ableiten(daten, katalog, studie=None):
     kommunen, reifegrad, typen, struktur = daten
-    return empfehlungen.ableiten(kommunen, reifegrad, typen, struktur, None, None,
-                                 studie or _studie(), katalog, ozg.laden())
+    return planung(kommunen, reifegrad, typen, struktur, katalog, studie or _studie())
 
 
 def test_deterministisch(daten, katalog):
@@ -115,6 +135,14 @@ def test_verband_und_summen(daten, katalog):
     v = t["verband_empfehlungen"]
     assert list(v["massnahme"]) == ["v_plattform"]
     assert "von 10 Mitgliedern" in v["begruendung"].iloc[0]
+    # Die Referenzkommune bekommt die E-Akte über den Verband, mit ihrem Anteil (1/10 nach
+    # gleichen Einwohnerzahlen) statt der vollen Kosten, und frühestens ab Lieferung.
+    e = t["empfehlungen"].set_index(["ags", "massnahme"]).loc[("05000001", "e_akte")]
+    assert e["ueber_verband"] and e["verband_massnahme"] == "v_plattform"
+    assert e["kosten_einmalig"] == pytest.approx(100) and e["kosten_einmalig_eigen"] == 1000
+    assert f"Über den Verband: „Titel v_plattform“, ab {e['verband_ab']}." in e["begruendung"]
+    plan = t["roadmap"].set_index(["ags", "massnahme"])
+    assert plan.loc[("05000001", "e_akte"), "start"] >= e["verband_ab"]
     s = t["empfehlungen_summen"].set_index("handlungsfeld")
     assert s.loc["gesamt", "anzahl_empfehlungen"] == len(t["empfehlungen"])
     j = t["kosten_je_feld_jahr"]

@@ -39,3 +39,19 @@ def test_xlsx_mit_deutschen_blaettern(tmp_path):
 
 def test_gleiche_eingaben_gleiche_bytes():
     assert excel.inhalt(_tabellen(), "05000001") == excel.inhalt(_tabellen(), "05000001")
+
+
+def test_verbandsdatei_mit_umlage_je_mitglied(tmp_path):
+    tabellen = {
+        "verband_empfehlungen": pd.DataFrame({"rang": [1], "titel": ["Plattform"],
+                                              "massnahme": ["v"], "kosten_einmalig": [1000.0]}),
+        "verband_umlage": pd.DataFrame({"ags": ["1", "2", "1", "2"], "name": ["A", "=B", "A", "=B"],
+                                        "jahr": [2027, 2027, 2028, 2028],
+                                        "anteil": [0.25, 0.75, 0.25, 0.75],
+                                        "umlage": [250.0, 750.0, 100.0, 300.0]})}
+    ziel = excel.schreiben(tabellen, None, tmp_path / "verband.xlsx")
+    blaetter = pd.read_excel(ziel, sheet_name=None, dtype={"AGS": str})
+    assert list(blaetter) == list(excel.VERBAND_BLAETTER)
+    u = blaetter["Umlage je Mitglied"]
+    assert list(u["Umlage (€)"]) == [250, 750, 100, 300]
+    assert list(u["Mitglied"]) == ["A", "'=B", "A", "'=B"]   # keine Formel aus Daten

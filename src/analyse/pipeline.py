@@ -216,9 +216,14 @@ def auftraege(pfade: Pfade, erg: ergebnisse.Ergebnisse, alle: bool = False) -> l
 
 
 def excel_dateien(pfade: Pfade, erg: ergebnisse.Ergebnisse, ags_liste: list[str]) -> None:
-    """XLSX-Download je Kommune mit Empfehlungen; nur neu, wenn die Ergebnisse neuer sind."""
+    """XLSX-Download je Kommune mit Empfehlungen und für den Verband (``verband.xlsx``); nur
+    neu, wenn die Ergebnisse neuer sind."""
     stand = (pfade.ergebnisse / "modell.json").stat().st_mtime
     mit_empfehlungen = set(erg.tabelle("empfehlungen")["ags"])
+    verband_ziel = pfade.berichte / "verband.xlsx"
+    if ("verband_umlage" in erg.tabellen and not erg.tabelle("verband_umlage").empty
+            and (not verband_ziel.exists() or verband_ziel.stat().st_mtime < stand)):
+        excel.schreiben(erg, None, verband_ziel)
     for ags in ags_liste:
         ziel = pfade.berichte / "kommunen" / f"{ags}.xlsx"
         if ags in mit_empfehlungen and (not ziel.exists() or ziel.stat().st_mtime < stand):

@@ -23,7 +23,9 @@ BLAETTER: dict[str, tuple[str, dict[str, str]]] = {
         "begruendung": "Begründung", "beschreibung": "Beschreibung",
         "dauer_monate": "Dauer (Monate)", "aufwand_personentage": "Aufwand (Personentage)",
         "kosten_einmalig": "Kosten einmalig (€)", "kosten_jaehrlich": "Kosten jährlich (€)",
-        "ozg_relevant": "OZG-relevant", "voraussetzungen": "Voraussetzungen (IDs)",
+        "ozg_relevant": "OZG-relevant", "verband_titel": "Über den Verband",
+        "verband_ab": "Verband liefert ab", "kosten_einmalig_eigen":
+        "Kosten einmalig als eigenes Vorhaben (€)", "voraussetzungen": "Voraussetzungen (IDs)",
         "massnahme": "Maßnahmen-ID", "quelle": "Quelle/Begründung im Katalog"}),
     "Roadmap": ("roadmap", {
         "rang": "Rang", "titel": "Maßnahme", "hauptfeld_name": "Handlungsfeld",
@@ -31,7 +33,8 @@ BLAETTER: dict[str, tuple[str, dict[str, str]]] = {
         "kosten_einmalig": "Kosten einmalig (€)", "kosten_jaehrlich": "Kosten jährlich (€)",
         "aufwand_personentage": "Aufwand (Personentage)", "massnahme": "Maßnahmen-ID"}),
     "Kosten je Jahr": ("roadmap_jahre", {
-        "jahr": "Jahr", "budget": "Budget (€)", "kosten_einmalig": "Einmalige Kosten (€)",
+        "jahr": "Jahr", "budget": "Jahresrahmen (€)", "umlage_verband": "Umlage an den Verband (€)",
+        "kosten_einmalig": "Einmalige Kosten (€)",
         "kosten_laufend": "Laufende Kosten (€)", "kosten_gesamt": "Kosten gesamt (€)",
         "budget_frei": "Budget frei (€)", "kapazitaet_personentage": "Kapazität (Personentage)",
         "personentage": "Geplante Personentage"}),
@@ -39,15 +42,44 @@ BLAETTER: dict[str, tuple[str, dict[str, str]]] = {
         "rang": "Rang", "titel": "Maßnahme", "engpass": "Engpass", "grund": "Begründung",
         "kosten_einmalig": "Kosten einmalig (€)", "massnahme": "Maßnahmen-ID"}),
 }
+#: Die Verbandsdatei (``verband.xlsx``): alle Zeilen, keine Auswahl nach AGS.
+VERBAND_BLAETTER: dict[str, tuple[str, dict[str, str]]] = {
+    "Verbandsmaßnahmen": ("verband_empfehlungen", {
+        "rang": "Rang", "titel": "Maßnahme", "buendelt": "Bündelt", "rangwert": "Rangwert",
+        "begruendung": "Begründung", "dauer_monate": "Dauer (Monate)",
+        "kosten_einmalig": "Kosten einmalig (€)", "kosten_jaehrlich": "Kosten jährlich (€)",
+        "aufwand_personentage": "Aufwand (Personentage)", "massnahme": "Maßnahmen-ID"}),
+    "Roadmap": ("verband_roadmap", {
+        "rang": "Rang", "titel": "Maßnahme", "start": "Beginn", "ende": "Ende",
+        "kosten_einmalig": "Kosten einmalig (€)", "kosten_jaehrlich": "Kosten jährlich (€)",
+        "massnahme": "Maßnahmen-ID"}),
+    "Kosten je Jahr": ("verband_jahre", {
+        "jahr": "Jahr", "rahmen": "Rahmen (€)", "kosten_einmalig": "Einmalige Kosten (€)",
+        "kosten_laufend": "Laufende Kosten (€)", "kosten_gesamt": "Kosten gesamt (€)",
+        "personentage": "Personentage", "kapazitaet_personentage": "Kapazität (Personentage)"}),
+    "Umlage je Mitglied": ("verband_umlage", {
+        "name": "Mitglied", "ags": "AGS", "einwohner": "Einwohner", "schluessel": "Schlüssel",
+        "anteil": "Anteil", "jahr": "Jahr", "umlage": "Umlage (€)",
+        "rahmen_mitglied": "Jahresrahmen des Mitglieds (€)"}),
+    "Verschoben": ("verband_verschiebungen", {
+        "rang": "Rang", "titel": "Maßnahme", "engpass": "Engpass", "grund": "Begründung",
+        "massnahme": "Maßnahmen-ID"}),
+}
 _BREITE = {"Begründung": 80, "Beschreibung": 60, "Maßnahme": 45, "Quelle/Begründung im Katalog": 50}
 
 
-def blaetter(tabellen: Mapping[str, pd.DataFrame], ags: str) -> dict[str, pd.DataFrame]:
-    """Die Blätter als DataFrames mit deutschen Überschriften (nur Zeilen von ``ags``)."""
+def blaetter(tabellen: Mapping[str, pd.DataFrame], ags: str | None,
+             aufbau: Mapping[str, tuple[str, dict[str, str]]] = BLAETTER
+             ) -> dict[str, pd.DataFrame]:
+    """Die Blätter als DataFrames mit deutschen Überschriften (nur Zeilen von ``ags``;
+    ``ags=None``: alle Zeilen, für die Verbandsdatei)."""
     ergebnis = {}
-    for blatt, (quelle, spalten) in BLAETTER.items():
+    for blatt, (quelle, spalten) in aufbau.items():
         df = tabellen.get(quelle, pd.DataFrame())
-        teil = df[df["ags"].astype(str) == ags] if "ags" in df.columns else df.iloc[0:0]
+        if ags is None:
+            teil = df
+        else:
+            teil = df[df["ags"].astype(str) == ags] if "ags" in df.columns else df.iloc[0:0]
         teil = teil.reindex(columns=list(spalten))
         if "rang" in teil.columns and teil["rang"].notna().any():
             teil = teil.sort_values("rang", kind="stable")
@@ -55,9 +87,10 @@ def blaetter(tabellen: Mapping[str, pd.DataFrame], ags: str) -> dict[str, pd.Dat
         if "OZG-relevant" in teil.columns:
             teil["OZG-relevant"] = teil["OZG-relevant"].map({True: "ja", False: "nein"})
         if "Engpass" in teil.columns:
-            teil["Engpass"] = teil["Engpass"].str.replace("budget", "Budget").str.replace(
-                "personal", "Personal").str.replace("zeit", "Zeit").str.replace(
-                "voraussetzung", "Voraussetzung")
+            teil["Engpass"] = teil["Engpass"].map(
+                lambda w: w.replace("budget", "Budget").replace("personal", "Personal")
+                .replace("zeit", "Zeit").replace("voraussetzung", "Voraussetzung")
+                if isinstance(w, str) else w)
         ergebnis[blatt] = teil
     return ergebnis
 
@@ -73,11 +106,12 @@ def _ohne_formeln(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def inhalt(tabellen: Mapping[str, pd.DataFrame], ags: str) -> bytes:
+def inhalt(tabellen: Mapping[str, pd.DataFrame], ags: str | None,
+           aufbau: Mapping[str, tuple[str, dict[str, str]]] = BLAETTER) -> bytes:
     """Die XLSX-Datei als Bytes (feste Metadaten, damit gleiche Eingaben gleich aussehen)."""
     puffer = io.BytesIO()
     with pd.ExcelWriter(puffer, engine="openpyxl") as writer:
-        for blatt, df in blaetter(tabellen, ags).items():
+        for blatt, df in blaetter(tabellen, ags, aufbau).items():
             _ohne_formeln(df).to_excel(writer, sheet_name=blatt, index=False)
             ws = writer.sheets[blatt]
             ws.freeze_panes = "A2"
@@ -94,16 +128,18 @@ def inhalt(tabellen: Mapping[str, pd.DataFrame], ags: str) -> bytes:
     return xlsx_ohne_zeit(puffer.getvalue())
 
 
-def schreiben(tabellen: Mapping[str, pd.DataFrame] | Any, ags: str, ziel: Path) -> Path:
+def schreiben(tabellen: Mapping[str, pd.DataFrame] | Any, ags: str | None, ziel: Path) -> Path:
     """Schreibt ``ziel`` (z. B. ``.../<ags>.xlsx``) atomar und gibt den Pfad zurück.
 
     ``tabellen``: Name → Tabelle oder ein ``Ergebnisse``-Objekt (liest die Tabellen dort).
+    ``ags=None`` schreibt die Verbandsdatei (Verbandsmaßnahmen, Roadmap, Umlage je Mitglied).
     """
+    aufbau = BLAETTER if ags is not None else VERBAND_BLAETTER
     if not isinstance(tabellen, Mapping):
         erg = tabellen
-        tabellen = {quelle: erg.tabelle(quelle) for quelle, _ in BLAETTER.values()
+        tabellen = {quelle: erg.tabelle(quelle) for quelle, _ in aufbau.values()
                     if quelle in erg.tabellen}
-    daten = inhalt(tabellen, str(ags))
+    daten = inhalt(tabellen, None if ags is None else str(ags), aufbau)
     with atomar_datei(Path(ziel), "wb") as f:
         f.write(daten)
     return Path(ziel)

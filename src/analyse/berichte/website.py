@@ -150,9 +150,11 @@ def startseite(erg, berichte: Path, kommunen: list[dict]) -> str:
 
 def downloads(berichte: Path, kommunen: list[dict]) -> list[str]:
     """Die Downloads der Site (relativ zum Berichtsordner), die vorliegen: je Kommune XLSX und
-    PDF, dazu das PDF des Abschlussberichts und das Arbeitsbuch zur Selbstauskunft. Beide Wege veröffentlichen genau diese Dateien."""
+    PDF, dazu das PDF des Abschlussberichts, das Arbeitsbuch zur Selbstauskunft und der
+    Verbandsplan (``verband.xlsx``, vom Abschlussbericht verlinkt). Beide Wege veröffentlichen
+    genau diese Dateien."""
     kandidaten = [f"kommunen/{k['ags']}.{endung}" for k in kommunen for endung in ("xlsx", "pdf")]
-    kandidaten += ["abschlussbericht.pdf", arbeitshilfen.SELBSTAUSKUNFT_DATEI]
+    kandidaten += ["abschlussbericht.pdf", arbeitshilfen.SELBSTAUSKUNFT_DATEI, "verband.xlsx"]
     return [d for d in kandidaten if (berichte / d).is_file()]
 
 

@@ -163,24 +163,22 @@ def _grund(v: Vorhaben, frueheste: int, warum: str, stand: _Stand, plan: Plan
            ) -> tuple[str, str]:
     """Engpass und deutscher Satz: welche Grenze in welchem Jahr tatsächlich bindet.
 
-    Bindend ist das Budget, wenn das Vorhaben bei irgendeinem Start mit dem freien Personal
-    auskäme (nur das Geld fehlt), entsprechend das Personal; reicht keine der beiden Grenzen
-    allein, binden beide. Genannt wird der Start, bei dem am wenigsten fehlt.
+    Betrachtet werden die Starts, an denen nur eine Grenze scheitert (dort bindet sie allein);
+    gibt es keinen, binden beide. Genannt wird davon der Start, bei dem relativ am wenigsten
+    fehlt, mit den Jahren, in denen die bindende Grenze überschritten wäre.
     """
     ende = plan.startjahr + plan.jahre - 1
     starts = _starts(v, frueheste, plan.jahre)
     if not starts:
         return "zeit", _zeit_satz(v, frueheste, warum, plan)
-    passungen = {s: stand.passt(*_bedarf(v, s, plan.jahre)) for s in starts}
-    geld_allein = [s for s, (_, tage_ok) in passungen.items() if tage_ok]
-    tage_allein = [s for s, (geld_ok, _) in passungen.items() if geld_ok]
-    if geld_allein:
-        engpass, kandidaten = "budget", geld_allein
-    elif tage_allein:
-        engpass, kandidaten = "personal", tage_allein
-    else:
-        engpass, kandidaten = "budget und personal", list(starts)
+    # Starts, an denen genau eine Grenze scheitert: dort bindet diese Grenze allein.
+    allein = {s: ("budget" if tage_ok else "personal")
+              for s, (geld_ok, tage_ok) in
+              ((s, stand.passt(*_bedarf(v, s, plan.jahre))) for s in starts)
+              if geld_ok != tage_ok}
+    kandidaten = list(allein) or list(starts)
     start = min(kandidaten, key=lambda s: (_fehlbetrag(v, s, stand, plan), s))
+    engpass = allein.get(start, "budget und personal")
     kosten, tage = _bedarf(v, start, plan.jahre)
     teile = []
     if engpass != "personal":
@@ -211,7 +209,7 @@ def _tage_teil(plan: Plan, j: int, noetig: float, frei: float) -> str:
 
 def _stellen(wert: float) -> int:
     """Kleine Werte mit einer Nachkommastelle, damit nie „0 Personentage fehlen“ steht."""
-    return 1 if abs(wert) < 10 else 0
+    return 1 if abs(wert) < 10 and abs(wert - round(wert)) >= 0.05 else 0
 
 
 def _pt(wert: float, dativ: bool = False) -> str:
