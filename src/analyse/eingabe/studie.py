@@ -91,7 +91,7 @@ class EmpfehlungenEinstellungen(_Streng):
     verband_mindestluecke: float = Field(
         10, ge=0, le=100, description="Lücke (Punkte), ab der ein Mitglied Bedarf hat")
     gewicht_ozg: float = Field(
-        1.0, ge=0, le=5,
+        2.0, ge=0, le=5,
         description="OZG-Lücke als zusätzliches Feld: Prozentpunkte der relevanten Leistungen, "
                     "die gegenüber dem Zielquantil der Größenklasse fehlen, × Gewicht")
     ozg_ziel_stufe: int = Field(3, ge=1, le=4,
