@@ -28,11 +28,7 @@ def test_site_hat_seite_je_referenzkommune(lauf):
 
 @pytest.mark.parametrize("abschnitt", [
     "Auf einen Blick", "Reifegrad je Handlungsfeld", "Kommunentyp", "Stärken und Schwächen",
-<<<<<<< HEAD
     "Handlungsempfehlungen", "Roadmap", "Glossar"])
-=======
-    "Handlungsempfehlungen", "Roadmap"])
->>>>>>> bab09c2 (Planung: Tests, Excel für den Verband, Doku und Demo-Einstellungen)
 def test_kommunenbericht_abschnitte(lauf, abschnitt):
     site = lauf["ausgabe"] / "berichte" / "_site"
     for seite in (site / "kommunen").glob("*.html"):
