@@ -283,14 +283,22 @@ def einbeziehen(empfehlungen: pd.DataFrame, plan: roadmap.Plan, tabelle: pd.Data
     """Kommunale Empfehlungen der Mitglieder, die eine geplante Verbandsmaßnahme bündelt,
     laufen über den Verband (Regeln siehe Moduldoku, Punkt 5)."""
     e = empfehlungen.copy()
-    if e.empty or not plan.termine:
+    if e.empty or tabelle.empty:
         return e
     liefert = _liefert(plan, tabelle, katalog)
+    titel = dict(zip(tabelle["massnahme"], tabelle["titel"], strict=True))
+    spaeter = {b: titel[vid] for vid in plan.verschoben for b in katalog.nach_id[vid].buendelt
+               if b not in liefert}
+    ende = plan.startjahr + plan.jahre - 1
     for ags, teil in e.sort_values(["ags", "rang"]).groupby("ags", sort=True):
         if ags not in anteil.index:
             continue
         erste: dict[str, int] = {}
         for i in teil.index:
+            if e.at[i, "massnahme"] in spaeter:
+                e.at[i, "begruendung"] += (f" Der Verband plant „{spaeter[e.at[i, 'massnahme']]}“"
+                                           f" erst nach {ende}; bis dahin ist dies ein eigenes "
+                                           f"Vorhaben.")
             if e.at[i, "massnahme"] not in liefert:
                 continue
             vid, vtitel, ab = liefert[e.at[i, "massnahme"]]
