@@ -32,7 +32,9 @@ from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.methoden import kommunentypen, peers, reifegrad
 from analyse.planung import empfehlungen as empfehlungen_modul
 from analyse.planung import ozg as ozg_modul
-from analyse.planung import roadmap as roadmap_modul
+from analyse.planung import plaene as plaene_modul
+from analyse.planung import rahmen as rahmen_modul
+from analyse.planung import verband as verband_modul
 
 #: Tabellen mit einer Zeile (oder mehreren) je Kommune; die Einordnung liefert sie für eine.
 KOMMUNENTABELLEN = ("kommunen", "antworten", "struktur", "reifegrad", "reifegrad_ausschluesse",
@@ -217,19 +219,44 @@ def typ_einordnen(zeile: pd.DataFrame, erg: Ergebnisse, st: studie_modul.Studie)
         "zweiter_typ": typ_von[int(zentren.index[zweit])]}]).reindex(columns=spalten)
 
 
+def _ozg_profil(ozg_stand: pd.DataFrame | None, ags: str, gk: str, erg: Ergebnisse,
+                st: studie_modul.Studie) -> dict:
+    """Eigener Anteil der OZG-Leistungen ab der Zielstufe und Zielwert der Größenklasse (aus der
+    Studie, Tabelle ``ozg_luecken``). Ohne eigenen OZG-Stand (kein Katalog übergeben) gilt der
+    Stand der Studie, wenn die Kommune darin vorkommt."""
+    if "ozg_luecken" not in erg.tabellen:
+        return {}
+    luecken = erg.tabelle("ozg_luecken")
+    stufen = ozg_stand["stufe"].dropna() if ozg_stand is not None and not ozg_stand.empty \
+        else pd.Series(dtype=float)
+    if stufen.empty:
+        eigen = luecken[luecken["ags"].astype(str) == ags]
+        return {} if eigen.empty else {
+            "ozg_anteil": float(eigen["anteil"].iat[0]), "ozg_ziel": float(eigen["ziel"].iat[0]),
+            "ozg_bezug": str(eigen["bezug"].iat[0])}
+    ziel = luecken[luecken["groessenklasse"].astype(str) == gk].head(1)
+    if ziel.empty:
+        return {}
+    return {"ozg_anteil": float((stufen >= st.empfehlungen.ozg_ziel_stufe).mean()),
+            "ozg_ziel": float(ziel["ziel"].iat[0]), "ozg_bezug": str(ziel["bezug"].iat[0])}
+
+
 def planen(kommune: pd.DataFrame, rg: pd.DataFrame, typ: pd.DataFrame, struktur_df: pd.DataFrame,
-           erg: Ergebnisse, st: studie_modul.Studie) -> dict[str, pd.DataFrame]:
+           erg: Ergebnisse, st: studie_modul.Studie,
+           ozg_stand: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """Empfehlungen und Roadmap nach den Regeln für Referenzkommunen.
 
-    Zielwerte der Größenklasse aus der Studie (Tabelle ``zielwerte``), Rahmen aus den eigenen
-    Strukturzahlen (``roadmap.grenzen``).
+    Zielwerte der Größenklasse und OZG-Ziel aus der Studie, Rahmen aus den eigenen
+    Strukturzahlen (``planung.rahmen``); ist die Kommune Mitglied des Studienverbands, laufen
+    gebündelte Maßnahmen wie in der Studie über den Verband (``planung.verband``) und ihre
+    Umlage ist im Jahresplan gebucht.
     """
     welle = st.aktuelle_welle
     ags = str(kommune["ags"].iat[0])
     gk = str(kommune["groessenklasse"].iat[0])
     fb = erg.fragebogen
-    feldnamen = {f.id: f.name for f in fb.handlungsfelder}
-    typnamen = erg.typkatalog.name
+    namen = empfehlungen_modul.Namen({f.id: f.name for f in fb.handlungsfelder},
+                                     erg.typkatalog.name)
     katalog = massnahmen_modul.laden(erg.konfiguration("massnahmen.yml"), set(fb.feld),
                                      {t.id for t in erg.typkatalog.typen})
     ziele = erg.tabelle("zielwerte")
@@ -241,27 +268,25 @@ def planen(kommune: pd.DataFrame, rg: pd.DataFrame, typ: pd.DataFrame, struktur_
         naechster_typ=str(typ["naechster_typ"].iat[0]) if len(typ) else "",
         ist={f: float(w) for f, w in ist.items()},
         ziel=dict(zip(ziele["handlungsfeld"], ziele["ziel"].astype(float), strict=True)),
-        bezug=dict(zip(ziele["handlungsfeld"], ziele["bezug"], strict=True)))
-    tabelle = empfehlungen_modul.empfehlungen_fuer(profil, katalog, st.empfehlungen, feldnamen,
-                                                   typnamen)
-    vorhaben = [roadmap_modul.Vorhaben(
-        id=z.massnahme, titel=z.titel, dauer_quartale=katalog.nach_id[z.massnahme].dauer_quartale,
-        kosten_einmalig=z.kosten_einmalig, kosten_jaehrlich=z.kosten_jaehrlich,
-        personentage=z.aufwand_personentage,
-        voraussetzungen=tuple(katalog.nach_id[z.massnahme].voraussetzungen.massnahmen))
-        for z in tabelle.itertuples()]
-
-    def wert(spalte: str) -> float | None:
-        w = struktur_df[spalte].iat[0] if spalte in struktur_df and len(struktur_df) else np.nan
-        return None if pd.isna(w) else float(w)
-
-    budget, kapazitaet = roadmap_modul.grenzen(gk, st.roadmap, wert("digitalbudget"),
-                                               wert("it_personal"))
-    plan = roadmap_modul.planen(vorhaben, budget, kapazitaet, st.roadmap.startjahr or welle + 1,
-                                st.roadmap.jahre)
-    zusatz = {z.massnahme: {"rang": z.rang, "hauptfeld": z.hauptfeld,
-                            "hauptfeld_name": z.hauptfeld_name} for z in tabelle.itertuples()}
-    rm, rk, rj, rv = roadmap_modul.tabellen(ags, plan, vorhaben, zusatz)
+        bezug=dict(zip(ziele["handlungsfeld"], ziele["bezug"], strict=True)),
+        typbonus=bool(erg.modell.get("kommunentypen", {}).get("struktur_vorhanden", True)),
+        **_ozg_profil(ozg_stand, ags, gk, erg, st))
+    tabelle = empfehlungen_modul.empfehlungen_fuer(profil, katalog, st.empfehlungen, namen)
+    startjahr = st.roadmap.startjahr or welle + 1
+    umlage = (erg.tabelle("verband_umlage") if "verband_umlage" in erg.tabellen
+              else pd.DataFrame(columns=["ags", "jahr", "umlage", "anteil"]))
+    eigen = umlage[umlage["ags"].astype(str) == ags]
+    if not eigen.empty and "verband_roadmap" in erg.tabellen:
+        tabelle = verband_modul.einbeziehen_aus_tabellen(
+            tabelle, erg.tabelle("verband_roadmap"), erg.tabelle("verband_empfehlungen"),
+            erg.tabelle("verband_verschiebungen") if "verband_verschiebungen" in erg.tabellen
+            else None, eigen, str(kommune["name"].iat[0]), katalog, st)
+    rahmen_zeile = rahmen_modul.berechnen(kommune, struktur_df.assign(welle=welle), welle,
+                                          st.roadmap).iloc[0]
+    (rm, rk, rj, rv), _ = plaene_modul.kommune_planen(
+        tabelle, rahmen_zeile, plaene_modul.umlage_je_jahr(umlage, ags, startjahr,
+                                                           st.roadmap.jahre),
+        katalog, startjahr, st.roadmap.jahre)
     aus = {"empfehlungen": tabelle, "roadmap": rm, "roadmap_kosten": rk, "roadmap_jahre": rj,
            "verschiebungen": rv}
     return {n: df.reindex(columns=erg.tabelle(n).columns) if n in erg.tabellen else df
@@ -342,9 +367,9 @@ def einordnen(auskunft: Selbstauskunft, erg: Ergebnisse,
     tabellen["struktur"] = struktur(antworten, kommune, erg)
     tabellen.update(reifegrad_einordnen(antworten, erg, st))
     tabellen["typen"] = typ_einordnen(antworten, erg, st)
-    tabellen.update(planen(kommune, tabellen["reifegrad"], tabellen["typen"],
-                           tabellen["struktur"], erg, st))
     tabellen["ozg_stand"] = ozg_einordnen(kommune, antworten, erg, ozg_katalog, welle)
+    tabellen.update(planen(kommune, tabellen["reifegrad"], tabellen["typen"],
+                           tabellen["struktur"], erg, st, tabellen["ozg_stand"]))
     e = Einordnung(auskunft, st, tabellen, typnamen=dict(erg.typkatalog.name))
     e.vergleich = vergleich(e, erg)
     return e

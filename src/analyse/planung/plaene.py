@@ -41,7 +41,7 @@ def vorhaben(tabelle: pd.DataFrame, katalog: Katalog) -> list[roadmap.Vorhaben]:
     return ergebnis
 
 
-def _umlage_je_jahr(umlage: pd.DataFrame, ags: str, startjahr: int, jahre: int) -> np.ndarray:
+def umlage_je_jahr(umlage: pd.DataFrame, ags: str, startjahr: int, jahre: int) -> np.ndarray:
     werte = np.zeros(jahre)
     if umlage is None or umlage.empty:
         return werte
@@ -88,7 +88,7 @@ def erstellen(empfehlungen: pd.DataFrame, rahmen: pd.DataFrame, verband_umlage: 
     teile: list[list[pd.DataFrame]] = [[], [], [], []]
     bilanz = []
     for ags, tabelle in empfehlungen.groupby("ags", sort=True):
-        umlage = _umlage_je_jahr(verband_umlage, str(ags), startjahr, r.jahre)
+        umlage = umlage_je_jahr(verband_umlage, str(ags), startjahr, r.jahre)
         tabellen, zeile = kommune_planen(tabelle, rahmen_i.loc[str(ags)], umlage, katalog,
                                          startjahr, r.jahre)
         for liste, t in zip(teile, tabellen, strict=True):

@@ -321,6 +321,27 @@ def einbeziehen(empfehlungen: pd.DataFrame, plan: roadmap.Plan, tabelle: pd.Data
     return e
 
 
+def einbeziehen_aus_tabellen(empfehlungen: pd.DataFrame, verband_roadmap: pd.DataFrame,
+                             verband_empfehlungen: pd.DataFrame,
+                             verband_verschiebungen: pd.DataFrame | None, umlage: pd.DataFrame,
+                             name: str, katalog: Katalog, studie: Studie) -> pd.DataFrame:
+    """``einbeziehen`` für eine einzelne Kommune mit dem gespeicherten Verbandsplan (Tabellen
+    ``verband_roadmap``, ``verband_empfehlungen``, ``verband_umlage``), etwa beim Einordnen."""
+    startjahr = studie.roadmap.startjahr or studie.aktuelle_welle + 1
+    plan = roadmap.Plan(startjahr, studie.roadmap.jahre, np.zeros(studie.roadmap.jahre),
+                        np.zeros(studie.roadmap.jahre), np.zeros(studie.roadmap.jahre))
+    plan.termine = {z.massnahme: (int(z.start_quartal) - 1, int(z.ende_quartal) - 1)
+                    for z in verband_roadmap.itertuples()}
+    if verband_verschiebungen is not None:
+        plan.verschoben = {z.massnahme: (z.engpass, z.grund)
+                           for z in verband_verschiebungen.itertuples()}
+    anteil = umlage.drop_duplicates("ags").set_index(umlage.drop_duplicates("ags")["ags"]
+                                                     .astype(str))["anteil"]
+    namen = pd.Series(name, index=anteil.index)
+    return einbeziehen(empfehlungen, plan, verband_empfehlungen, anteil, namen, katalog,
+                       studie.verbandsplan)
+
+
 # ------------------------------------------------------------------ Schritt „Verband“
 
 
