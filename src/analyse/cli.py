@@ -211,10 +211,8 @@ def importieren(
     ] = False,
 ) -> None:
     """Übernimmt eine Welle aus einem Befragungsexport über eine Zuordnung in antworten.csv."""
-    try:
+    with _antworten():
         bericht = pipeline.importieren(pipeline.Pfade(daten), quelle, zuordnung, welle, ersetzen)
-    except (Eingabefehler, OSError) as e:
-        raise _abbrechen(e) from None
     for zeile in bericht.zeilen():
         ausgabe_konsole.print(zeile, markup=False, soft_wrap=True)
     ausgabe_konsole.print(f"Geschrieben: {daten / 'antworten.csv'}", markup=False, soft_wrap=True)
@@ -233,11 +231,9 @@ def zuordnung_entwurf(
                            "Antworttexte für Exporte, die nur Codes enthalten.")] = None,
 ) -> None:
     """Schreibt einen Entwurf der Zuordnung; unsichere Stellen sind mit PRÜFEN markiert."""
-    try:
+    with _antworten():
         ziel = pipeline.zuordnung_entwurf(pipeline.Pfade(daten), quelle, ausgabe, ueberschreiben,
                                           struktur)
-    except (Eingabefehler, OSError) as e:
-        raise _abbrechen(e) from None
     pruefen_n = ziel.read_text(encoding="utf-8").count("PRÜFEN:")
     ausgabe_konsole.print(f"Entwurf geschrieben: {ziel} ({pruefen_n} Stellen zu prüfen, "
                           f"markiert mit PRÜFEN)", markup=False, soft_wrap=True)
@@ -254,11 +250,9 @@ def kommunen_import(
                      ] = None,
 ) -> None:
     """Baut oder aktualisiert kommunen.csv aus dem amtlichen Gemeindeverzeichnis."""
-    try:
+    with _antworten():
         abgleich, hinweise = pipeline.kommunen_import(pipeline.Pfade(daten), gemeindeverzeichnis,
                                                       land, kreis)
-    except (Eingabefehler, OSError) as e:
-        raise _abbrechen(e) from None
     for h in hinweise:
         ausgabe_konsole.print(h, markup=False, soft_wrap=True)
     ausgabe_konsole.print(
@@ -279,10 +273,8 @@ def fragebogen_export(
     if format != "limesurvey":
         raise typer.BadParameter(f"'{format}' ist kein Format; erwartet: limesurvey",
                                  param_hint="--format")
-    try:
+    with _antworten():
         ziel = pipeline.fragebogen_export(pipeline.Pfade(daten), ausgabe)
-    except (Eingabefehler, OSError) as e:
-        raise _abbrechen(e) from None
     ausgabe_konsole.print(f"LimeSurvey-Umfrage geschrieben: {ziel}", markup=False, soft_wrap=True)
     if ziel.suffix.lower() != ".txt":
         ausgabe_konsole.print("Hinweis: LimeSurvey importiert dieses Format nur mit der Endung "
@@ -298,10 +290,8 @@ def selbstauskunft(
     """Schreibt das Arbeitsbuch zur Selbstauskunft (XLSX) aus dem Codebuch der Studie."""
     if ausgabe.suffix.lower() != ".xlsx":
         raise typer.BadParameter(f"'{ausgabe}' endet nicht auf .xlsx", param_hint="--ausgabe")
-    try:
+    with _antworten():
         ziel = pipeline.selbstauskunft_schreiben(pipeline.Pfade(daten), ausgabe)
-    except (Eingabefehler, FileNotFoundError) as e:
-        raise _abbrechen(e) from None
     ausgabe_konsole.print(f"Arbeitsbuch geschrieben: {ziel}", markup=False)
 
 
@@ -326,11 +316,9 @@ def einordnen(
     if ergebnisse is not None and ergebnisse.name != "ergebnisse":
         raise typer.BadParameter(f"'{ergebnisse}' heißt nicht 'ergebnisse'",
                                  param_hint="--ergebnisse")
-    try:
+    with _antworten():
         lauf = pipeline.einordnen(pfade, antwort, ausgabe, berichte=not ohne_berichte,
                                   parallel=parallel)
-    except (Eingabefehler, FileNotFoundError) as e:
-        raise _abbrechen(e) from None
     for e in lauf.eingeordnet:
         gesamt = e.reifegrad.get("gesamt")
         stufe = e.stufe.get("gesamt")
