@@ -29,7 +29,7 @@ import yaml
 
 from analyse import __version__
 from analyse.berichte import kommune, uebersicht, website
-from analyse.dateien import atomar_ordner
+from analyse.dateien import atomar_ordner, besitz_pruefen
 from analyse.ressourcen import berichtsvorlage
 
 VORLAGE = berichtsvorlage("_quarto.yml")
@@ -152,6 +152,7 @@ def projekt_schreiben(erg, berichte: Path, ziel: Path) -> dict:
 def site(erg, berichte: Path) -> Path:
     """Rendert ``<berichte>/_site`` mit Quarto; die alte Site bleibt, bis die neue fertig ist."""
     website.pruefen_ob_berichte_da(berichte)
+    besitz_pruefen(berichte / "_site")  # vor dem Rendern scheitern, nicht erst beim Tausch
     arbeit = Path(tempfile.mkdtemp(dir=berichte, prefix=".quarto-"))
     try:
         projekt_schreiben(erg, berichte, arbeit)
