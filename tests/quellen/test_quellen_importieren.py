@@ -59,7 +59,7 @@ def test_gleiche_welle_nur_mit_ersetzen(studie):
     zweimal = runner.invoke(app, argumente)
     assert zweimal.exit_code == 2
     assert "3 haben in antworten.csv schon eine" in zweimal.output
-    assert "mit --ersetzen ersetzen" in zweimal.output
+    assert "mit --ersetzen werden sie ersetzt" in zweimal.output
     assert (studie / "antworten.csv").read_bytes() == vorher
     ersetzt = runner.invoke(app, [*argumente, "--ersetzen"])
     assert ersetzt.exit_code == 0 and "(0 neu, 3 ersetzt)" in ersetzt.output

@@ -128,5 +128,5 @@ def test_zeile_mit_falscher_feldzahl(tmp_path):
 def test_fifo_haelt_nicht_an(tmp_path):
     fifo = tmp_path / "export.csv"
     os.mkfifo(fifo)
-    with pytest.raises(Eingabefehler, match="keine FIFO"):
+    with pytest.raises(Eingabefehler, match="FIFO"):
         lesen.lesen(fifo)

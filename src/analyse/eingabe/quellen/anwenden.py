@@ -197,11 +197,11 @@ def _erwartung(item: Item, fb: Fragebogen) -> str:
             f"{zahl.einheit}".rstrip() + f" für Item {item.id} oder eine Umkodierung")
 
 
-def _hinweis(wert: str) -> str:
+def _hinweis(wert: str) -> str | None:
     if re.fullmatch(r"A[O0]?\d+", wert):
-        return ("; ein LimeSurvey-Antwortcode: `analyse zuordnung-entwurf --struktur "
+        return ("ein LimeSurvey-Antwortcode; `analyse zuordnung-entwurf --struktur "
                 "UMFRAGE.lss` schlägt die Umkodierung aus den Antworttexten vor")
-    return ""
+    return None
 
 
 def wert_umkodieren(wert: str, item: Item, fb: Fragebogen, z: Zuordnung
@@ -285,7 +285,7 @@ def anwenden(quelle: Quelle, z: Zuordnung, fb: Fragebogen, welle: int,
                 break
             anzahl = f" (in {len(zeilen)} Zeilen)" if len(zeilen) > 1 else ""
             probleme.append(Problem(quelle.datei, zeilen[0], spalte, wert,
-                                    _erwartung(item, fb) + anzahl + _hinweis(wert)))
+                                    _erwartung(item, fb) + anzahl, hinweis=_hinweis(wert)))
     bericht.umkodiert = Counter({k: v for k, v in bericht.umkodiert.items() if v})
     bericht.verworfen_spalten = spalten_einordnen(
         quelle, {z.ags, *(s for _, s in bericht.zugeordnet)})

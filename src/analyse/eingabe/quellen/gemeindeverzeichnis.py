@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from analyse.eingabe.fehler import Eingabefehler, Problem
-from analyse.eingabe.quellen.lesen import normale_datei, zahl_text
+from analyse.eingabe.quellen.lesen import roh_lesen, zahl_text
 
 SPALTEN = ("ags", "name", "art", "kreis", "land", "einwohner")
 STUDIENSPALTEN = ("verband", "referenzkommune")  # gehören der Studie, bleiben beim Abgleich
@@ -63,11 +63,10 @@ def lesen(pfad: Path) -> Verzeichnis:
     import openpyxl
 
     pfad = Path(pfad)
-    normale_datei(pfad)
+    roh = roh_lesen(pfad)
     try:
-        # als Datenstrom: openpyxl prüft sonst die Endung (eine .xlsx, die .csv heißt)
-        mappe = openpyxl.load_workbook(io.BytesIO(pfad.read_bytes()), read_only=True,
-                                       data_only=True)
+        # als Datenstrom: openpyxl prüft sonst die Endung
+        mappe = openpyxl.load_workbook(io.BytesIO(roh), read_only=True, data_only=True)
     except Exception as e:  # beschädigt oder keine xlsx
         raise Eingabefehler([Problem(pfad.name, None, None, None,
                                      f"eine Excel-Datei (.xlsx) des Gemeindeverzeichnisses "

@@ -125,7 +125,8 @@ def _zusammenfuehren(alt: pd.DataFrame | None, neu: pd.DataFrame, bericht: Impor
             sammler.melden(quelle.datei, quellzeilen[doppelt[0]], "ags", doppelt[0],
                            f"Kommunen ohne Antwort in Welle {bericht.welle}: {len(doppelt)} "
                            f"haben in antworten.csv schon eine (AGS {beispiele}"
-                           f"{', …' if len(doppelt) > 5 else ''}); mit --ersetzen ersetzen")
+                           f"{', …' if len(doppelt) > 5 else ''})",
+                           hinweis="mit --ersetzen werden sie ersetzt")
             return alt, {}
         bericht.ersetzt = len(doppelt)
         behalten = alt[~schluessel.isin({f"{a}|{bericht.welle}" for a in doppelt})]

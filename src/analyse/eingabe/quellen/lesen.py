@@ -12,14 +12,13 @@ import csv
 import datetime as dt
 import io
 import math
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from analyse.dateien import Unlesbar, datei_lesen
 from analyse.eingabe.fehler import Eingabefehler, Problem
 
 FORMATE = ("limesurvey", "spss", "excel", "csv")
@@ -83,11 +82,11 @@ def kopf_zerlegen(kopf: str) -> Spalte:
     return Spalte(kopf, kopf, kopf)  # freie Überschrift (Excel): sie ist zugleich der Fragetext
 
 
-def format_erkennen(pfad: Path, vorgabe: str | None = None) -> str:
+def format_erkennen(pfad: Path, roh: bytes, vorgabe: str | None = None) -> str:
     """Das Format der Quelle: Vorgabe der Zuordnung, sonst aus Inhalt und Endung."""
     if vorgabe:
         return vorgabe
-    kopf = _anfang(pfad)
+    kopf = roh[:8]
     if kopf.startswith(b"PK\x03\x04"):
         return "excel"
     if kopf.startswith((b"$FL2", b"$FL3")):
@@ -98,58 +97,37 @@ def format_erkennen(pfad: Path, vorgabe: str | None = None) -> str:
                                      "eine Datei mit der Endung .csv, .sav oder .xlsx "
                                      "(oder 'format' in der Zuordnung)")])
     if art == "csv":
-        text = _dekodieren(pfad.read_bytes()[:200_000], pfad.name)[0]
+        text = _dekodieren(roh[:200_000], pfad.name)[0]
         codes = {kopf_zerlegen(k).code for k in _erste_zeile(text)}
         if LIMESURVEY_KENNUNG & codes:
             return "limesurvey"
     return art
 
 
-def normale_datei(pfad: Path) -> None:
-    """Wirft ``Eingabefehler``, wenn ``pfad`` keine lesbare normale Datei ist.
-
-    Vor jedem Öffnen: eine FIFO oder ein Gerät würde das Lesen sonst anhalten.
-    """
+def roh_lesen(pfad: Path) -> bytes:
+    """Die Bytes einer Quelle über ``dateien.datei_lesen`` (nie blockierend, nur normale Dateien)."""
     try:
-        modus = os.stat(pfad).st_mode
-    except FileNotFoundError:
-        raise Eingabefehler([Problem(pfad.name, None, None, None, "eine vorhandene Datei")]
-                            ) from None
-    except OSError as e:
-        raise Eingabefehler([Problem(pfad.name, None, None, None,
-                                     f"eine lesbare Datei ({e.strerror})")]) from None
-    if stat.S_ISDIR(modus):
-        raise Eingabefehler([Problem(pfad.name, None, None, None,
-                                     "eine Datei (das ist ein Ordner)")])
-    if not stat.S_ISREG(modus):
-        raise Eingabefehler([Problem(pfad.name, None, None, None,
-                                     "eine normale Datei (keine FIFO und kein Gerät)")])
-
-
-def _anfang(pfad: Path) -> bytes:
-    normale_datei(pfad)
-    try:
-        with open(pfad, "rb") as f:
-            return f.read(8)
-    except OSError as e:
-        raise Eingabefehler([Problem(pfad.name, None, None, None,
-                                     f"eine lesbare Datei ({e.strerror})")]) from None
+        return datei_lesen(Path(pfad))
+    except Unlesbar as e:
+        raise Eingabefehler([Problem(Path(pfad).name, None, None, None, e.grund)]) from None
 
 
 def lesen(pfad: Path, format: str | None = None, blatt: str | None = None,
           kopfzeile: int | None = None) -> Quelle:
     """Liest eine Quelle; wirft ``Eingabefehler`` mit allen Problemen der Datei."""
     pfad = Path(pfad)
-    art = format_erkennen(pfad, format)
+    roh = roh_lesen(pfad)
+    art = format_erkennen(pfad, roh, format)
     hinweise = []
     if format is None and art == "excel" and pfad.suffix.lower() != ".xlsx":
         hinweise.append(f"{pfad.name} ist eine Excel-Datei (trotz der Endung {pfad.suffix}).")
     if art in ("limesurvey", "csv"):
-        quelle = _csv_lesen(pfad, art, kopfzeile)
+        quelle = _csv_lesen(pfad.name, roh, art, kopfzeile)
     elif art == "spss":
+        del roh
         quelle = _spss_lesen(pfad)
     else:
-        quelle = _excel_lesen(pfad, blatt, kopfzeile)
+        quelle = _excel_lesen(pfad.name, roh, blatt, kopfzeile)
     quelle.hinweise[:0] = hinweise
     return quelle
 
@@ -183,9 +161,8 @@ def _trennzeichen(text: str) -> str:
         return max(";,\t", key=lambda z: len(next(csv.reader([erste], delimiter=z), [])))
 
 
-def _csv_lesen(pfad: Path, art: str, kopfzeile: int | None) -> Quelle:
-    name = pfad.name
-    text, hinweis = _dekodieren(pfad.read_bytes(), name)
+def _csv_lesen(name: str, roh: bytes, art: str, kopfzeile: int | None) -> Quelle:
+    text, hinweis = _dekodieren(roh, name)
     if "\x00" in text:
         raise Eingabefehler([Problem(name, None, None, None,
                                      "eine Textdatei (CSV); diese Datei enthält Binärdaten")])
@@ -293,14 +270,12 @@ def _kopfzeile_finden(zeilen: list[list[str]]) -> int:
     return 0
 
 
-def _excel_lesen(pfad: Path, blatt: str | None, kopfzeile: int | None) -> Quelle:
+def _excel_lesen(name: str, roh: bytes, blatt: str | None, kopfzeile: int | None) -> Quelle:
     import openpyxl
 
-    name = pfad.name
     try:
         # als Datenstrom: openpyxl prüft sonst die Endung (eine .xlsx, die .csv heißt)
-        mappe = openpyxl.load_workbook(io.BytesIO(pfad.read_bytes()), read_only=True,
-                                       data_only=True)
+        mappe = openpyxl.load_workbook(io.BytesIO(roh), read_only=True, data_only=True)
     except Exception as e:  # openpyxl wirft je nach Schaden verschiedene Fehler
         raise Eingabefehler([Problem(name, None, None, None,
                                      f"eine lesbare Excel-Datei (.xlsx) ({type(e).__name__})")]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from analyse.eingabe.fehler import Eingabefehler, Problem
-from analyse.eingabe.quellen.lesen import Quelle, Spalte, normale_datei
+from analyse.eingabe.quellen.lesen import Quelle, Spalte, roh_lesen
 
 
 @dataclass
@@ -35,8 +35,7 @@ def _text(roh: str) -> str:
 def lesen(pfad: Path) -> dict[str, tuple[str, dict[str, str]]]:
     """Spaltencode → (Fragetext, Antwortcode → Antworttext)."""
     pfad = Path(pfad)
-    normale_datei(pfad)
-    roh = pfad.read_bytes()
+    roh = roh_lesen(pfad)
     try:
         fragen = _lss(roh) if roh.lstrip(b"\xef\xbb\xbf \r\n").startswith(b"<") else \
             _tsv(roh.decode("utf-8-sig"))

@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 from analyse.eingabe.fehler import Problem
 from analyse.eingabe.fragebogen import Fragebogen
 from analyse.eingabe.quellen import datenschutz
-from analyse.eingabe.quellen.lesen import FORMATE, Quelle, normale_datei, zahl_text
+from analyse.eingabe.quellen.lesen import FORMATE, Quelle, zahl_text
 from analyse.eingabe.yamlquelle import Pfad, modell_laden, zeile_zu
 
 FEHLEND_ARTEN = ("leer", "weiss_nicht", "keine_angabe")
@@ -128,7 +128,6 @@ assert set(FORMATE) == {"limesurvey", "spss", "excel", "csv"}
 
 def laden(pfad: Path) -> tuple[Zuordnung, dict[Pfad, int]]:
     """Lädt ``zuordnung.yml``; wirft ``Eingabefehler`` mit Zeilen für Form- und Typfehler."""
-    normale_datei(Path(pfad))
     return modell_laden(Path(pfad), Zuordnung)
 
 
