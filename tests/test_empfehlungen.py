@@ -175,3 +175,18 @@ def test_berichtsabschnitte(daten, katalog, tmp_path):
     for f in (d.gesamtuebersicht, d.verband, d.personal_finanzen, d.ozg_relevanz):
         assert str(f(erg))
     assert "&lt;Test&gt;" in str(d.verband(erg))
+
+
+def test_ohne_typenstruktur_kein_typzuschlag(daten, katalog):
+    kommunen, reifegrad, typen, struktur = daten
+    ohne = empfehlungen.auswahl(kommunen, reifegrad, typen, None, katalog, _studie(), NAMEN,
+                                typstruktur=False)["empfehlungen"]
+    spalte = empfehlungen.auswahl(kommunen, reifegrad, typen.assign(typstruktur_belastbar=False),
+                                  None, katalog, _studie(), NAMEN)["empfehlungen"]
+    null = empfehlungen.auswahl(kommunen, reifegrad, typen, None, katalog,
+                                _studie(gewicht_typ=0), NAMEN)["empfehlungen"]
+    assert list(ohne["massnahme"]) == list(null["massnahme"]) == list(spalte["massnahme"])
+    assert not ohne["begruendung"].str.contains("Kommunentyp").any()
+    mit = empfehlungen.auswahl(kommunen, reifegrad, typen, None, katalog, _studie(),
+                               NAMEN)["empfehlungen"]
+    assert mit["begruendung"].str.contains("Kommunentyps Optimierer").any()

@@ -166,6 +166,14 @@ def auswerten(pfade: Pfade, vorgaben: dict | None = None) -> Path:
     return pfade.ergebnisse
 
 
+def typstruktur_belastbar(ty: kommunentypen.Typisierung) -> bool:
+    """Ob die Studie eine belastbare Typenstruktur zeigt (Schalter der Typisierung)."""
+    m = ty.modell
+    if isinstance(m, dict):
+        return bool(m.get("typstruktur_belastbar", m.get("struktur_vorhanden", True)))
+    return bool(getattr(m, "typstruktur_belastbar", True))
+
+
 def planen(sd: eingabe.Studiendaten, st: studie_modul.Studie, reifegrad_werte: pd.DataFrame,
            ty: kommunentypen.Typisierung, struktur_df: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Die Planungsschritte in ihrer Reihenfolge: OZG → Auswahl → Rahmen → Verband → Roadmap,
@@ -179,7 +187,7 @@ def planen(sd: eingabe.Studiendaten, st: studie_modul.Studie, reifegrad_werte: p
     # Ohne belastbare Typenstruktur entfällt der Typzuschlag der Auswahl.
     auswahl = empfehlungen_modul.auswahl(
         kommunen, reifegrad_werte, ty.zuordnung, ozg_t["ozg_luecken"], sd.massnahmen, st, namen,
-        typstruktur=bool(ty.modell.get("struktur_vorhanden", True)))
+        typstruktur=typstruktur_belastbar(ty))
     rahmen_t = rahmen.berechnen(kommunen, struktur_df, welle, st.roadmap)
     verband_t = verband.planen(kommunen, reifegrad_werte, auswahl["zielwerte"],
                                auswahl["empfehlungen"], rahmen_t, sd.massnahmen, st, namen)

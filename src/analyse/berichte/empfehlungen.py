@@ -60,7 +60,7 @@ def massnahmen(erg: Ergebnisse, ags: str) -> html.Html:
         f"Aus dem Maßnahmenkatalog wurden {anzahl(len(e), 'Maßnahme', 'Maßnahmen')} ausgewählt. "
         f"Maßgeblich sind die Lücken zum Zielwert je Handlungsfeld (Quantil "
         f"{html.zahl(100 * st.ziel_quantil)} % der eigenen Größenklasse), der Rückstand bei "
-        f"den OZG-Leistungen, die Passung zum Kommunentyp und bereits erfüllte "
+        f"den OZG-Leistungen, {_typ_text(erg)}und bereits erfüllte "
         f"Voraussetzungen. Voraussetzungen stehen vor den Maßnahmen, die auf ihnen aufbauen."
         + (" " + str(anzahl_t["satz"].iloc[0]) if not anzahl_t.empty else "")))
     verband = e[e["ueber_verband"].astype(bool)] if "ueber_verband" in e else e.iloc[0:0]
@@ -113,6 +113,14 @@ def massnahmen_beschreibungen(erg: Ergebnisse, ags: str) -> html.Html:
             f"<details><summary>{html.text(f'{int(z.rang)}. {z.titel}')}</summary>"
             f"<p>{html.text(z.beschreibung)}</p><p>{html.text(kosten)}</p></details>")
     return html.Html('<div class="beschreibungen">' + "".join(punkte) + "</div>")
+
+
+def _typ_text(erg: Ergebnisse) -> str:
+    """Der Kommunentyp zählt in der Auswahl nur, wenn die Studie eine Typenstruktur zeigt."""
+    m = erg.modell.get("kommunentypen", {}) if isinstance(erg.modell, dict) else {}
+    belastbar = m.get("typstruktur_belastbar", m.get("struktur_vorhanden", True))
+    return ("die Passung zum Kommunentyp " if belastbar else
+            "(nicht der Kommunentyp: die Studie zeigt keine belastbare Typenstruktur) ")
 
 
 def _ohne_reifegrad_hinweis(erg: Ergebnisse, ags: str) -> list[html.Html]:

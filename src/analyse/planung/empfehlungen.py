@@ -458,6 +458,8 @@ def auswahl(kommunen: pd.DataFrame, reifegrad: pd.DataFrame, typen: pd.DataFrame
     breit = reifegrad_breit(reifegrad, studie.aktuelle_welle)
     ziele = zielwerte(breit, k, e.ziel_quantil, studie.berichte.peer_mindestgroesse)
     t = _index_ags(typen) if typen is not None and not typen.empty else pd.DataFrame()
+    if "typstruktur_belastbar" in t.columns:  # die Typisierung sagt es je Zeile
+        typstruktur = typstruktur and bool(t["typstruktur_belastbar"].astype(bool).all())
     o = (_index_ags(ozg_luecken) if ozg_luecken is not None and not ozg_luecken.empty
          else pd.DataFrame())
     referenz = sorted(k.index[k["referenzkommune"].fillna(False).astype(bool)])
