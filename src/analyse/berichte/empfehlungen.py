@@ -372,7 +372,7 @@ def verband(erg: Ergebnisse) -> html.Html:
         "Jährlich": v["kosten_jaehrlich"]}),
         "Empfehlungen für den Verband", formate={"Einmalig": "euro", "Jährlich": "euro",
                                                  "Rang": "{:.0f}", "Dauer (Monate)": "{:.0f}",
-                                                 "Rangwert": "{:.1f}"}))
+                                                 "Rangwert": "zahl1"}))
     teile += _verband_plan(erg)
     teile += _verband_umlage(erg)
     return html.Html.verbinden(teile)
@@ -428,7 +428,7 @@ def _verband_umlage(erg: Ergebnisse) -> list[html.Html]:
                         f"Dieselben Beträge stehen in den Roadmaps der Referenzkommunen als "
                         f"Umlage; dort zählen die gebündelten Maßnahmen nicht noch einmal."),
             html.tabelle(tab, "Umlage je Mitglied und Jahr (€; Anteil in %)",
-                         formate={"Anteil": "{:.2f}"} | {f"Umlage {c}": "euro" for c in jahre}),
+                         formate={"Anteil": "zahl2"} | {f"Umlage {c}": "euro" for c in jahre}),
             html.Html("<p>") + html.link("verband.xlsx", "Verbandsplan und Umlage als "
                                          "Excel-Datei herunterladen (verband.xlsx)")
             + html.Html("</p>")]

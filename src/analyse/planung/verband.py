@@ -151,7 +151,7 @@ def _begruendung(b: Bewertung, anlass: str, ausloeser: str | None, raenge: Mappi
                   f"{_pkt(e.verband_mindestluecke)}).")
     if b.n_bedarf:
         saetze.append(f"Ihre größte Lücke in {felder} beträgt im Mittel "
-                      f"{_pkt(b.mittlere_luecke, 1)}; Rangwert {zahl(b.n_bedarf / n, 2)} × "
+                      f"{anzahl(b.mittlere_luecke, 'Punkt', 'Punkte', 1)}; Rangwert {zahl(b.n_bedarf / n, 2)} × "
                       f"{zahl(b.mittlere_luecke, 1)} = {zahl(b.rangwert(n), 1)}.")
     if v.buendelt and n_ref:
         saetze.append(f"{zahl(len(b.referenz))} der {zahl(n_ref)} Referenzkommunen wird "
