@@ -54,9 +54,10 @@ def daten():
     return kommunen, reifegrad, typen, struktur
 
 
-def _studie(**empf):
+def _studie(jahre=3, **empf):
     return Studie.model_validate({"titel": "t", "verband": "v",
                                   "wellen": [{"id": 2026, "bezeichnung": "2026"}],
+                                  "roadmap": {"jahre": jahre},
                                   "empfehlungen": {"minimum": 2, "maximum": 5, **empf}})
 
 
@@ -161,17 +162,20 @@ def test_berichtsabschnitte(daten, katalog, tmp_path):
     (tmp_path / "daten").mkdir()
     (tmp_path / "daten" / "studie.yml").write_text(
         "titel: t\nverband: Zweckverband <Test>\nwellen: [{id: 2026, bezeichnung: '2026'}]\n"
-        "empfehlungen: {minimum: 2, maximum: 5, verband_schwelle: 0.1}\n", encoding="utf-8")
+        "empfehlungen: {minimum: 2, maximum: 5, verband_schwelle: 0.1}\n"
+        "roadmap: {jahre: 2}\n", encoding="utf-8")
     kommunen = daten[0]
     tabellen = {"kommunen": kommunen, **_ableiten(daten, katalog,
-                                                  _studie(verband_schwelle=0.1))}
+                                                  _studie(jahre=2, verband_schwelle=0.1))}
     ergebnisse.speichern(tmp_path / "erg", tabellen, {}, tmp_path / "daten")
     erg = ergebnisse.laden(tmp_path / "erg")
     for f in (d.massnahmen, d.roadmap, d.ozg_abdeckung, d.excel_download):
         assert str(f(erg, "05000001"))
     assert 'href="05000001.xlsx"' in str(d.excel_download(erg, "05000001"))
     assert "Titel e_akte" in str(d.massnahmen(erg, "05000001"))
-    assert "<img" in str(d.roadmap(erg, "05000001"))
+    roadmap_text = str(d.roadmap(erg, "05000001"))
+    assert "<img" in roadmap_text and "über 2 Jahre (2027–2028)" in roadmap_text
+    assert "Jahresrahmen für neue Maßnahmen" in roadmap_text
     for f in (d.gesamtuebersicht, d.verband, d.personal_finanzen, d.ozg_relevanz):
         assert str(f(erg))
     assert "&lt;Test&gt;" in str(d.verband(erg))

@@ -318,3 +318,13 @@ def test_eigenschaften_demostudie(demo):
             assert teil["ozg_relevant"].any(), ags
     # Bündelung greift: Empfehlungen über den Verband
     assert e["ueber_verband"].any()
+
+
+def test_kein_fest_verdrahteter_zeitraum():
+    """Der Zeitraum kommt aus ``roadmap.jahre``; kein Text im Paket nennt ihn fest."""
+    paket = Path(__file__).parents[1] / "src" / "analyse"
+    muster = re.compile(r"drei Jahre|3 Jahre|dreijährig", re.IGNORECASE)
+    treffer = [f"{p.relative_to(paket)}: {m.group(0)}" for p in paket.rglob("*")
+               if p.suffix in (".py", ".ipynb", ".j2", ".yml") and p.is_file()
+               for m in muster.finditer(p.read_text(encoding="utf-8"))]
+    assert treffer == []

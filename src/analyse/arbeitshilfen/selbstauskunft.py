@@ -279,7 +279,7 @@ EINFUEHRUNG = (
     ("Zweck", "Mit diesem Arbeitsbuch erheben Sie den Stand der Digitalisierung Ihrer Verwaltung "
      "mit denselben Fragen wie die Studie „{studie}“. Aus Ihren Antworten entsteht ein eigener "
      "Bericht: Reifegrad je Handlungsfeld, Vergleich mit ähnlichen Kommunen der Studie, "
-     "Kommunentyp, empfohlene Maßnahmen mit Kosten und ein Zeitplan für drei Jahre. Die "
+     "Kommunentyp, empfohlene Maßnahmen mit Kosten und ein Zeitplan in Ihrem eigenen Jahresrahmen. Die "
      "Ergebnisse der Studie selbst ändern sich dadurch nicht."),
     ("So füllen Sie aus", "Tragen Sie nur in die gelben Zellen ein. Jede Antwortzelle hat eine "
      "Auswahlliste; die vollständige Frage erscheint, sobald Sie die Zelle wählen. Wenn Sie "
