@@ -397,7 +397,8 @@ def einordnen(pfade: Pfade, antwort: Path, ausgabe: Path, berichte: bool = True,
     if eingeordnet or fehler:
         arbeitshilfen_seiten.uebersicht_schreiben(erg, ausgabe, [
             {"ags": e.ags, "name": e.auskunft.kommune["name"], "quelle": e.auskunft.quelle,
-             "bericht": (ausgabe / "kommunen" / f"{e.ags}.html").exists()}
+             "bericht": (ausgabe / "kommunen" / f"{e.ags}.html").exists(),
+             "pdf": (ausgabe / "kommunen" / f"{e.ags}.pdf").exists()}
             for e in eingeordnet], fehler)
     return Einordnungslauf(ausgabe, eingeordnet, fehler, zusammenfassung)
 

@@ -57,13 +57,16 @@ def uebersicht(erg: Ergebnisse, eintraege: list[dict], fehler: dict[str, str]) -
         for e in eintraege:
             name = (html.link(f"kommunen/{e['ags']}.html", e["name"]) if e["bericht"]
                     else html.Html(html.text(e["name"])))
-            xlsx = html.link(f"kommunen/{e['ags']}.xlsx", f"{e['ags']}.xlsx")
+            downloads = [html.link(f"kommunen/{e['ags']}.xlsx", f"{e['ags']}.xlsx")]
+            if e.get("pdf"):
+                downloads.append(html.link(f"kommunen/{e['ags']}.pdf", f"{e['ags']}.pdf"))
             zeilen.append(f"<tr><td>{name}</td><td>{html.text(e['ags'])}</td>"
-                          f"<td>{html.text(e['quelle'])}</td><td>{xlsx}</td></tr>")
+                          f"<td>{html.text(e['quelle'])}</td>"
+                          f"<td>{' · '.join(str(d) for d in downloads)}</td></tr>")
         teile.append(html.Html(
             '<table class="tabelle"><caption>Berichte je Kommune</caption><thead><tr>'
             '<th scope="col">Kommune</th><th scope="col">AGS</th><th scope="col">Datei</th>'
-            '<th scope="col">Maßnahmen und Roadmap</th></tr></thead><tbody>'
+            '<th scope="col">Downloads (Excel: Maßnahmen und Roadmap; PDF)</th></tr></thead><tbody>'
             + "".join(zeilen) + "</tbody></table>"))
     if fehler:
         teile.append(html.ueberschrift("Dateien mit Fehlern", 2))
