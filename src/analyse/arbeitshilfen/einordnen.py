@@ -17,7 +17,9 @@ die Studie selbst wird nur gelesen:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -167,7 +169,11 @@ def reifegrad_einordnen(zeile: pd.DataFrame, erg: Ergebnisse, st: studie_modul.S
     a = erg.tabelle("antworten")
     andere = a[(a["welle"] == welle) & (a["ags"].astype(str) != ags)]
     alle = pd.concat([andere, zeile], ignore_index=True)
-    rg = reifegrad.berechnen(alle, erg.fragebogen, st.reifegrad, st.seed)
+    # Sobol'- und Parallelanalyse (wo vorhanden) beschreiben die Studie, nicht die eine Kommune
+    aus = {f: 0 for f in ("sensitivitaet", "parallelanalyse")
+           if f in type(st.reifegrad).model_fields}
+    rg = reifegrad.berechnen(alle, erg.fragebogen, st.reifegrad.model_copy(update=aus),
+                             st.seed)
     eigen = {n: df[df["ags"].astype(str) == ags].reset_index(drop=True)
              for n, df in (("reifegrad", rg.werte), ("reifegrad_ausschluesse", rg.ausschluesse),
                            ("unsicherheit", rg.tabellen["unsicherheit"]))}
@@ -241,6 +247,19 @@ def _ozg_profil(ozg_stand: pd.DataFrame | None, ags: str, gk: str, erg: Ergebnis
             "ozg_ziel": float(ziel["ziel"].iat[0]), "ozg_bezug": str(ziel["bezug"].iat[0])}
 
 
+@functools.lru_cache(maxsize=4)
+def _katalog_laden(pfad: str, stand: int, felder: frozenset[str], typen: frozenset[str]
+                   ) -> massnahmen_modul.Katalog:
+    return massnahmen_modul.laden(Path(pfad), set(felder), set(typen))
+
+
+def _katalog(erg: Ergebnisse) -> massnahmen_modul.Katalog:
+    """Der Maßnahmenkatalog der Ergebnisse, je Stand einmal geprüft (ein Stapel braucht ihn oft)."""
+    pfad = erg.konfiguration("massnahmen.yml")
+    return _katalog_laden(str(pfad), pfad.stat().st_mtime_ns, frozenset(erg.fragebogen.feld),
+                          frozenset(t.id for t in erg.typkatalog.typen))
+
+
 def planen(kommune: pd.DataFrame, rg: pd.DataFrame, typ: pd.DataFrame, struktur_df: pd.DataFrame,
            erg: Ergebnisse, st: studie_modul.Studie,
            ozg_stand: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
@@ -257,8 +276,7 @@ def planen(kommune: pd.DataFrame, rg: pd.DataFrame, typ: pd.DataFrame, struktur_
     fb = erg.fragebogen
     namen = empfehlungen_modul.Namen({f.id: f.name for f in fb.handlungsfelder},
                                      erg.typkatalog.name)
-    katalog = massnahmen_modul.laden(erg.konfiguration("massnahmen.yml"), set(fb.feld),
-                                     {t.id for t in erg.typkatalog.typen})
+    katalog = _katalog(erg)
     ziele = erg.tabelle("zielwerte")
     ziele = ziele[ziele["groessenklasse"].astype(str) == gk]
     ist = rg[rg["handlungsfeld"] != reifegrad.GESAMT].set_index("handlungsfeld")["wert"]
