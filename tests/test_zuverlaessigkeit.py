@@ -463,6 +463,18 @@ def test_zu_grosses_k_fuer_die_daten(kleine_studie):
     assert code == 2 and "mindestens 21 Kommunen" in text
 
 
+def test_alle_kommunen_mit_gleichen_zielprioritaeten(kleine_studie):
+    """Gefunden von der Eigenschaft (hypothesis): gleiche Profile gaben NaN im Modell."""
+    import pandas as pd
+
+    a = pd.read_csv(kleine_studie / "antworten.csv", dtype=str, keep_default_na=False)
+    ziele = [s for s in a.columns if s.startswith("ZIE_")]
+    a[ziele] = a[ziele].iloc[0].to_numpy()
+    a.to_csv(kleine_studie / "antworten.csv", index=False)
+    code, text = analyse("pruefen", "--daten", str(kleine_studie))
+    assert code == 2 and "verschiedene Profile der Zielprioritäten" in text
+
+
 def test_nur_kopfzeile_in_antworten(kleine_studie):
     pfad = kleine_studie / "antworten.csv"
     _schreiben(pfad, _zeilen(pfad)[:1])

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analyse import __version__, batch
@@ -108,8 +109,8 @@ def versprechen(sd: eingabe.Studiendaten, st: studie_modul.Studie) -> list[Probl
     n = x.shape[0]
     einst = st.kommunentypen
     k_min = einst.k_bereich[0]
-    noetig = max(kommunentypen.MINDESTANZAHL, k_min + 1,
-                 (einst.k + 1) if einst.k != "auto" else 0)
+    noetig_k = max(k_min, einst.k if einst.k != "auto" else 0) + 1
+    noetig = max(kommunentypen.MINDESTANZAHL, noetig_k)
     if n < noetig:
         anteil = f"{kommunentypen.MINDESTANTEIL_ZIELE:.0%}".replace("%", " %")
         probleme.append(Problem(
@@ -121,6 +122,16 @@ def versprechen(sd: eingabe.Studiendaten, st: studie_modul.Studie) -> list[Probl
                     "Kommunen lässt sich die Studie nicht typisieren: weitere Kommunen "
                     "befragen, fehlende Zielprioritäten nacherheben oder, bei k, in studie.yml "
                     "unter kommunentypen ein kleineres k bzw. k_bereich wählen"))
+    else:
+        # Cluster brauchen Unterschiede: gleiche Profile ergeben keine Typen (NaN-Gütemaße)
+        verschieden = len(np.unique(np.round(x, 9), axis=0))
+        if verschieden < noetig_k:
+            probleme.append(Problem(
+                "antworten.csv", None, None, str(verschieden),
+                f"für die Kommunentypen mindestens {noetig_k} verschiedene Profile der "
+                f"Zielprioritäten in der aktuellen Welle {st.aktuelle_welle} (hier "
+                f"{verschieden}; die Kommunen haben gleich geantwortet)",
+                hinweis="Zielprioritäten prüfen (Export- oder Kopierfehler?)"))
     return probleme
 
 

@@ -206,7 +206,13 @@ def csv_lesen(pfad: Path, sammler: Sammler) -> _Csv | None:
                 liste.append(feld.strip())
             nummern.append(start)
         start = leser.line_num + 1
-    daten = pd.DataFrame({i: pd.Series(w, dtype=object) for i, w in enumerate(spalten)})
+    # Spalte für Spalte umwandeln und die Liste gleich freigeben: der Spitzenbedarf bleibt
+    # bei den Daten plus einer Spalte
+    reihen = {}
+    for i in range(n):
+        reihen[i] = pd.Series(spalten[i], dtype=object)
+        spalten[i] = []
+    daten = pd.DataFrame(reihen, copy=False)
     daten.columns = kopf
     return _Csv(name, daten, nummern)
 
