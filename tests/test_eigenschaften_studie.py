@@ -152,6 +152,11 @@ KLEINE_STUDIEN = STUDIEN.filter(lambda s: s["anzahl"] <= 25)
                                  HealthCheck.filter_too_much])
 @given(s=KLEINE_STUDIEN)
 @example(s={**_BASIS, "anzahl": 11, "referenz": "ohne_antwort"})
+@example(s={**_BASIS, "anzahl": 14, "wellen": "eine", "referenz": "alle", "einwohner": "eins"})
+@example(s={**_BASIS, "anzahl": 25, "leer": 0.2, "fehlcodes": 0.3, "einwohner": "maximal",
+            "einstellungen": {**_EINFACH, "minimum": 1, "peer": 2, "jahre": 1, "k": 3,
+                              "methode": "ward", "weiss_nicht": "fehlend",
+                              "aggregation": "geometrisch"}})
 @example(s={**_BASIS, "anzahl": 12, "einwohner": "gleich", "gleiche_antworten": True})
 def test_pruefen_verweigert_oder_ganzer_lauf(kleine_studie_vorlage, s):
     _versprechen(kleine_studie_vorlage, s, ganz=True)
