@@ -26,6 +26,7 @@ from analyse import __version__
 from analyse.ergebnisse import speicher as ergebnisse
 from analyse.eingabe import groessenklassen
 from analyse.berichte import arbeitshilfen
+from analyse.berichte import startseite as startseite_daten
 from analyse.dateien import atomar_ordner
 
 VORLAGEN = resources.files("analyse.berichte") / "vorlagen"
@@ -113,33 +114,36 @@ def quarto_verfuegbar() -> bool:
 
 
 def kommunenliste(erg, berichte: Path) -> list[dict]:
-    """Die Kommunen des letzten Berichtslaufs, deren Bericht vorliegt."""
+    """Die Kommunen des letzten Berichtslaufs, deren Bericht vorliegt (Zeilen der Startseite,
+    Referenzkommunen zuerst)."""
     lauf = berichte / "berichte.json"
     gewuenscht = set(json.loads(lauf.read_text(encoding="utf-8"))["kommunen"]) if lauf.exists() \
         else None
     vorhanden = {p.stem for p in (berichte / "kommunen").glob("*.ipynb")}
     if gewuenscht is not None:
         vorhanden &= gewuenscht
-    k = erg.kommunen.reset_index()
-    k = k[k["ags"].isin(vorhanden)].copy()
-    k["groessenklasse"] = k["groessenklasse"].map(groessenklassen.BEZEICHNUNG)
-    k = k.sort_values(["referenzkommune", "name"], ascending=[False, True])
-    return k.to_dict("records")
+    ags_liste = [a for a in erg.kommunen.index if a in vorhanden]
+    return startseite_daten.zeilen(erg, ags_liste, berichte)
 
 
 def startseite_inhalt(erg, berichte: Path, kommunen: list[dict]) -> tuple[str, str]:
-    """Inhalt der Startseite (sicheres HTML) und ihr Filterskript (leer bei wenigen Kommunen).
+    """Inhalt der Startseite (sicheres HTML) und ihr Skript zum Filtern und Sortieren.
 
     Was sie anbietet, liest sie aus dem Berichtsordner (liegt das Arbeitsbuch bei, wird es mit
     zwei Sätzen angeboten); so zeigen nbconvert- und Quarto-Weg dieselbe Startseite.
     """
     selbstauskunft = (berichte / arbeitshilfen.SELBSTAUSKUNFT_DATEI).is_file()
-    filter_ = len(kommunen) > 12
+    abschluss_pdf = (berichte / "abschlussbericht.pdf").is_file()
     inhalt = _vorlage("index.html.j2").render(
-        titel=erg.studie.titel, verband=erg.studie.verband, kommunen=kommunen, filter=filter_,
+        titel=erg.studie.titel, verband=erg.studie.verband, stand=startseite_daten.stand(erg),
+        eckdaten=startseite_daten.eckdaten(erg, len(kommunen)), kommunen=kommunen,
+        filter=len(kommunen) > 12, mit_typ=any(k["typ"] for k in kommunen),
+        # Die Marke unterscheidet nur, wo die Liste auch andere Kommunen enthält (--alle).
+        mit_marke=len({k["referenzkommune"] for k in kommunen}) > 1,
+        abschluss_pdf=abschluss_pdf,
         selbstauskunft=arbeitshilfen.SELBSTAUSKUNFT_DATEI if selbstauskunft else None,
         selbstauskunft_saetze=arbeitshilfen.selbstauskunft_saetze(erg.studie.verband))
-    skript = (VORLAGEN / "filter.js").read_text(encoding="utf-8") if filter_ else ""
+    skript = (VORLAGEN / "filter.js").read_text(encoding="utf-8")
     return inhalt, skript
 
 
