@@ -347,9 +347,21 @@ def _berichtsordner(tmp_path: Path, n: int, referenz: int = 8):
     kommunen = pd.DataFrame({
         "ags": [f"{9900000 + i:08d}" for i in range(n)], "name": namen,
         "art": "Gemeinde", "kreis": "Kreis <b>", "groessenklasse": "GK7",
-        "referenzkommune": [i < referenz for i in range(n)]}).set_index("ags")
-    erg = SimpleNamespace(kommunen=kommunen, studie=SimpleNamespace(
-        titel="Monitor <b>&</b> {{< x >}}", verband="Verband $y$"))
+        "referenzkommune": [i < referenz for i in range(n)], "mitglied": True,
+        "einwohner": 5000}).set_index("ags")
+    reifegrad = pd.DataFrame({"ags": kommunen.index, "welle": 2026, "handlungsfeld": "gesamt",
+                              "wert": 40.0, "stufe": "Grundlagen <i>"})
+
+    def tabelle(name):
+        if name == "reifegrad":
+            return reifegrad
+        raise FileNotFoundError(name)
+
+    erg = SimpleNamespace(kommunen=kommunen, tabelle=tabelle, modell={},
+                          fragebogen=SimpleNamespace(handlungsfelder=[]),
+                          typkatalog=SimpleNamespace(name={}), studie=SimpleNamespace(
+        titel="Monitor <b>&</b> {{< x >}}", verband="Verband $y$", aktuelle_welle=2026,
+        wellen=[SimpleNamespace(id=2026, bezeichnung="Erhebung {{< y >}}", datum=None)]))
     berichte = tmp_path / "berichte"
     (berichte / "kommunen").mkdir(parents=True)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_raw_cell("---\ntitle: x\n---"),
@@ -380,7 +392,7 @@ def test_alle_450_kommunen_navigation_und_suchindex_bleiben_klein(tmp_path):
     # Navigation: drei Einträge, keine Sidebar; die Kommunen stehen in der Startseite
     assert len(konf["website"]["navbar"]["left"]) == 3 and "sidebar" not in konf["website"]
     index = (projekt / "index.qmd").read_text(encoding="utf-8")
-    assert index.count('<tr><td><a href="kommunen/') == 450
+    assert index.count('<tr><th scope="row"><a href="kommunen/') == 450
     assert 'id="filter"' in index and "<script>" in index  # Filter wie bei nbconvert
     # Suchindex: höchstens SUCHINDEX_BERICHTE Kommunenberichte, Referenzkommunen darunter
     gesucht = []
