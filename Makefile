@@ -29,8 +29,9 @@ test: umgebung ## Alle Tests (inkl. Ende-zu-Ende und Notebooks)
 test-schnell: umgebung ## Nur die schnellen Tests
 	$(PY) -m pytest -q -m "not langsam"
 
-lint: umgebung ## ruff prüfen
+lint: umgebung ## ruff und die Schichtenverträge (import-linter) prüfen
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 format: umgebung ## ruff formatieren und Importe sortieren
 	$(VENV)/bin/ruff check --fix .

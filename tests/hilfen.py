@@ -13,3 +13,46 @@ ANALYSE = [sys.executable, "-m", "analyse"]
 def analyse_lauf(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([*ANALYSE, *args], cwd=cwd, capture_output=True, text=True,
                           timeout=600)
+
+
+def modell_beispiel(**ueberschreiben) -> dict:
+    """Ein gültiges, kleines ``modell.json``-Dict (ohne ``format``; das setzt ``speichern``)."""
+    modell = {
+        "version": "test",
+        "studie": {"titel": "t", "verband": "v", "wellen": [2026], "aktuelle_welle": 2026,
+                   "seed": 1},
+        "reifegrad": {
+            "handlungsfelder": {}, "gewichte": {}, "stufen": {"Einsteiger": 0.0},
+            "anzahl_ausschluesse": {}, "schritte": [],
+            "monte_carlo": {"ziehungen": 10, "seed": 1, "gewicht_schwankung": 0.25}},
+        "kommunentypen": {
+            "methode": "kmeans", "k": 2, "erklaerung": "Test.", "struktur_vorhanden": True,
+            "struktur_satz": "Test.", "stabil_ab": 0.75, "mischtyp_schwelle": 0.2,
+            "anteil_mischtyp": 0.0, "n_typisiert": 0, "n_nicht_typisiert": 0,
+            "prototypen_ohne_cluster": [], "zentren": {}, "benennung": [],
+            "vorbereitung": {"mindestanteil_ziele": 0.5, "imputation": "–",
+                             "anteil_imputiert": 0.0, "standardisierung": "keine"},
+            "verfahren": {"k_bereich": [2, 4], "bootstrap": 10, "stichprobe_bootstrap": 10,
+                          "stichprobe_silhouette": 10, "null_ziehungen": 2, "sicherheit": "–"},
+            "pca": {"erklaerte_varianz": [0.5, 0.3], "prototypen": {}}},
+        "einstellungen": {},
+    }
+    return modell | ueberschreiben
+
+
+def ergebnisse_speichern(ordner: Path, tabellen: dict, daten: Path, modell: dict | None = None):
+    """Speichert kleine Test-Ergebnisse über ``speicher.speichern`` (mit allen Prüfungen).
+
+    Fehlende Spalten der Schemas werden mit neutralen Werten ergänzt, damit ein Test nur die
+    Spalten angeben muss, um die es ihm geht; das Modell ist ``modell_beispiel()``.
+    """
+    from analyse.ergebnisse import schemas, speicher
+
+    ergaenzt = {}
+    for name, df in tabellen.items():
+        df = df.copy()
+        for spalte, col in schemas.SCHEMAS[name].columns.items():
+            if spalte not in df.columns:
+                df[spalte] = schemas.LEER[col.metadata["art"]]
+        ergaenzt[name] = df
+    speicher.speichern(ordner, ergaenzt, modell or modell_beispiel(), daten)

@@ -60,3 +60,17 @@ def test_analyse_findet_geplante_typen_wieder():
     assert treffer.mean() > 0.9  # Namen über die Prototypen richtig zugeordnet
     misch = zu["typ"] == "mischtyp"
     assert misch[~rein].mean() > 3 * misch[rein].mean()
+
+
+def test_eingecheckte_demostudie_ist_die_erzeugte(tmp_path):
+    """``daten/`` ist genau, was ``analyse demo-daten`` schreibt (Umbauten ändern keine Zahl)."""
+    from pathlib import Path
+
+    eingecheckt = Path(__file__).resolve().parents[1] / "daten"
+    demo.schreiben(tmp_path / "daten")
+    erzeugt = sorted(p.name for p in (tmp_path / "daten").iterdir())
+    # README.md ist der Vertrag; ergebnisse/ entsteht bei make bericht (nicht im Git)
+    assert erzeugt == sorted(p.name for p in eingecheckt.iterdir()
+                             if p.name not in {"README.md", "ergebnisse"})
+    for name in erzeugt:
+        assert (tmp_path / "daten" / name).read_bytes() == (eingecheckt / name).read_bytes(), name

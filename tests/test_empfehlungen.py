@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+from hilfen import ergebnisse_speichern
 
 from analyse.eingabe import ozg_katalog
 from analyse.eingabe.massnahmen import Katalog
@@ -167,7 +168,7 @@ def test_berichtsabschnitte(daten, katalog, tmp_path):
     kommunen = daten[0]
     tabellen = {"kommunen": kommunen, **_ableiten(daten, katalog,
                                                   _studie(jahre=2, verband_schwelle=0.1))}
-    ergebnisse.speichern(tmp_path / "erg", tabellen, {}, tmp_path / "daten")
+    ergebnisse_speichern(tmp_path / "erg", tabellen, tmp_path / "daten")
     erg = ergebnisse.laden(tmp_path / "erg")
     for f in (d.massnahmen, d.roadmap, d.ozg_abdeckung, d.excel_download):
         assert str(f(erg, "05000001"))

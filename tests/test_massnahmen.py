@@ -25,6 +25,12 @@ EINTRAG = """\
 """
 
 
+def _laden(pfad: Path) -> massnahmen.Katalog:
+    """Mit den Feldern und Typen der Demo-Vorlagen (wie eine Studie aus ``demo-daten``)."""
+    felder, typen = demo.vorlage_namen()
+    return massnahmen.laden(pfad, felder, [t for t in typen if t != "mischtyp"])
+
+
 def _katalog(tmp_path: Path, *eintraege: str) -> Path:
     pfad = tmp_path / "massnahmen.yml"
     pfad.write_text("massnahmen:\n" + "".join(eintraege), encoding="utf-8")
@@ -32,7 +38,7 @@ def _katalog(tmp_path: Path, *eintraege: str) -> Path:
 
 
 def test_mitgelieferter_katalog_ist_gueltig_und_vollstaendig():
-    k = massnahmen.laden(KATALOG)
+    k = _laden(KATALOG)
     kommunal = k.ebene("kommune")
     assert len(kommunal) >= 60
     assert {f for m in kommunal for f in m.handlungsfelder} == set(demo.vorlage_namen()[0])
@@ -48,7 +54,7 @@ def test_mitgelieferter_katalog_ist_gueltig_und_vollstaendig():
 
 
 def test_gueltiger_kleiner_katalog(tmp_path):
-    k = massnahmen.laden(_katalog(tmp_path, EINTRAG.format(id="a", feld="technik", vor=""),
+    k = _laden(_katalog(tmp_path, EINTRAG.format(id="a", feld="technik", vor=""),
                                   EINTRAG.format(id="b", feld="daten", vor="a")))
     assert k.voraussetzungen_transitiv("b") == ["a"]
     assert k.nach_id["a"].aufwand("GK4") == 10
@@ -57,7 +63,7 @@ def test_gueltiger_kleiner_katalog(tmp_path):
 def test_unbekanntes_feld_mit_zeile(tmp_path):
     text = EINTRAG.format(id="a", feld="technik", vor="").replace("    quelle:", "    farbe: rot\n    quelle:")
     with pytest.raises(Eingabefehler) as e:
-        massnahmen.laden(_katalog(tmp_path, text))
+        _laden(_katalog(tmp_path, text))
     p = e.value.probleme[0]
     assert p.spalte.endswith("farbe") and p.zeile == 12 and "unbekannt" in p.erwartet
 
@@ -70,7 +76,7 @@ def test_zyklus_fehlender_verweis_und_unbekannte_ids_auf_einmal(tmp_path):
                     EINTRAG.format(id="d", feld="technik", vor="").replace("[optimierer]",
                                                                            "[zauderer]"))
     with pytest.raises(Eingabefehler) as e:
-        massnahmen.laden(pfad)
+        _laden(pfad)
     probleme = e.value.probleme
     text = str(e.value)
     assert any("Zyklus" in p.erwartet and p.wert == "a → b → a" for p in probleme)
@@ -84,7 +90,7 @@ def test_schemafehler_und_verweisfehler_zusammen(tmp_path):
     kaputt = EINTRAG.format(id="a", feld="technik", vor="").replace("dauer_monate: 6",
                                                                     "dauer_monate: lang")
     with pytest.raises(Eingabefehler) as e:
-        massnahmen.laden(_katalog(tmp_path, kaputt, EINTRAG.format(id="b", feld="technik",
+        _laden(_katalog(tmp_path, kaputt, EINTRAG.format(id="b", feld="technik",
                                                                    vor="fehlt")))
     werte = {p.wert for p in e.value.probleme}
     assert {"lang", "fehlt"} <= werte
@@ -94,5 +100,5 @@ def test_kosten_je_klasse_vollstaendig(tmp_path):
     text = EINTRAG.format(id="a", feld="technik", vor="").replace(
         "{einmalig: 1000, jaehrlich: 100}", "{einmalig: {GK1: 5, GK2: 4}}")
     with pytest.raises(Eingabefehler) as e:
-        massnahmen.laden(_katalog(tmp_path, text))
+        _laden(_katalog(tmp_path, text))
     assert any("GK3" in p.erwartet for p in e.value.probleme)

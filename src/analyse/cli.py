@@ -17,6 +17,7 @@ from rich.console import Console
 from analyse import __version__, demo, pipeline
 from analyse.dateien import AusgabeVerweigert, Unlesbar, os_fehler_text
 from analyse.eingabe.fehler import Eingabefehler
+from analyse.ergebnisse import ErgebnisFehler
 
 app = typer.Typer(
     help="Analyse und Berichte zur digitalen Transformation von Kommunen.",
@@ -46,6 +47,10 @@ K = Annotated[int | None, typer.Option("--k", min=2, help="Anzahl der Kommunenty
                                                           "(Vorgabe: aus den Daten gewählt).")]
 Seed = Annotated[int | None, typer.Option("--seed", min=0, help="Startwert aller Zufallsverfahren "
                                                          "(Vorgabe aus studie.yml).")]
+Vorlagen = Annotated[Path | None, typer.Option(
+    "--vorlagen", metavar="ORDNER", help="Eigene Berichtsvorlagen (bericht_kommune.ipynb, "
+                                         "abschlussbericht.ipynb); fehlende kommen aus dem "
+                                         "Paket.")]
 Quarto = Annotated[bool | None, typer.Option(
     "--quarto/--nbconvert", help="Website mit Quarto oder nbconvert rendern (Vorgabe: Quarto, "
                                  "wenn installiert).", show_default=False)]
@@ -75,7 +80,7 @@ def _abbrechen(fehler: BaseException) -> typer.Exit:
     return typer.Exit(2)
 
 
-ANTWORTBARE = (Eingabefehler, AusgabeVerweigert, Unlesbar, OSError)
+ANTWORTBARE = (Eingabefehler, AusgabeVerweigert, Unlesbar, OSError, ErgebnisFehler)
 
 
 @contextlib.contextmanager
@@ -164,9 +169,10 @@ def _berichte(pfade: pipeline.Pfade, alle: bool, parallel: int | None, neu: bool
 
 @app.command()
 def berichte(daten: Daten = Path("daten"), ausgabe: Ausgabe = None, alle: Alle = False,
-             parallel: Parallel = None, neu: Neu = False, dask: Dask = None) -> None:
+             parallel: Parallel = None, neu: Neu = False, dask: Dask = None,
+             vorlagen: Vorlagen = None) -> None:
     """Führt die Berichtsnotebooks mit papermill aus (je Kommune und Abschlussbericht)."""
-    if not _berichte(pipeline.Pfade(daten, ausgabe), alle, parallel, neu, dask):
+    if not _berichte(pipeline.Pfade(daten, ausgabe, vorlagen), alle, parallel, neu, dask):
         raise typer.Exit(1)
 
 
@@ -181,10 +187,12 @@ def website(daten: Daten = Path("daten"), ausgabe: Ausgabe = None, quarto: Quart
 @app.command()
 def alles(daten: Daten = Path("daten"), ausgabe: Ausgabe = None, alle: Alle = False,
           parallel: Parallel = None, neu: Neu = False, dask: Dask = None,
-          quarto: Quarto = None, methode: Methode = None, k: K = None, seed: Seed = None) -> None:
+          quarto: Quarto = None, methode: Methode = None, k: K = None, seed: Seed = None,
+          vorlagen: Vorlagen = None) -> None:
     """Alle Schritte: prüfen, auswerten, Berichte ausführen, Website rendern."""
-    pfade = pipeline.Pfade(daten, ausgabe)
+    pfade = pipeline.Pfade(daten, ausgabe, vorlagen)
     with _antworten():
+        pfade.vorlagen_pruefen()  # vor dem Rechnen: eine falsche Option kostet keine Auswertung
         pipeline.auswerten(pfade, _vorgaben(methode, k, seed))
     ok = _berichte(pfade, alle, parallel, neu, dask)
     with _antworten():

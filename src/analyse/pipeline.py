@@ -27,7 +27,9 @@ from analyse.eingabe import studienordner as eingabe
 from analyse.eingabe.fehler import Eingabefehler, Problem
 from analyse.eingabe.fragebogen import ziele
 from analyse.eingabe.quellen import importieren as quellen_import
+from analyse.ergebnisse import namen
 from analyse.ergebnisse import speicher as ergebnisse
+from analyse.ergebnisse.namen import Tabelle as T
 from analyse.methoden import kommunentypen, reifegrad
 from analyse.planung import empfehlungen as empfehlungen_modul
 from analyse.planung import ozg, personal, plaene, rahmen, verband
@@ -36,21 +38,37 @@ from analyse.ressourcen import berichtsvorlage
 log = logging.getLogger(__name__)
 
 
-#: Die Berichtsvorlagen liegen im Paket (``analyse/berichte/vorlagen``); ``notebooks/`` verlinkt sie.
-VORLAGE_KOMMUNE = berichtsvorlage("bericht_kommune.ipynb")
-VORLAGE_ABSCHLUSS = berichtsvorlage("abschlussbericht.ipynb")
-
-
 @dataclass(frozen=True)
 class Pfade:
-    """Wohin eine Ausführung schreibt.
+    """Woher eine Ausführung liest und wohin sie schreibt.
 
     Ohne ``ausgabe``: Ergebnisse in ``<daten>/ergebnisse``, Berichte in ``./berichte``.
     Mit ``ausgabe``: alles darunter (``ergebnisse/``, ``berichte/``).
+    ``vorlagen``: ein Ordner mit eigenen Berichtsvorlagen (``bericht_kommune.ipynb``,
+    ``abschlussbericht.ipynb``); was dort fehlt, kommt aus dem Paket.
     """
 
     daten: Path
     ausgabe: Path | None = None
+    vorlagen: Path | None = None
+
+    def vorlage(self, name: str) -> Path:
+        """Die Berichtsvorlage ``name``: aus ``vorlagen``, wo sie dort liegt, sonst aus dem Paket."""
+        # die Vorlagen des Pakets liegen in analyse/berichte/vorlagen; notebooks/ verlinkt sie
+        eigene = None if self.vorlagen is None else self.vorlagen / name
+        return eigene.resolve() if eigene is not None and eigene.is_file() else \
+            berichtsvorlage(name)
+
+    def vorlagen_pruefen(self) -> None:
+        """Ein ``--vorlagen``-Ordner muss existieren und mindestens eine Vorlage enthalten."""
+        if self.vorlagen is None:
+            return
+        namen_ = (namen.VORLAGE_KOMMUNE, namen.VORLAGE_ABSCHLUSS)
+        if not any((self.vorlagen / n).is_file() for n in namen_):
+            raise FileNotFoundError(
+                f"Keine Berichtsvorlage in {self.vorlagen}: erwartet {' oder '.join(namen_)} "
+                "(Vorlagen des Pakets als Ausgangspunkt: notebooks/ im Projekt oder "
+                "analyse/berichte/vorlagen/ im installierten Paket).")
 
     @property
     def ergebnisse(self) -> Path:
@@ -83,7 +101,7 @@ def typen_erkunden(erg: ergebnisse.Ergebnisse, methode: str = "auto", k: int | s
     """Typisierung mit anderem Verfahren, k oder Seed auf gespeicherten Ergebnissen (zum Erkunden)."""
     st = studie_modul.mit_vorgaben(erg.studie, methode=methode,
                                    k=None if k == "auto" else int(k), seed=seed)
-    z = ziele(erg.tabelle("antworten"), erg.fragebogen, st.aktuelle_welle)
+    z = ziele(erg.tabelle(T.ANTWORTEN), erg.fragebogen, st.aktuelle_welle)
     return kommunentypen.typisieren(z, erg.typkatalog, st.kommunentypen, st.seed)
 
 
@@ -154,12 +172,12 @@ def auswerten(pfade: Pfade, vorgaben: dict | None = None) -> Path:
     planung = planen(sd, st, rg.werte, ty, struktur_df)
 
     tabellen = {
-        "kommunen": kommunen,
-        "antworten": sd.antworten,
-        "struktur": struktur_df,
-        "reifegrad": rg.werte,
-        "reifegrad_ausschluesse": rg.ausschluesse,
-        "typen": ty.zuordnung,
+        T.KOMMUNEN: kommunen,
+        T.ANTWORTEN: sd.antworten,
+        T.STRUKTUR: struktur_df,
+        T.REIFEGRAD: rg.werte,
+        T.REIFEGRAD_AUSSCHLUESSE: rg.ausschluesse,
+        T.TYPEN: ty.zuordnung,
         **rg.tabellen,
         **ty.tabellen,
         **planung,
@@ -219,32 +237,33 @@ def auftraege(pfade: Pfade, erg: ergebnisse.Ergebnisse, alle: bool = False) -> l
     liste = [
         batch.Auftrag(
             name=str(ags), titel=kommune.titel(erg, str(ags)),
-            vorlage=VORLAGE_KOMMUNE,
+            vorlage=pfade.vorlage(namen.VORLAGE_KOMMUNE),
             parameter={"ags": str(ags), "ergebnisse": str(pfade.ergebnisse.resolve())},
-            ziel_ipynb=pfade.berichte / "kommunen" / f"{ags}.ipynb",
-            ziel_html=pfade.berichte / "html" / "kommunen" / f"{ags}.html",
+            ziel_ipynb=pfade.berichte / namen.KOMMUNEN_ORDNER / f"{ags}.ipynb",
+            ziel_html=pfade.berichte / "html" / namen.KOMMUNEN_ORDNER / f"{ags}.html",
             eingaben=eingaben)
         for ags in sorted(auswahl)
     ]
     liste.append(batch.Auftrag(
-        name="abschlussbericht", titel=uebersicht.titel(erg),
-        vorlage=VORLAGE_ABSCHLUSS, parameter={"ergebnisse": str(pfade.ergebnisse.resolve())},
-        ziel_ipynb=pfade.berichte / "abschlussbericht.ipynb",
-        ziel_html=pfade.berichte / "html" / "abschlussbericht.html", eingaben=eingaben))
+        name=namen.ABSCHLUSSBERICHT, titel=uebersicht.titel(erg),
+        vorlage=pfade.vorlage(namen.VORLAGE_ABSCHLUSS),
+        parameter={"ergebnisse": str(pfade.ergebnisse.resolve())},
+        ziel_ipynb=pfade.berichte / f"{namen.ABSCHLUSSBERICHT}.ipynb",
+        ziel_html=pfade.berichte / "html" / f"{namen.ABSCHLUSSBERICHT}.html", eingaben=eingaben))
     return liste
 
 
 def excel_dateien(pfade: Pfade, erg: ergebnisse.Ergebnisse, ags_liste: list[str]) -> None:
     """XLSX-Download je Kommune mit Empfehlungen und für den Verband (``verband.xlsx``); nur
     neu, wenn die Ergebnisse neuer sind."""
-    stand = (pfade.ergebnisse / "modell.json").stat().st_mtime
-    mit_empfehlungen = set(erg.tabelle("empfehlungen")["ags"])
+    stand = (pfade.ergebnisse / namen.MODELL_DATEI).stat().st_mtime
+    mit_empfehlungen = set(erg.tabelle(T.EMPFEHLUNGEN)["ags"])
     verband_ziel = pfade.berichte / "verband.xlsx"
-    if ("verband_umlage" in erg.tabellen and not erg.tabelle("verband_umlage").empty
+    if (T.VERBAND_UMLAGE in erg.tabellen and not erg.tabelle(T.VERBAND_UMLAGE).empty
             and (not verband_ziel.exists() or verband_ziel.stat().st_mtime < stand)):
         excel.schreiben(erg, None, verband_ziel)
     for ags in ags_liste:
-        ziel = pfade.berichte / "kommunen" / f"{ags}.xlsx"
+        ziel = pfade.berichte / namen.KOMMUNEN_ORDNER / f"{ags}.xlsx"
         if ags in mit_empfehlungen and (not ziel.exists() or ziel.stat().st_mtime < stand):
             excel.schreiben(erg, ags, ziel)
 
@@ -254,16 +273,18 @@ def berichte_erstellen(pfade: Pfade, alle: bool = False, parallel: int | None = 
                        fortschritt: bool = True) -> batch.Zusammenfassung:
     """Führt die Berichtsnotebooks aus (papermill) und exportiert ihre Seiten."""
     ziel_pruefen(pfade.berichte, pfade.daten)
+    pfade.vorlagen_pruefen()
     erg = ergebnisse.laden(pfade.ergebnisse)
     liste = auftraege(pfade, erg, alle)
-    excel_dateien(pfade, erg, [a.name for a in liste if a.name != "abschlussbericht"])
+    kommunen = [a.name for a in liste if a.name != namen.ABSCHLUSSBERICHT]
+    excel_dateien(pfade, erg, kommunen)
     zusammenfassung = batch.ausfuehren(liste, parallel=parallel, neu=neu,
                                        dask_adresse=dask_adresse,
                                        exporter="analyse.berichte.website:notebook_html",
                                        fortschritt=fortschritt)
     # Welche Berichte zu diesem Lauf gehören, liest die Website hieraus.
-    atomar_schreiben(pfade.berichte / "berichte.json", json.dumps(
-        {"kommunen": [a.name for a in liste if a.name != "abschlussbericht"]}, indent=1))
+    atomar_schreiben(pfade.berichte / namen.BERICHTSLAUF, json.dumps(
+        {"kommunen": kommunen}, indent=1))
     return zusammenfassung
 
 
@@ -393,13 +414,13 @@ def einordnen(pfade: Pfade, antwort: Path, ausgabe: Path, berichte: bool = True,
         tabellen, modell = einordnen_modul.ergebnisordner(erg, e)
         ordner = ausgabe / "ergebnisse" / e.ags
         ergebnisse.speichern(ordner, tabellen, modell, erg.ordner / "konfiguration")
-        excel.schreiben(tabellen, e.ags, ausgabe / "kommunen" / f"{e.ags}.xlsx")
+        excel.schreiben(tabellen, e.ags, ausgabe / namen.KOMMUNEN_ORDNER / f"{e.ags}.xlsx")
         auftraege.append(batch.Auftrag(
             name=e.ags, titel=f"{e.auskunft.kommune['name']}: Digitalisierungsbericht",
-            vorlage=VORLAGE_KOMMUNE,
+            vorlage=pfade.vorlage(namen.VORLAGE_KOMMUNE),
             parameter={"ags": e.ags, "ergebnisse": str(ordner.resolve())},
-            ziel_ipynb=ausgabe / "kommunen" / f"{e.ags}.ipynb",
-            ziel_html=ausgabe / "kommunen" / f"{e.ags}.html", eingaben=(ordner,)))
+            ziel_ipynb=ausgabe / namen.KOMMUNEN_ORDNER / f"{e.ags}.ipynb",
+            ziel_html=ausgabe / namen.KOMMUNEN_ORDNER / f"{e.ags}.html", eingaben=(ordner,)))
     zusammenfassung = None
     if berichte and auftraege:
         zusammenfassung = batch.ausfuehren(auftraege, parallel=parallel,

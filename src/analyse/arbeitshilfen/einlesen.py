@@ -148,10 +148,8 @@ def _ort(datei: str, blatt: str, zelle: str) -> str:
     return f"{datei}, Blatt '{blatt}', Zelle {zelle}"
 
 
-def arbeitsbuch_lesen(pfad: Path, fb: Fragebogen,
-                      studie_kommunen: pd.DataFrame | None = None) -> Selbstauskunft:
-    """Liest ein ausgefülltes Arbeitsbuch; ``fb`` ist das Codebuch der Studie."""
-    pfad = Path(pfad)
+def _arbeitsbuch_oeffnen(pfad: Path, fb: Fragebogen):
+    """Öffnet das Arbeitsbuch und prüft, dass es zu diesem Fragebogen gehört."""
     datei = pfad.name
     try:
         wb = load_workbook(pfad, data_only=True)
@@ -177,9 +175,15 @@ def arbeitsbuch_lesen(pfad: Path, fb: Fragebogen,
             f"gehört zu einem anderen Fragebogen („{kopf.get('fragebogen')}“) oder einer "
             "anderen Fassung. Bitte die Antworten in ein neues Arbeitsbuch aus 'analyse "
             "selbstauskunft' übertragen")])
+    return wb
+
+
+def _zellen_lesen(wb, datei: str, fb: Fragebogen, sammler: Sammler
+                  ) -> tuple[dict, dict[str, str], dict[str, float]]:
+    """Stammdaten, ihre Fundorte und die Antworten aus den Zellen, die das Codebuchblatt nennt."""
+    cb = wb[sa.BLATT_CODEBUCH]
     ablage = [tuple(cb.cell(row=i, column=j).value for j in range(1, 5))
               for i in range(7, cb.max_row + 1)]
-    sammler = Sammler()
     kommune: dict = {"ags": None, "name": None, "art": None, "kreis": "", "land": "",
                      "einwohner": None}
     orte: dict[str, str] = {}
@@ -189,16 +193,27 @@ def arbeitsbuch_lesen(pfad: Path, fb: Fragebogen,
             continue
         wert = wb[blatt][zelle].value
         ort = _ort(datei, blatt, zelle)
-        if art == "stamm":
-            orte[schluessel] = ort
-            if schluessel == "ags":
-                kommune["ags"] = None if wert in (None, "") else _ags_text(wert)
-            elif isinstance(wert, str):
-                kommune[schluessel] = " ".join(wert.split()) or None
-            else:
-                kommune[schluessel] = wert
-        else:
+        if art != "stamm":
             antworten[schluessel] = antwort_lesen(fb.item[schluessel], wert, fb, ort, sammler)
+            continue
+        orte[schluessel] = ort
+        if schluessel == "ags":
+            kommune["ags"] = None if wert in (None, "") else _ags_text(wert)
+        elif isinstance(wert, str):
+            kommune[schluessel] = " ".join(wert.split()) or None
+        else:
+            kommune[schluessel] = wert
+    return kommune, orte, antworten
+
+
+def arbeitsbuch_lesen(pfad: Path, fb: Fragebogen,
+                      studie_kommunen: pd.DataFrame | None = None) -> Selbstauskunft:
+    """Liest ein ausgefülltes Arbeitsbuch; ``fb`` ist das Codebuch der Studie."""
+    pfad = Path(pfad)
+    datei = pfad.name
+    wb = _arbeitsbuch_oeffnen(pfad, fb)
+    sammler = Sammler()
+    kommune, orte, antworten = _zellen_lesen(wb, datei, fb, sammler)
     leer = all(np.isnan(v) for v in antworten.values()) and not any(
         kommune.get(s) not in (None, "") for s in PFLICHT)
     if leer:

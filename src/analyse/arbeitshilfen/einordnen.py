@@ -30,6 +30,7 @@ from analyse.eingabe import massnahmen as massnahmen_modul
 from analyse.eingabe import studie as studie_modul
 from analyse.eingabe.fehler import Eingabefehler, Problem
 from analyse.eingabe.fragebogen import ziele as ziele_tabelle
+from analyse.ergebnisse.namen import Tabelle as T
 from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.methoden import kommunentypen, peers, reifegrad
 from analyse.planung import empfehlungen as empfehlungen_modul
@@ -39,14 +40,10 @@ from analyse.planung import rahmen as rahmen_modul
 from analyse.planung import verband as verband_modul
 
 #: Tabellen mit einer Zeile (oder mehreren) je Kommune; die Einordnung liefert sie für eine.
-KOMMUNENTABELLEN = ("kommunen", "antworten", "struktur", "reifegrad", "reifegrad_ausschluesse",
-                    "unsicherheit", "entwicklung", "typen", "empfehlungen", "roadmap", "roadmap_kosten",
-                    "roadmap_jahre", "verschiebungen", "ozg_stand")
-#: Was ``modell.json`` enthalten muss, damit eingeordnet werden kann.
-MODELL_SCHLUESSEL = (("einstellungen",), ("studie", "aktuelle_welle"), ("studie", "seed"),
-                     ("kommunentypen", "zentren"), ("kommunentypen", "benennung"),
-                     ("kommunentypen", "mischtyp_schwelle"), ("reifegrad", "stufen"))
-BENOETIGTE_TABELLEN = ("kommunen", "antworten", "reifegrad", "typen", "zielwerte")
+KOMMUNENTABELLEN = (T.KOMMUNEN, T.ANTWORTEN, T.STRUKTUR, T.REIFEGRAD, T.REIFEGRAD_AUSSCHLUESSE,
+                    T.UNSICHERHEIT, T.ENTWICKLUNG, T.TYPEN, T.EMPFEHLUNGEN, T.ROADMAP,
+                    T.ROADMAP_KOSTEN, T.ROADMAP_JAHRE, T.VERSCHIEBUNGEN, T.OZG_STAND)
+BENOETIGTE_TABELLEN = (T.KOMMUNEN, T.ANTWORTEN, T.REIFEGRAD, T.TYPEN, T.ZIELWERTE)
 
 
 @dataclass
@@ -66,16 +63,16 @@ class Einordnung:
     @property
     def reifegrad(self) -> pd.Series:
         """Wert je Handlungsfeld und ``gesamt`` (aktuelle Welle)."""
-        r = self.tabellen["reifegrad"]
+        r = self.tabellen[T.REIFEGRAD]
         return r.set_index("handlungsfeld")["wert"]
 
     @property
     def stufe(self) -> pd.Series:
-        return self.tabellen["reifegrad"].set_index("handlungsfeld")["stufe"]
+        return self.tabellen[T.REIFEGRAD].set_index("handlungsfeld")["stufe"]
 
     @property
     def typ(self) -> str | None:
-        t = self.tabellen["typen"]
+        t = self.tabellen[T.TYPEN]
         return None if t.empty else str(t["typ"].iat[0])
 
     @property
@@ -87,19 +84,12 @@ class Einordnung:
 
 
 def modell_pruefen(erg: Ergebnisse) -> None:
-    """Wirft ``Eingabefehler``, wenn die Ergebnisse fehlen oder ein älteres Format haben."""
+    """Wirft ``Eingabefehler``, wenn Tabellen fehlen.
+
+    Ein älteres Format von ``modell.json`` meldet schon ``ergebnisse.laden`` (``VersionFehler``);
+    alles, was die Einordnung aus dem Modell liest, ist dort typisiert und damit vorhanden.
+    """
     probleme = []
-    m = erg.modell
-    for pfad in MODELL_SCHLUESSEL:
-        knoten = m
-        for teil in pfad:
-            knoten = knoten.get(teil) if isinstance(knoten, dict) else None
-        if knoten is None:
-            probleme.append(Problem(
-                str(erg.ordner / "modell.json"), None, ".".join(pfad), None,
-                "diesen Eintrag: die Ergebnisse stammen aus einer älteren Version "
-                f"(Version {m.get('version', 'unbekannt')}); bitte 'analyse auswerten' "
-                "erneut ausführen"))
     for name in BENOETIGTE_TABELLEN:
         if name not in erg.tabellen:
             probleme.append(Problem(str(erg.ordner / "tabellen"), None, None, f"{name}.parquet",
@@ -110,7 +100,7 @@ def modell_pruefen(erg: Ergebnisse) -> None:
 
 def wirksame_studie(erg: Ergebnisse) -> studie_modul.Studie:
     """Die Einstellungen, mit denen die Ergebnisse gerechnet wurden (auch Vorgaben der CLI)."""
-    daten = dict(erg.modell["einstellungen"])
+    daten = dict(erg.modell.einstellungen)
     daten["wellen"] = erg.studie.model_dump()["wellen"]
     return studie_modul.Studie.model_validate(daten)
 
@@ -133,14 +123,14 @@ def kommunenzeile(auskunft: Selbstauskunft, erg: Ergebnisse, st: studie_modul.St
     }])
     zeile["groessenklasse"] = groessenklassen.groessenklassen(zeile).astype(str)
     zeile["mitglied"] = zeile["verband"] == st.verband
-    return zeile.reindex(columns=erg.tabelle("kommunen").columns)
+    return zeile.reindex(columns=erg.tabelle(T.KOMMUNEN).columns)
 
 
 def antwortzeile(auskunft: Selbstauskunft, erg: Ergebnisse, welle: int) -> pd.DataFrame:
     items = [i.id for i in erg.fragebogen.items]
     zeile = {"ags": auskunft.ags, "welle": welle,
              **{i: float(auskunft.antworten.get(i, np.nan)) for i in items}}
-    return pd.DataFrame([zeile]).reindex(columns=erg.tabelle("antworten").columns)
+    return pd.DataFrame([zeile]).reindex(columns=erg.tabelle(T.ANTWORTEN).columns)
 
 
 def struktur(antworten: pd.DataFrame, kommunen: pd.DataFrame, erg: Ergebnisse) -> pd.DataFrame:
@@ -153,7 +143,7 @@ def struktur(antworten: pd.DataFrame, kommunen: pd.DataFrame, erg: Ergebnisse) -
         df["it_personal_je_10000_ew"] = df["it_personal"] / ew * 10_000
     if "digitalbudget" in df:
         df["budget_je_ew"] = df["digitalbudget"] / ew
-    return df.reindex(columns=erg.tabelle("struktur").columns).reset_index(drop=True)
+    return df.reindex(columns=erg.tabelle(T.STRUKTUR).columns).reset_index(drop=True)
 
 
 def reifegrad_einordnen(zeile: pd.DataFrame, erg: Ergebnisse, st: studie_modul.Studie
@@ -166,7 +156,7 @@ def reifegrad_einordnen(zeile: pd.DataFrame, erg: Ergebnisse, st: studie_modul.S
     """
     welle = st.aktuelle_welle
     ags = str(zeile["ags"].iat[0])
-    a = erg.tabelle("antworten")
+    a = erg.tabelle(T.ANTWORTEN)
     andere = a[(a["welle"] == welle) & (a["ags"].astype(str) != ags)]
     alle = pd.concat([andere, zeile], ignore_index=True)
     # Sobol'- und Parallelanalyse (wo vorhanden) beschreiben die Studie, nicht die eine Kommune
@@ -176,9 +166,9 @@ def reifegrad_einordnen(zeile: pd.DataFrame, erg: Ergebnisse, st: studie_modul.S
                              st.seed)
     eigen = {n: df[df["ags"].astype(str) == ags].reset_index(drop=True)
              for n, df in (("reifegrad", rg.werte), ("reifegrad_ausschluesse", rg.ausschluesse),
-                           ("unsicherheit", rg.tabellen["unsicherheit"]))}
+                           ("unsicherheit", rg.tabellen[T.UNSICHERHEIT]))}
     # Entwicklung gegenüber früheren Wellen der Studie (nur für Kommunen der Studie)
-    r = erg.tabelle("reifegrad")
+    r = erg.tabelle(T.REIFEGRAD)
     frueher = r[(r["ags"].astype(str) == ags) & (r["welle"] < welle)]
     ent = reifegrad.entwicklung(pd.concat([frueher, eigen["reifegrad"]], ignore_index=True))
     eigen["entwicklung"] = ent[ent["welle"] == welle].reset_index(drop=True)
@@ -192,17 +182,17 @@ def typ_einordnen(zeile: pd.DataFrame, erg: Ergebnisse, st: studie_modul.Studie)
     fehlende Prioritäten); Sicherheit als relativer Abstandsvorteil zum nächsten gegenüber dem
     zweitnächsten Zentrum; unter der Mischtyp-Schwelle Mischtyp.
     """
-    modell = erg.modell["kommunentypen"]
-    spalten = erg.tabelle("typen").columns
+    modell = erg.modell.kommunentypen
+    spalten = erg.tabelle(T.TYPEN).columns
     z = ziele_tabelle(zeile, erg.fragebogen, st.aktuelle_welle)
-    zentren = pd.DataFrame(modell["zentren"]).T
+    zentren = pd.DataFrame(modell.zentren).T
     zentren.index = zentren.index.astype(int)
     zentren = zentren.sort_index()
     z = z.reindex(columns=zentren.columns)
     roh, x, ohne, skal = kommunentypen.vorbereiten(z, "keine")
     if len(ohne) or roh.empty:
         return pd.DataFrame(columns=spalten)
-    if modell.get("vorbereitung", {}).get("standardisierung", "keine") != "keine":
+    if modell.vorbereitung.standardisierung != "keine":
         raise Eingabefehler([Problem(str(erg.ordner / "modell.json"), None,
                                      "kommunentypen.vorbereitung.standardisierung", "z",
                                      "ein Modell mit gespeicherter Skalierung (diese Version "
@@ -216,9 +206,9 @@ def typ_einordnen(zeile: pd.DataFrame, erg: Ergebnisse, st: studie_modul.Studie)
     eigen, zweit = int(reihenfolge[0]), int(reihenfolge[1]) if len(c) > 1 else int(reihenfolge[0])
     d2 = abstand[zweit] if len(c) > 1 else np.inf
     sicherheit = float(np.clip(1 - abstand[eigen] / max(d2, 1e-12), 0, 1))
-    typ_von = {int(b["cluster"]): b["typ"] for b in modell["benennung"]}
+    typ_von = {int(b["cluster"]): b["typ"] for b in modell.benennung}
     cluster = int(zentren.index[eigen])
-    typ = typ_von[cluster] if sicherheit >= modell["mischtyp_schwelle"] else "mischtyp"
+    typ = typ_von[cluster] if sicherheit >= modell.mischtyp_schwelle else "mischtyp"
     return pd.DataFrame([{
         "ags": str(zeile["ags"].iat[0]), "typ": typ, "cluster": cluster,
         "sicherheit": sicherheit, "naechster_typ": typ_von[cluster],
@@ -232,7 +222,7 @@ def _ozg_profil(ozg_stand: pd.DataFrame | None, ags: str, gk: str, erg: Ergebnis
     Stand der Studie, wenn die Kommune darin vorkommt."""
     if "ozg_luecken" not in erg.tabellen:
         return {}
-    luecken = erg.tabelle("ozg_luecken")
+    luecken = erg.tabelle(T.OZG_LUECKEN)
     stufen = ozg_stand["stufe"].dropna() if ozg_stand is not None and not ozg_stand.empty \
         else pd.Series(dtype=float)
     if stufen.empty:
@@ -277,7 +267,7 @@ def planen(kommune: pd.DataFrame, rg: pd.DataFrame, typ: pd.DataFrame, struktur_
     namen = empfehlungen_modul.Namen({f.id: f.name for f in fb.handlungsfelder},
                                      erg.typkatalog.name)
     katalog = _katalog(erg)
-    ziele = erg.tabelle("zielwerte")
+    ziele = erg.tabelle(T.ZIELWERTE)
     ziele = ziele[ziele["groessenklasse"].astype(str) == gk]
     ist = rg[rg["handlungsfeld"] != reifegrad.GESAMT].set_index("handlungsfeld")["wert"]
     profil = empfehlungen_modul.Profil(
@@ -287,17 +277,17 @@ def planen(kommune: pd.DataFrame, rg: pd.DataFrame, typ: pd.DataFrame, struktur_
         ist={f: float(w) for f, w in ist.items()},
         ziel=dict(zip(ziele["handlungsfeld"], ziele["ziel"].astype(float), strict=True)),
         bezug=dict(zip(ziele["handlungsfeld"], ziele["bezug"], strict=True)),
-        typbonus=bool(erg.modell.get("kommunentypen", {}).get("struktur_vorhanden", True)),
+        typbonus=erg.modell.kommunentypen.struktur_vorhanden,
         **_ozg_profil(ozg_stand, ags, gk, erg, st))
     tabelle = empfehlungen_modul.empfehlungen_fuer(profil, katalog, st.empfehlungen, namen)
     startjahr = st.roadmap.startjahr or welle + 1
-    umlage = (erg.tabelle("verband_umlage") if "verband_umlage" in erg.tabellen
+    umlage = (erg.tabelle(T.VERBAND_UMLAGE) if T.VERBAND_UMLAGE in erg.tabellen
               else pd.DataFrame(columns=["ags", "jahr", "umlage", "anteil"]))
     eigen = umlage[umlage["ags"].astype(str) == ags]
-    if not eigen.empty and "verband_roadmap" in erg.tabellen:
+    if not eigen.empty and T.VERBAND_ROADMAP in erg.tabellen:
         tabelle = verband_modul.einbeziehen_aus_tabellen(
-            tabelle, erg.tabelle("verband_roadmap"), erg.tabelle("verband_empfehlungen"),
-            erg.tabelle("verband_verschiebungen") if "verband_verschiebungen" in erg.tabellen
+            tabelle, erg.tabelle(T.VERBAND_ROADMAP), erg.tabelle(T.VERBAND_EMPFEHLUNGEN),
+            erg.tabelle(T.VERBAND_VERSCHIEBUNGEN) if T.VERBAND_VERSCHIEBUNGEN in erg.tabellen
             else None, eigen, str(kommune["name"].iat[0]), katalog, st)
     rahmen_zeile = rahmen_modul.berechnen(kommune, struktur_df.assign(welle=welle), welle,
                                           st.roadmap).iloc[0]
@@ -316,7 +306,7 @@ def ozg_einordnen(kommune: pd.DataFrame, antworten: pd.DataFrame, erg: Ergebniss
     if ozg_katalog is None or "ozg_stand" not in erg.tabellen:
         return pd.DataFrame()
     stand = ozg_modul.stand(kommune, antworten, erg.fragebogen, ozg_katalog, welle)
-    return stand.reindex(columns=erg.tabelle("ozg_stand").columns)
+    return stand.reindex(columns=erg.tabelle(T.OZG_STAND).columns)
 
 
 def vergleich(e: Einordnung, erg: Ergebnisse) -> pd.DataFrame:
@@ -326,9 +316,9 @@ def vergleich(e: Einordnung, erg: Ergebnisse) -> pd.DataFrame:
     sind die Kommunen der Studie, und die eigene Kommune zählt zu ihrer Gruppe.
     """
     tab = kommunentabellen(erg, e)
-    rg = peers.aktuell(tab["reifegrad"], e.studie.aktuelle_welle)
-    typen = tab["typen"].set_index("ags")["typ"]
-    gruppen = {"Größenklasse": tab["kommunen"].set_index("ags")["groessenklasse"].astype(str),
+    rg = peers.aktuell(tab[T.REIFEGRAD], e.studie.aktuelle_welle)
+    typen = tab[T.TYPEN].set_index("ags")["typ"]
+    gruppen = {"Größenklasse": tab[T.KOMMUNEN].set_index("ags")["groessenklasse"].astype(str),
                "Kommunentyp": typen[typen != "mischtyp"]}
     return peers.vergleich(rg, e.ags, gruppen, e.studie.berichte.peer_mindestgroesse)
 
@@ -360,11 +350,11 @@ def ergebnisordner(erg: Ergebnisse, e: Einordnung) -> tuple[dict[str, pd.DataFra
     """
     tabellen = {n: erg.tabelle(n) for n in erg.tabellen}
     tabellen.update(kommunentabellen(erg, e))
-    if "ozg_abdeckung" in tabellen and "ozg_stand" in tabellen:
-        tabellen["ozg_abdeckung"] = ozg_modul.abdeckung(
-            tabellen["ozg_stand"], tabellen["kommunen"], e.studie.berichte.peer_mindestgroesse
-        ).reindex(columns=erg.tabelle("ozg_abdeckung").columns)
-    modell = dict(erg.modell)
+    if T.OZG_ABDECKUNG in tabellen and T.OZG_STAND in tabellen:
+        tabellen[T.OZG_ABDECKUNG] = ozg_modul.abdeckung(
+            tabellen[T.OZG_STAND], tabellen[T.KOMMUNEN], e.studie.berichte.peer_mindestgroesse
+        ).reindex(columns=erg.tabelle(T.OZG_ABDECKUNG).columns)
+    modell = erg.modell.model_dump(mode="json")
     modell["einordnung"] = {
         "ags": e.ags, "name": str(e.auskunft.kommune["name"]), "quelle": e.auskunft.quelle,
         "studie_ergebnisse": str(erg.ordner), "welle": e.studie.aktuelle_welle,
@@ -381,13 +371,13 @@ def einordnen(auskunft: Selbstauskunft, erg: Ergebnisse,
     welle = st.aktuelle_welle
     kommune = kommunenzeile(auskunft, erg, st)
     antworten = antwortzeile(auskunft, erg, welle)
-    tabellen: dict[str, pd.DataFrame] = {"kommunen": kommune, "antworten": antworten}
-    tabellen["struktur"] = struktur(antworten, kommune, erg)
+    tabellen: dict[str, pd.DataFrame] = {T.KOMMUNEN: kommune, T.ANTWORTEN: antworten}
+    tabellen[T.STRUKTUR] = struktur(antworten, kommune, erg)
     tabellen.update(reifegrad_einordnen(antworten, erg, st))
-    tabellen["typen"] = typ_einordnen(antworten, erg, st)
-    tabellen["ozg_stand"] = ozg_einordnen(kommune, antworten, erg, ozg_katalog, welle)
-    tabellen.update(planen(kommune, tabellen["reifegrad"], tabellen["typen"],
-                           tabellen["struktur"], erg, st, tabellen["ozg_stand"]))
+    tabellen[T.TYPEN] = typ_einordnen(antworten, erg, st)
+    tabellen[T.OZG_STAND] = ozg_einordnen(kommune, antworten, erg, ozg_katalog, welle)
+    tabellen.update(planen(kommune, tabellen[T.REIFEGRAD], tabellen[T.TYPEN],
+                           tabellen[T.STRUKTUR], erg, st, tabellen[T.OZG_STAND]))
     e = Einordnung(auskunft, st, tabellen, typnamen=dict(erg.typkatalog.name))
     e.vergleich = vergleich(e, erg)
     return e

@@ -214,6 +214,25 @@ def _zahlregel(minimum: float, maximum: float | None, ganzzahlig: bool, text: st
     return dv
 
 
+def _stammregel(f) -> tuple[DataValidation | None, str | None]:
+    """Gültigkeitsregel und Zahlformat der Eingabezelle eines Stammdatenfelds."""
+    if f.schluessel == "ags":
+        # Text: führende Nullen bleiben erhalten
+        return DataValidation(type="textLength", operator="between", formula1="5",
+                              formula2="8", allow_blank=True, showErrorMessage=True,
+                              showInputMessage=True, errorTitle="AGS",
+                              error="Der AGS hat 8 Ziffern (Kreise: 5).", promptTitle="AGS",
+                              prompt=f.hinweis), "@"
+    if f.schluessel == "art":
+        return DataValidation(type="list", formula1='"' + ",".join(ARTEN) + '"',
+                              allow_blank=True, showErrorMessage=True, showInputMessage=True,
+                              errorTitle="Art", error="Bitte aus der Liste wählen.",
+                              promptTitle="Art der Kommune", prompt=f.hinweis), None
+    if f.schluessel == "einwohner":
+        return _zahlregel(0, None, True, f.bezeichnung), None
+    return None, "@" if f.schluessel in ("name", "kreis", "land") else None
+
+
 def _stammdaten(wb: Workbook, fb: Fragebogen, ablage: _Ablage) -> None:
     ws = wb.create_sheet(BLATT_STAMMDATEN)
     ws["A1"] = "Stammdaten der Kommune"
@@ -227,27 +246,9 @@ def _stammdaten(wb: Workbook, fb: Fragebogen, ablage: _Ablage) -> None:
                          ("D", "Hinweis")):
         ws[f"{spalte}{ERSTE_ZEILE - 1}"] = text
         ws[f"{spalte}{ERSTE_ZEILE - 1}"].font = _FETT
-    zeilen: list[tuple[str, str, str, DataValidation | None, str | None]] = []
-    for f in STAMMFELDER:
-        regel, format_ = None, None
-        if f.schluessel == "ags":
-            format_ = "@"  # Text: führende Nullen bleiben erhalten
-            regel = DataValidation(type="textLength", operator="between", formula1="5",
-                                   formula2="8", allow_blank=True, showErrorMessage=True,
-                                   showInputMessage=True, errorTitle="AGS",
-                                   error="Der AGS hat 8 Ziffern (Kreise: 5).", promptTitle="AGS",
-                                   prompt=f.hinweis)
-        elif f.schluessel == "art":
-            regel = DataValidation(type="list", formula1='"' + ",".join(ARTEN) + '"',
-                                   allow_blank=True, showErrorMessage=True, showInputMessage=True,
-                                   errorTitle="Art", error="Bitte aus der Liste wählen.",
-                                   promptTitle="Art der Kommune", prompt=f.hinweis)
-        elif f.schluessel == "einwohner":
-            regel = _zahlregel(0, None, True, f.bezeichnung)
-        elif f.schluessel in ("name", "kreis", "land"):
-            format_ = "@"
-        zeilen.append((f.schluessel, f.bezeichnung + (" *" if f.pflicht else ""), f.hinweis,
-                       regel, format_))
+    zeilen: list[tuple[str, str, str, DataValidation | None, str | None]] = [
+        (f.schluessel, f.bezeichnung + (" *" if f.pflicht else ""), f.hinweis, *_stammregel(f))
+        for f in STAMMFELDER]
     for merkmal, item_id in fb.struktur_items().items():
         item = fb.item[item_id]
         z = item.zahl

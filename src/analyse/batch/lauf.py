@@ -53,18 +53,7 @@ def ausfuehren(
         raise ValueError("parallel muss mindestens 1 sein")
 
     staende = stand.Staende()
-    cache: dict[Path, str] = {}
-    summen: dict[str, str] = {}
-    uebersprungen: set[str] = set()
-    offen: list[Auftrag] = []
-    for a in auftraege:
-        summe = stand.pruefsumme(a, exporter, cache)
-        if not neu and staende.aktuell(a, summe):
-            uebersprungen.add(a.name)
-        else:
-            summen[a.name] = summe
-            offen.append(a)
-
+    summen, offen = _veraltete(auftraege, neu, exporter, staende)
     ergebnisse: dict[str, Ergebnis] = {}
 
     def fertig(a: Auftrag, erg: Ergebnis) -> None:
@@ -84,28 +73,58 @@ def ausfuehren(
         if offen:
             for a in offen:
                 ausgabe.reste_entfernen(a)
-            if dask_adresse:
-                from analyse.batch.verteilt import ausfuehren_verteilt
+            _verteilen(offen, exporter, parallel, dask_adresse, fertig)
 
-                ausfuehren_verteilt(offen, exporter, dask_adresse, fertig)
-            else:
-                n = min(parallel or os.cpu_count() or 1, len(offen))
-                if n == 1:
-                    _im_prozess(offen, exporter, fertig)
-                else:
-                    _im_pool(offen, exporter, n, fertig)
-
-    z = Zusammenfassung()
-    for a in auftraege:  # Reihenfolge wie übergeben, unabhängig von der Fertigstellung
-        if a.name in uebersprungen:
-            z.uebersprungen.append(a.name)
-        elif a.name in ergebnisse:
-            erg = ergebnisse[a.name]
-            if erg.ok:
-                z.erstellt.append(a.name)
-            else:
-                z.fehlgeschlagen[a.name] = erg.fehler or "unbekannter Fehler"
+    z = _zusammenfassen(auftraege, {a.name for a in offen}, ergebnisse)
     z.sekunden = time.perf_counter() - start
+    return z
+
+
+def _veraltete(auftraege: list[Auftrag], neu: bool, exporter: str, staende
+               ) -> tuple[dict[str, str], list[Auftrag]]:
+    """Prüfsummen der zu bauenden Aufträge und diese Aufträge (unveränderte fallen weg)."""
+    from analyse.batch import stand
+
+    cache: dict[Path, str] = {}
+    summen: dict[str, str] = {}
+    offen: list[Auftrag] = []
+    for a in auftraege:
+        summe = stand.pruefsumme(a, exporter, cache)
+        if neu or not staende.aktuell(a, summe):
+            summen[a.name] = summe
+            offen.append(a)
+    return summen, offen
+
+
+def _verteilen(offen: list[Auftrag], exporter: str, parallel: int | None,
+               dask_adresse: str | None, fertig) -> None:
+    """Rendert die offenen Aufträge: auf Dask, im Prozess (ein Worker) oder im Prozesspool."""
+    if dask_adresse:
+        from analyse.batch.verteilt import ausfuehren_verteilt
+
+        ausfuehren_verteilt(offen, exporter, dask_adresse, fertig)
+        return
+    n = min(parallel or os.cpu_count() or 1, len(offen))
+    if n == 1:
+        _im_prozess(offen, exporter, fertig)
+    else:
+        _im_pool(offen, exporter, n, fertig)
+
+
+def _zusammenfassen(auftraege: list[Auftrag], offen: set[str],
+                    ergebnisse: dict[str, Ergebnis]) -> Zusammenfassung:
+    """Reihenfolge wie übergeben, unabhängig von der Fertigstellung."""
+    z = Zusammenfassung()
+    for a in auftraege:
+        erg = ergebnisse.get(a.name)
+        if a.name not in offen:
+            z.uebersprungen.append(a.name)
+        elif erg is None:
+            continue
+        elif erg.ok:
+            z.erstellt.append(a.name)
+        else:
+            z.fehlgeschlagen[a.name] = erg.fehler or "unbekannter Fehler"
     return z
 
 

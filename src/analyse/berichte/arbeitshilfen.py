@@ -34,12 +34,12 @@ def selbstauskunft(erg: Ergebnisse, ziel: str = SELBSTAUSKUNFT_DATEI) -> html.Ht
 
 def einordnung_hinweis(erg: Ergebnisse, ags: str) -> html.Html:
     """Hinweis im Kommunenbericht, wenn er aus einer Selbstauskunft stammt (sonst leer)."""
-    e = erg.modell.get("einordnung")
-    if not e or str(e.get("ags")) != str(ags):
+    e = erg.modell.einordnung
+    if e is None or e.ags != str(ags):
         return html.Html()
     n = int((erg.kommunen.index != str(ags)).sum())
     return html.hinweis(
-        f"Dieser Bericht beruht auf einer Selbstauskunft ({e['quelle']}). Die Kommune wurde mit "
+        f"Dieser Bericht beruht auf einer Selbstauskunft ({e.quelle}). Die Kommune wurde mit "
         f"dem gespeicherten Modell der Studie „{erg.studie.titel}“ eingeordnet: Reifegrad, Typ "
         f"und Empfehlungen folgen denselben Regeln wie für die {n} Kommunen der Studie, deren "
         "Ergebnisse dadurch nicht verändert werden. Vergleichswerte sind Mediane der Studie "

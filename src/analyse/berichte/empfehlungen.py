@@ -13,16 +13,17 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.berichte import html
 from analyse.eingabe import groessenklassen
+from analyse.ergebnisse.namen import Tabelle as T
+from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.zahlen import anzahl
 
 # Farbenblind-taugliche Palette (Okabe-Ito) je Handlungsfeld.
 _FARBEN = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
 
 
-def _tabelle(erg: Ergebnisse, name: str) -> pd.DataFrame | None:
+def _tabelle(erg: Ergebnisse, name: T) -> pd.DataFrame | None:
     try:
         return erg.tabelle(name)
     except KeyError:
@@ -47,7 +48,7 @@ def _name(erg: Ergebnisse, ags: str) -> str:
 
 def massnahmen(erg: Ergebnisse, ags: str) -> html.Html:
     """Tabelle der empfohlenen Maßnahmen mit Begründung und Kosten."""
-    e = _eigene(_tabelle(erg, "empfehlungen"), ags).sort_values("rang")
+    e = _eigene(_tabelle(erg, T.EMPFEHLUNGEN), ags).sort_values("rang")
     teile: list[html.Html] = []  # Überschrift steht im Notebook
     if e.empty:
         return html.Html.verbinden(teile + [html.hinweis(
@@ -55,7 +56,7 @@ def massnahmen(erg: Ergebnisse, ags: str) -> html.Html:
             "erhalten individuelle Empfehlungen).")])
     st = erg.studie.empfehlungen
     teile += _ohne_reifegrad_hinweis(erg, ags)
-    anzahl_t = _eigene(_tabelle(erg, "empfehlungen_anzahl"), ags)
+    anzahl_t = _eigene(_tabelle(erg, T.EMPFEHLUNGEN_ANZAHL), ags)
     teile.append(html.absatz(
         f"Aus dem Maßnahmenkatalog wurden {anzahl(len(e), 'Maßnahme', 'Maßnahmen')} ausgewählt. "
         f"Maßgeblich sind die Lücken zum Zielwert je Handlungsfeld (Quantil "
@@ -101,7 +102,7 @@ def massnahmen(erg: Ergebnisse, ags: str) -> html.Html:
 
 def massnahmen_beschreibungen(erg: Ergebnisse, ags: str) -> html.Html:
     """Was jede empfohlene Maßnahme umfasst: aufklappbar je Maßnahme, in Rangfolge."""
-    e = _eigene(_tabelle(erg, "empfehlungen"), ags).sort_values("rang")
+    e = _eigene(_tabelle(erg, T.EMPFEHLUNGEN), ags).sort_values("rang")
     if e.empty:
         return html.Html()
     punkte = []
@@ -117,14 +118,14 @@ def massnahmen_beschreibungen(erg: Ergebnisse, ags: str) -> html.Html:
 
 def _typ_text(erg: Ergebnisse) -> str:
     """Der Kommunentyp zählt in der Auswahl nur, wenn die Studie eine Typenstruktur zeigt."""
-    m = erg.modell.get("kommunentypen", {}) if isinstance(erg.modell, dict) else {}
-    belastbar = m.get("typstruktur_belastbar", m.get("struktur_vorhanden", True))
+    m = erg.modell.kommunentypen
+    belastbar = getattr(m, "typstruktur_belastbar", m.struktur_vorhanden)
     return ("die Passung zum Kommunentyp " if belastbar else
             "(nicht der Kommunentyp: die Studie zeigt keine belastbare Typenstruktur) ")
 
 
 def _ohne_reifegrad_hinweis(erg: Ergebnisse, ags: str) -> list[html.Html]:
-    rg = _tabelle(erg, "reifegrad")
+    rg = _tabelle(erg, T.REIFEGRAD)
     if rg is None:
         return []
     eigener = rg[(rg["ags"] == ags) & (rg["welle"] == erg.studie.aktuelle_welle)
@@ -191,9 +192,9 @@ def _zeitplan(r: pd.DataFrame, startjahr: int, jahre: int) -> list[html.Html]:
 
 def roadmap(erg: Ergebnisse, ags: str) -> html.Html:
     """Rahmen, Gantt-Diagramm, Kosten und Personentage je Jahr, verschobene Maßnahmen."""
-    r = _eigene(_tabelle(erg, "roadmap"), ags)
-    j = _eigene(_tabelle(erg, "roadmap_jahre"), ags)
-    v = _eigene(_tabelle(erg, "verschiebungen"), ags)
+    r = _eigene(_tabelle(erg, T.ROADMAP), ags)
+    j = _eigene(_tabelle(erg, T.ROADMAP_JAHRE), ags)
+    v = _eigene(_tabelle(erg, T.VERSCHIEBUNGEN), ags)
     teile: list[html.Html] = []  # Überschrift steht im Notebook
     if r.empty and v.empty:
         return html.Html.verbinden(teile + [html.hinweis("Keine Roadmap für diese Kommune.")])
@@ -201,7 +202,7 @@ def roadmap(erg: Ergebnisse, ags: str) -> html.Html:
     startjahr = int(j["jahr"].min()) if not j.empty else (einst.startjahr
                                                          or erg.studie.aktuelle_welle + 1)
     jahre = einst.jahre
-    rahmen = _eigene(_tabelle(erg, "rahmen"), ags)
+    rahmen = _eigene(_tabelle(erg, T.RAHMEN), ags)
     teile.append(html.absatz(
         f"Die Maßnahmen sind über {anzahl(jahre, 'Jahr', 'Jahre')} ({startjahr}–"
         f"{startjahr + jahre - 1}) in Quartalen geplant: Voraussetzungen zuerst, jede Maßnahme "
@@ -214,7 +215,7 @@ def roadmap(erg: Ergebnisse, ags: str) -> html.Html:
         teile += _zeitplan(r, startjahr, jahre)
     if not j.empty:
         teile.append(_jahres_tabelle(j))
-    teile += _verschoben(v, _eigene(_tabelle(erg, "roadmap_bilanz"), ags), startjahr + jahre - 1)
+    teile += _verschoben(v, _eigene(_tabelle(erg, T.ROADMAP_BILANZ), ags), startjahr + jahre - 1)
     return html.Html.verbinden(teile)
 
 
@@ -238,8 +239,8 @@ def ozg_abdeckung(erg: Ergebnisse, ags: str) -> html.Html:
     from analyse.eingabe.ozg_katalog import ONLINE_AB, STUFEN
 
     teile: list[html.Html] = []  # Überschrift steht im Notebook
-    a = _eigene(_tabelle(erg, "ozg_abdeckung"), ags)
-    s = _eigene(_tabelle(erg, "ozg_stand"), ags)
+    a = _eigene(_tabelle(erg, T.OZG_ABDECKUNG), ags)
+    s = _eigene(_tabelle(erg, T.OZG_STAND), ags)
     if a.empty:
         return html.Html.verbinden(teile + [html.hinweis(
             "Für diese Kommune liegen keine Angaben zum Online-Reifegrad von OZG-Leistungen vor.")])
@@ -266,7 +267,7 @@ def ozg_abdeckung(erg: Ergebnisse, ags: str) -> html.Html:
             f"Die Vergleichsgruppe ist kleiner als {erg.studie.berichte.peer_mindestgroesse} "
             f"Kommunen; Gruppenwerte werden daher nicht gezeigt."))
     if not s.empty:
-        vergl = _tabelle(erg, "ozg_vergleich")
+        vergl = _tabelle(erg, T.OZG_VERGLEICH)
         anteil = {}
         if vergl is not None and not vergl.empty:
             vg = vergl[vergl["groessenklasse"] == gk]
@@ -287,7 +288,7 @@ def ozg_abdeckung(erg: Ergebnisse, ags: str) -> html.Html:
 def excel_download(erg: Ergebnisse, ags: str) -> html.Html:
     """Link auf die Excel-Datei neben der Seite (``<ags>.xlsx``)."""
     ags = str(ags)
-    if _eigene(_tabelle(erg, "empfehlungen"), ags).empty:
+    if _eigene(_tabelle(erg, T.EMPFEHLUNGEN), ags).empty:
         return html.Html()
     return html.Html.verbinden([
         html.ueberschrift("Maßnahmen und Roadmap als Excel-Datei", 3, "excel"),
@@ -304,8 +305,8 @@ def excel_download(erg: Ergebnisse, ags: str) -> html.Html:
 def gesamtuebersicht(erg: Ergebnisse) -> html.Html:
     """Alle Empfehlungen gezählt, Kosten je Handlungsfeld und Jahr."""
     teile: list[html.Html] = []  # Überschrift steht im Notebook
-    s, j, e = (_tabelle(erg, n) for n in ("empfehlungen_summen", "kosten_je_feld_jahr",
-                                           "empfehlungen"))
+    s, j, e = (_tabelle(erg, n) for n in (T.EMPFEHLUNGEN_SUMMEN, T.KOSTEN_JE_FELD_JAHR,
+                                           T.EMPFEHLUNGEN))
     if s is None or e is None or e.empty:
         return html.Html.verbinden(teile + [html.hinweis("Keine Empfehlungen berechnet.")])
     gesamt = s[s["handlungsfeld"] == "gesamt"].iloc[0]
@@ -349,7 +350,7 @@ def gesamtuebersicht(erg: Ergebnisse) -> html.Html:
 def verband(erg: Ergebnisse) -> html.Html:
     """Empfehlungen für den Verband: Rangfolge, Roadmap im Rahmen, Umlage je Mitglied."""
     teile: list[html.Html] = []  # Überschrift steht im Notebook
-    v = _tabelle(erg, "verband_empfehlungen")
+    v = _tabelle(erg, T.VERBAND_EMPFEHLUNGEN)
     if v is None or v.empty:
         return html.Html.verbinden(teile + [html.hinweis(
             "Keine Verbandsempfehlungen: zu wenige Mitglieder mit Reifegrad oder kein "
@@ -408,7 +409,7 @@ def _verband_plan(erg: Ergebnisse) -> list[html.Html]:
 
 
 def _verband_umlage(erg: Ergebnisse) -> list[html.Html]:
-    u = _tabelle(erg, "verband_umlage")
+    u = _tabelle(erg, T.VERBAND_UMLAGE)
     if u is None or u.empty:
         return []
     breit = u.pivot_table(index=["name", "ags", "anteil"], columns="jahr", values="umlage",
@@ -437,7 +438,7 @@ def _verband_umlage(erg: Ergebnisse) -> list[html.Html]:
 def personal_finanzen(erg: Ergebnisse) -> html.Html:
     """Personal- und Finanzrichtwerte je Größenklasse (Spannen) für Mitglieder ohne Referenzstatus."""
     teile: list[html.Html] = []  # Überschrift steht im Notebook
-    p = _tabelle(erg, "personal_richtwerte")
+    p = _tabelle(erg, T.PERSONAL_RICHTWERTE)
     if p is None or p.empty:
         return html.Html.verbinden(teile + [html.hinweis("Keine Strukturdaten vorhanden.")])
     teile.append(html.absatz(
@@ -474,7 +475,7 @@ def personal_finanzen(erg: Ergebnisse) -> html.Html:
 
 def ozg_relevanz(erg: Ergebnisse) -> html.Html:
     """Anzahl relevanter OZG-Leistungen je Art und Größenklasse (Abschlussbericht)."""
-    r = _tabelle(erg, "ozg_relevanz")
+    r = _tabelle(erg, T.OZG_RELEVANZ)
     if r is None or r.empty:
         return html.Html()
     return html.Html.verbinden([

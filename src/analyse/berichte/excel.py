@@ -15,10 +15,11 @@ from typing import Any
 import pandas as pd
 
 from analyse.dateien import atomar_datei, xlsx_ohne_zeit
+from analyse.ergebnisse.namen import Tabelle as T
 
 #: Blatt → (Quelltabelle, {Spalte: deutsche Überschrift}) in dieser Reihenfolge.
-BLAETTER: dict[str, tuple[str, dict[str, str]]] = {
-    "Maßnahmen": ("empfehlungen", {
+BLAETTER: dict[str, tuple[T, dict[str, str]]] = {
+    "Maßnahmen": (T.EMPFEHLUNGEN, {
         "rang": "Rang", "titel": "Maßnahme", "hauptfeld_name": "Handlungsfeld",
         "begruendung": "Begründung", "beschreibung": "Beschreibung",
         "dauer_monate": "Dauer (Monate)", "aufwand_personentage": "Aufwand (Personentage)",
@@ -27,41 +28,41 @@ BLAETTER: dict[str, tuple[str, dict[str, str]]] = {
         "verband_ab": "Verband liefert ab", "kosten_einmalig_eigen":
         "Kosten einmalig als eigenes Vorhaben (€)", "voraussetzungen": "Voraussetzungen (IDs)",
         "massnahme": "Maßnahmen-ID", "quelle": "Quelle/Begründung im Katalog"}),
-    "Roadmap": ("roadmap", {
+    "Roadmap": (T.ROADMAP, {
         "rang": "Rang", "titel": "Maßnahme", "hauptfeld_name": "Handlungsfeld",
         "start": "Beginn", "ende": "Ende", "dauer_quartale": "Dauer (Quartale)",
         "kosten_einmalig": "Kosten einmalig (€)", "kosten_jaehrlich": "Kosten jährlich (€)",
         "aufwand_personentage": "Aufwand (Personentage)", "massnahme": "Maßnahmen-ID"}),
-    "Kosten je Jahr": ("roadmap_jahre", {
+    "Kosten je Jahr": (T.ROADMAP_JAHRE, {
         "jahr": "Jahr", "budget": "Jahresrahmen (€)", "umlage_verband": "Umlage an den Verband (€)",
         "kosten_einmalig": "Einmalige Kosten (€)",
         "kosten_laufend": "Laufende Kosten (€)", "kosten_gesamt": "Kosten gesamt (€)",
         "budget_frei": "Budget frei (€)", "kapazitaet_personentage": "Kapazität (Personentage)",
         "personentage": "Geplante Personentage"}),
-    "Verschoben": ("verschiebungen", {
+    "Verschoben": (T.VERSCHIEBUNGEN, {
         "rang": "Rang", "titel": "Maßnahme", "engpass": "Engpass", "grund": "Begründung",
         "kosten_einmalig": "Kosten einmalig (€)", "massnahme": "Maßnahmen-ID"}),
 }
 #: Die Verbandsdatei (``verband.xlsx``): alle Zeilen, keine Auswahl nach AGS.
-VERBAND_BLAETTER: dict[str, tuple[str, dict[str, str]]] = {
-    "Verbandsmaßnahmen": ("verband_empfehlungen", {
+VERBAND_BLAETTER: dict[str, tuple[T, dict[str, str]]] = {
+    "Verbandsmaßnahmen": (T.VERBAND_EMPFEHLUNGEN, {
         "rang": "Rang", "titel": "Maßnahme", "buendelt": "Bündelt", "rangwert": "Rangwert",
         "begruendung": "Begründung", "dauer_monate": "Dauer (Monate)",
         "kosten_einmalig": "Kosten einmalig (€)", "kosten_jaehrlich": "Kosten jährlich (€)",
         "aufwand_personentage": "Aufwand (Personentage)", "massnahme": "Maßnahmen-ID"}),
-    "Roadmap": ("verband_roadmap", {
+    "Roadmap": (T.VERBAND_ROADMAP, {
         "rang": "Rang", "titel": "Maßnahme", "start": "Beginn", "ende": "Ende",
         "kosten_einmalig": "Kosten einmalig (€)", "kosten_jaehrlich": "Kosten jährlich (€)",
         "massnahme": "Maßnahmen-ID"}),
-    "Kosten je Jahr": ("verband_jahre", {
+    "Kosten je Jahr": (T.VERBAND_JAHRE, {
         "jahr": "Jahr", "rahmen": "Rahmen (€)", "kosten_einmalig": "Einmalige Kosten (€)",
         "kosten_laufend": "Laufende Kosten (€)", "kosten_gesamt": "Kosten gesamt (€)",
         "personentage": "Personentage", "kapazitaet_personentage": "Kapazität (Personentage)"}),
-    "Umlage je Mitglied": ("verband_umlage", {
+    "Umlage je Mitglied": (T.VERBAND_UMLAGE, {
         "name": "Mitglied", "ags": "AGS", "einwohner": "Einwohner", "schluessel": "Schlüssel",
         "anteil": "Anteil", "jahr": "Jahr", "umlage": "Umlage (€)",
         "rahmen_mitglied": "Jahresrahmen des Mitglieds (€)"}),
-    "Verschoben": ("verband_verschiebungen", {
+    "Verschoben": (T.VERBAND_VERSCHIEBUNGEN, {
         "rang": "Rang", "titel": "Maßnahme", "engpass": "Engpass", "grund": "Begründung",
         "massnahme": "Maßnahmen-ID"}),
 }
@@ -69,7 +70,7 @@ _BREITE = {"Begründung": 80, "Beschreibung": 60, "Maßnahme": 45, "Quelle/Begr�
 
 
 def blaetter(tabellen: Mapping[str, pd.DataFrame], ags: str | None,
-             aufbau: Mapping[str, tuple[str, dict[str, str]]] = BLAETTER
+             aufbau: Mapping[str, tuple[T, dict[str, str]]] = BLAETTER
              ) -> dict[str, pd.DataFrame]:
     """Die Blätter als DataFrames mit deutschen Überschriften (nur Zeilen von ``ags``;
     ``ags=None``: alle Zeilen, für die Verbandsdatei)."""
@@ -107,7 +108,7 @@ def _ohne_formeln(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def inhalt(tabellen: Mapping[str, pd.DataFrame], ags: str | None,
-           aufbau: Mapping[str, tuple[str, dict[str, str]]] = BLAETTER) -> bytes:
+           aufbau: Mapping[str, tuple[T, dict[str, str]]] = BLAETTER) -> bytes:
     """Die XLSX-Datei als Bytes (feste Metadaten, damit gleiche Eingaben gleich aussehen)."""
     puffer = io.BytesIO()
     with pd.ExcelWriter(puffer, engine="openpyxl") as writer:

@@ -10,11 +10,19 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analyse.methoden import peers
-from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.berichte import html
+from analyse.berichte.kontext import (
+    ags_pruefen,
+    feldnamen,
+    gk_bezeichnung,
+    mindestgroesse,
+    reifegrad_breit,
+    typ_je_kommune,
+)
+from analyse.ergebnisse.namen import Tabelle as T
+from analyse.ergebnisse.speicher import Ergebnisse
+from analyse.methoden import peers
 from analyse.zahlen import anzahl as zahl_anzahl
-from analyse.berichte.kontext import ags_pruefen, feldnamen, gk_bezeichnung, mindestgroesse, reifegrad_breit, typ_je_kommune
 
 FARBEN = {"eigen": "#0b5394", "gk": "#e69138", "typ": "#6aa84f"}  # kontraststark, farbenblind-tauglich
 
@@ -44,7 +52,7 @@ def _welle_name(erg: Ergebnisse, welle: int) -> str:
 
 
 def _struktur(erg: Ergebnisse, ags: str):
-    s = erg.tabelle("struktur")
+    s = erg.tabelle(T.STRUKTUR)
     teil = s[(s["ags"] == ags) & (s["welle"] == erg.studie.aktuelle_welle)]
     return teil.iloc[0] if len(teil) else None
 
@@ -137,7 +145,7 @@ def reifegrad_profil(erg: Ergebnisse, ags: str) -> html.Html:
 
 def kommunentyp(erg: Ergebnisse, ags: str) -> html.Html:
     ags = ags_pruefen(erg, ags)
-    typen = erg.tabelle("typen").set_index("ags")
+    typen = erg.tabelle(T.TYPEN).set_index("ags")
     if ags not in typen.index:
         return html.hinweis("Für diese Kommune liegt keine Typzuordnung vor.")
     zeile = typen.loc[ags]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from analyse.eingabe import groessenklassen
-from analyse.methoden import peers
 from analyse.eingabe.studienordner import AGS_MUSTER
+from analyse.ergebnisse.namen import Tabelle as T
 from analyse.ergebnisse.speicher import Ergebnisse
+from analyse.methoden import peers
 
 
 def ags_pruefen(erg: Ergebnisse, ags: str) -> str:
@@ -25,12 +26,12 @@ def feldnamen(erg: Ergebnisse) -> dict[str, str]:
 
 def reifegrad_breit(erg: Ergebnisse, welle: int | None = None) -> pd.DataFrame:
     welle = erg.studie.aktuelle_welle if welle is None else welle
-    breit = peers.aktuell(erg.tabelle("reifegrad"), welle)
+    breit = peers.aktuell(erg.tabelle(T.REIFEGRAD), welle)
     return breit.reindex(columns=list(feldnamen(erg)))
 
 
 def typ_je_kommune(erg: Ergebnisse) -> pd.Series:
-    return erg.tabelle("typen").set_index("ags")["typ"]
+    return erg.tabelle(T.TYPEN).set_index("ags")["typ"]
 
 
 def gk_bezeichnung(gk: str) -> str:

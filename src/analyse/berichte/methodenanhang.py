@@ -10,11 +10,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analyse.methoden import reifegrad
-from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.berichte import html
 from analyse.berichte.html import Html
 from analyse.berichte.kontext import feldnamen
+from analyse.ergebnisse.namen import Tabelle as T
+from analyse.ergebnisse.speicher import Ergebnisse
+from analyse.methoden import reifegrad
 
 GESAMT = reifegrad.GESAMT
 
@@ -36,18 +37,18 @@ def _rang(wert: float) -> str:
 def rang_mit_intervall(erg: Ergebnisse, ags: str) -> Html:
     """Gesamtrang der Kommune als Median mit 5–95-%-Intervall aus der Monte-Carlo-Analyse."""
     welle = erg.studie.aktuelle_welle
-    u = erg.tabelle("unsicherheit")
+    u = erg.tabelle(T.UNSICHERHEIT)
     zeile = u[(u["ags"].astype(str) == str(ags)) & (u["welle"] == welle)]
     teile = [html.ueberschrift("Platzierung mit Unsicherheit", 3)]
     if zeile.empty:
-        aus = erg.tabelle("reifegrad_ausschluesse")
+        aus = erg.tabelle(T.REIFEGRAD_AUSSCHLUESSE)
         grund = aus[(aus["ags"].astype(str) == str(ags)) & (aus["welle"] == welle)
                     & (aus["handlungsfeld"] == GESAMT)]["grund"]
         text = "Für diese Kommune gibt es in der aktuellen Welle keinen Gesamtwert"
         text += f": {grund.iloc[0]}." if len(grund) else "."
         return Html.verbinden([*teile, html.hinweis(text)])
     z = zeile.iloc[0]
-    mc = erg.modell["reifegrad"]["monte_carlo"]["ziehungen"]
+    mc = erg.modell.reifegrad.monte_carlo.ziehungen
     teile.append(html.kennzahlen([
         ("Rang (Median)", f"{_rang(z['rang_median'])} von {int(z['anzahl'])}"),
         ("90-%-Intervall", f"Rang {_rang(z['rang_p05'])} bis {_rang(z['rang_p95'])}"),
@@ -64,14 +65,14 @@ def rang_mit_intervall(erg: Ergebnisse, ags: str) -> Html:
 
 
 def _verbandsmittel(erg: Ergebnisse) -> pd.DataFrame:
-    return reifegrad.verbandsentwicklung(erg.tabelle("reifegrad"), erg.kommunen)
+    return reifegrad.verbandsentwicklung(erg.tabelle(T.REIFEGRAD), erg.kommunen)
 
 
 def entwicklung(erg: Ergebnisse, ags: str) -> Html:
     """Veränderung der Kommune je Handlungsfeld seit der vorigen Welle (mit Verbandsmittel)."""
     welle = erg.studie.aktuelle_welle
     teile: list[Html] = []  # Überschrift steht im Notebook
-    ent = erg.tabelle("entwicklung")
+    ent = erg.tabelle(T.ENTWICKLUNG)
     eigen = ent[(ent["ags"].astype(str) == str(ags)) & (ent["welle"] == welle)]
     if eigen.empty:
         vorige = [w for w in erg.studie.welle_ids if w < welle]
@@ -159,29 +160,29 @@ def verbandsentwicklung(erg: Ergebnisse) -> Html:
 
 
 def _anhang_reifegrad(erg: Ergebnisse) -> list[Html]:
-    m = erg.modell["reifegrad"]
+    m = erg.modell.reifegrad
     welle = erg.studie.aktuelle_welle
     teile = [html.ueberschrift("Reifegrad als Composite Indicator", 3),
              html.absatz("Der Index folgt den Schritten des OECD/JRC-Handbuchs zu Composite "
                          "Indicators. Jede Wahl ist hier dokumentiert."),
-             html.tabelle(pd.DataFrame(m["schritte"]).rename(
+             html.tabelle(pd.DataFrame([s.model_dump() for s in m.schritte]).rename(
                  columns={"schritt": "Schritt", "wahl": "Wahl"}),
                  beschriftung="Bauschritte des Reifegrad-Index")]
     # das JSON-Modell hat sortierte Schlüssel: Reihenfolge hier wiederherstellen
-    stufen = sorted(m["stufen"].items(), key=lambda p: p[1])
+    stufen = sorted(m.stufen.items(), key=lambda p: p[1])
     stufen = pd.DataFrame({"Stufe": [s for s, _ in stufen], "ab Wert": [g for _, g in stufen]})
     teile.append(html.tabelle(stufen, beschriftung="Reifegradstufen und ihre Untergrenzen",
                               formate={"ab Wert": "zahl0"}))
-    felder = [f for f in erg.fragebogen.feld if f in m["gewichte"]]
+    felder = [f for f in erg.fragebogen.feld if f in m.gewichte]
     gewichte = pd.DataFrame({"Handlungsfeld": [_feldname(erg, f) for f in felder],
-                             "Gewicht": [m["gewichte"][f] for f in felder],
-                             "Ausgeschlossene Fälle": [m["anzahl_ausschluesse"].get(f, 0)
+                             "Gewicht": [m.gewichte[f] for f in felder],
+                             "Ausgeschlossene Fälle": [m.anzahl_ausschluesse.get(f, 0)
                                                        for f in felder]})
     teile.append(html.tabelle(gewichte, beschriftung="Gewichte (normiert) und Ausschlüsse je Feld",
                               formate={"Gewicht": "zahl3"}))
-    rel = erg.tabelle("reliabilitaet")
+    rel = erg.tabelle(T.RELIABILITAET)
     rel = rel[rel["welle"] == welle]
-    ts = erg.tabelle("trennschaerfe")
+    ts = erg.tabelle(T.TRENNSCHAERFE)
     ts = ts[ts["welle"] == welle].groupby("handlungsfeld")["trennschaerfe"].agg(["min", "max"])
     tab = pd.DataFrame({
         "Handlungsfeld": [_feldname(erg, f) for f in rel["handlungsfeld"]],
@@ -200,10 +201,10 @@ def _anhang_reifegrad(erg: Ergebnisse) -> list[Html]:
         "ist die Korrelation eines Items mit der Summe der übrigen Items seines Feldes."
         + (f" Unter 0,7 liegen: {', '.join(schwach)}; diese Feldwerte sind vorsichtig zu lesen."
            if schwach else "")))
-    mc = m["monte_carlo"]
+    mc = m.monte_carlo
     teile.append(html.absatz(
-        f"Unsicherheit: {mc['ziehungen']} Monte-Carlo-Ziehungen (Seed {mc['seed']}) variieren "
-        f"die Feldgewichte (je ±{round(mc['gewicht_schwankung'] * 100)} %), die Aggregation "
+        f"Unsicherheit: {mc.ziehungen} Monte-Carlo-Ziehungen (Seed {mc.seed}) variieren "
+        f"die Feldgewichte (je ±{round(mc.gewicht_schwankung * 100)} %), die Aggregation "
         "(arithmetisch oder geometrisch) und die Behandlung fehlender Antworten. Für jede Kommune "
         "werden der Median-Rang und das 5–95-%-Intervall der Ränge berichtet."))
     return teile
@@ -214,9 +215,9 @@ _FARBEN = plt.get_cmap("tab10")
 
 @html.abbildungsfunktion
 def _streudiagramm(erg: Ergebnisse, proj: pd.DataFrame) -> Html:
-    m = erg.modell["kommunentypen"]
+    pca = erg.modell.kommunentypen.pca
     namen = erg.typkatalog.name
-    typen = [t for t in [*m["pca"]["prototypen"], "mischtyp"] if t in set(proj["typ"])]
+    typen = [t for t in [*pca.prototypen, "mischtyp"] if t in set(proj["typ"])]
     fig, ax = plt.subplots(figsize=(7, 5))
     punkte = proj if len(proj) <= 5000 else proj.sample(5000, random_state=0)
     for i, t in enumerate(typen):
@@ -224,10 +225,10 @@ def _streudiagramm(erg: Ergebnisse, proj: pd.DataFrame) -> Html:
         farbe = "0.6" if t == "mischtyp" else _FARBEN(i % 10)
         ax.scatter(teil["pc1"], teil["pc2"], s=8, alpha=0.6, color=farbe,
                    label=f"{namen.get(t, t)} ({(proj['typ'] == t).sum()})")
-    for i, (x, y) in enumerate(m["pca"]["prototypen"].values()):
+    for i, (x, y) in enumerate(pca.prototypen.values()):
         ax.scatter([x], [y], marker="X", s=140, color=_FARBEN(i % 10), edgecolor="black",
                    linewidth=1)
-    var = m["pca"]["erklaerte_varianz"]
+    var = pca.erklaerte_varianz
     ax.set_xlabel(f"1. Hauptkomponente ({var[0] * 100:.0f} % der Varianz)".replace(".", ","))
     ax.set_ylabel(f"2. Hauptkomponente ({var[1] * 100:.0f} % der Varianz)".replace(".", ","))
     ax.legend(fontsize=8, markerscale=2)
@@ -239,40 +240,40 @@ def _streudiagramm(erg: Ergebnisse, proj: pd.DataFrame) -> Html:
 
 
 def _anhang_typen(erg: Ergebnisse) -> list[Html]:
-    m = erg.modell["kommunentypen"]
-    v = m["vorbereitung"]
-    verf = m["verfahren"]
+    m = erg.modell.kommunentypen
+    v = m.vorbereitung
+    verf = m.verfahren
     teile = [html.ueberschrift("Kommunentypen", 3)]
-    if not m["struktur_vorhanden"]:
-        teile.append(html.hinweis(m["struktur_satz"]))
-    teile.append(html.absatz(m["erklaerung"]))
-    if m["struktur_vorhanden"]:
-        teile.append(html.absatz(m["struktur_satz"]))
-    std = ("keine (alle Ziele auf derselben Skala 1–5)" if v["standardisierung"] == "keine"
+    if not m.struktur_vorhanden:
+        teile.append(html.hinweis(m.struktur_satz))
+    teile.append(html.absatz(m.erklaerung))
+    if m.struktur_vorhanden:
+        teile.append(html.absatz(m.struktur_satz))
+    std = ("keine (alle Ziele auf derselben Skala 1–5)" if v.standardisierung == "keine"
            else "z-Standardisierung je Ziel")
     teile.append(html.liste([
-        f"Typisiert werden Kommunen mit mindestens {round(v['mindestanteil_ziele'] * 100)} % "
-        f"beantworteter Ziele ({m['n_typisiert']} Kommunen; {m['n_nicht_typisiert']} nicht "
+        f"Typisiert werden Kommunen mit mindestens {round(v.mindestanteil_ziele * 100)} % "
+        f"beantworteter Ziele ({m.n_typisiert} Kommunen; {m.n_nicht_typisiert} nicht "
         "typisiert).",
-        f"Fehlende Prioritäten: {v['imputation']} "
-        f"({html.zahl(v['anteil_imputiert'] * 100, 1)} % der Werte).",
+        f"Fehlende Prioritäten: {v.imputation} "
+        f"({html.zahl(v.anteil_imputiert * 100, 1)} % der Werte).",
         f"Standardisierung: {std}.",
         "Verglichen: k-means, Ward und Gaussian Mixture (diagonale Kovarianzen) für k = "
-        f"{verf['k_bereich'][0]} bis {verf['k_bereich'][1]}; Silhouette auf einer Stichprobe von "
-        f"{verf['stichprobe_silhouette']} Kommunen.",
-        f"Stabilität: {verf['bootstrap']} Bootstrap-Ziehungen aus einer Stichprobe von "
-        f"{verf['stichprobe_bootstrap']} Kommunen (Hennig, clusterboot): mittlerer bester "
-        f"Jaccard-Koeffizient je Typ, stabil ab {html.zahl(m['stabil_ab'], 2)}; dazu der "
+        f"{verf.k_bereich[0]} bis {verf.k_bereich[1]}; Silhouette auf einer Stichprobe von "
+        f"{verf.stichprobe_silhouette} Kommunen.",
+        f"Stabilität: {verf.bootstrap} Bootstrap-Ziehungen aus einer Stichprobe von "
+        f"{verf.stichprobe_bootstrap} Kommunen (Hennig, clusterboot): mittlerer bester "
+        f"Jaccard-Koeffizient je Typ, stabil ab {html.zahl(m.stabil_ab, 2)}; dazu der "
         "adjustierte Rand-Index.",
-        f"Strukturprüfung: Silhouette verglichen mit {verf['null_ziehungen']} Datensätzen ohne "
+        f"Strukturprüfung: Silhouette verglichen mit {verf.null_ziehungen} Datensätzen ohne "
         "Clusterstruktur (Normalverteilung mit gleichem Mittel und gleicher Kovarianz).",
         "Benennung: optimale Eins-zu-eins-Zuordnung der Clusterzentren zu den Prototypen "
         "(ungarische Methode); überzählige Cluster heißen „Variante“ ihres nächsten Prototyps.",
-        f"Zuordnungssicherheit: {verf['sicherheit']}; unter "
-        f"{html.zahl(m['mischtyp_schwelle'], 2)} gilt eine Kommune als Mischtyp "
-        f"({html.zahl(m['anteil_mischtyp'] * 100, 1)} %).",
+        f"Zuordnungssicherheit: {verf.sicherheit}; unter "
+        f"{html.zahl(m.mischtyp_schwelle, 2)} gilt eine Kommune als Mischtyp "
+        f"({html.zahl(m.anteil_mischtyp * 100, 1)} %).",
     ]))
-    val = erg.tabelle("typen_validitaet")
+    val = erg.tabelle(T.TYPEN_VALIDITAET)
     tab = pd.DataFrame({
         "Methode": val["methode"].map({"kmeans": "k-means", "ward": "Ward",
                                        "gmm": "Gaussian Mixture"}).fillna(val["methode"]),
@@ -286,7 +287,7 @@ def _anhang_typen(erg: Ergebnisse) -> list[Html]:
                                   "Silhouette": "zahl3", "Calinski-Harabasz": "zahl0",
                                   "Davies-Bouldin": "zahl2", "Jaccard min.": "zahl2",
                                   "ARI (Bootstrap)": "zahl2"}))
-    st = erg.tabelle("typen_stabilitaet")
+    st = erg.tabelle(T.TYPEN_STABILITAET)
     tab = pd.DataFrame({
         "Cluster": st["cluster"], "Typ": st["name"],
         "Zuordnung": st["art"].map({"eindeutig": "eindeutig", "variante": "Variante"}),
@@ -298,11 +299,11 @@ def _anhang_typen(erg: Ergebnisse) -> list[Html]:
     teile.append(html.tabelle(tab, beschriftung="Stabilität je Typ", formate={
         "Abstand zum Prototyp": "zahl2",
         "Jaccard (Mittel)": "zahl2"}))
-    if m["prototypen_ohne_cluster"]:
+    if m.prototypen_ohne_cluster:
         namen = erg.typkatalog.name
         teile.append(html.hinweis("Ohne eigenen Cluster: " + ", ".join(
-            namen.get(t, t) for t in m["prototypen_ohne_cluster"]) + "."))
-    teile.append(_streudiagramm(erg, erg.tabelle("typen_projektion")))
+            namen.get(t, t) for t in m.prototypen_ohne_cluster) + "."))
+    teile.append(_streudiagramm(erg, erg.tabelle(T.TYPEN_PROJEKTION)))
     return teile
 
 

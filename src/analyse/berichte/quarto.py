@@ -30,6 +30,7 @@ import yaml
 from analyse import __version__
 from analyse.berichte import kommune, uebersicht, website
 from analyse.dateien import atomar_ordner, besitz_pruefen
+from analyse.ergebnisse.namen import ABSCHLUSSBERICHT, KOMMUNEN_ORDNER
 from analyse.ressourcen import berichtsvorlage
 
 VORLAGE = berichtsvorlage("_quarto.yml")
@@ -67,7 +68,7 @@ def konfiguration(site_titel: str, seiten: list[str], downloads: list[str]) -> d
     # Fußzeile wie auf dem nbconvert-Weg (seite.html.j2); Quarto liest sie als Markdown
     konf["website"]["page-footer"] = {
         "center": quarto_text(f"{site_titel} · erstellt mit analyse {__version__}")}
-    konf["project"]["render"] = ["index.qmd", "abschlussbericht.ipynb", *seiten]
+    konf["project"]["render"] = ["index.qmd", f"{ABSCHLUSSBERICHT}.ipynb", *seiten]
     konf["project"]["resources"] = list(downloads)
     return konf
 
@@ -132,13 +133,13 @@ def projekt_schreiben(erg, berichte: Path, ziel: Path) -> dict:
     downloads = website.downloads(berichte, kommunen)
     seiten = [f"kommunen/{k['ags']}.ipynb" for k in kommunen]
     konf = konfiguration(erg.studie.titel, seiten, downloads)
-    (ziel / "kommunen").mkdir(parents=True, exist_ok=True)
+    (ziel / KOMMUNEN_ORDNER).mkdir(parents=True, exist_ok=True)
     (ziel / "_quarto.yml").write_text(_yaml(konf), encoding="utf-8")
     (ziel / "index.qmd").write_text(startseite_qmd(erg, berichte, kommunen), encoding="utf-8")
     for name in BEIGABEN:
         shutil.copy2(berichtsvorlage(name), ziel / name)
-    (ziel / "abschlussbericht.ipynb").write_text(
-        notebook_mit_kopf(berichte / "abschlussbericht.ipynb", uebersicht.titel(erg)),
+    (ziel / f"{ABSCHLUSSBERICHT}.ipynb").write_text(
+        notebook_mit_kopf(berichte / f"{ABSCHLUSSBERICHT}.ipynb", uebersicht.titel(erg)),
         encoding="utf-8")
     titel, suche = kommunen_titel(erg, kommunen), suchbar(kommunen)
     for k, seite in zip(kommunen, seiten, strict=True):

@@ -14,6 +14,7 @@ import pandas as pd
 
 from analyse.berichte.kontext import reifegrad_breit
 from analyse.eingabe import groessenklassen
+from analyse.ergebnisse.namen import Tabelle as T
 from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.zahlen import zahl
 
@@ -40,7 +41,7 @@ def _typen_belastbar(erg: Ergebnisse) -> bool:
 def typnamen(erg: Ergebnisse) -> pd.Series:
     """Typname je Kommune; leer, wo die Studie keine belastbaren Typen hat."""
     try:
-        typen = erg.tabelle("typen")
+        typen = erg.tabelle(T.TYPEN)
     except FileNotFoundError:
         return pd.Series(dtype=object)
     if typen.empty or not _typen_belastbar(erg):
@@ -66,7 +67,7 @@ def zeilen(erg: Ergebnisse, ags_liste: list[str], berichte: Path) -> list[dict]:
     """Je Kommune mit Bericht: Stammdaten, Typ, Stufe, Reifegrad und die vorhandenen Fassungen."""
     k = erg.kommunen.reindex(ags_liste)
     rg = reifegrad_breit(erg)
-    r = erg.tabelle("reifegrad")
+    r = erg.tabelle(T.REIFEGRAD)
     r = r[(r["welle"] == erg.studie.aktuelle_welle) & (r["handlungsfeld"] == "gesamt")]
     stufe = r.set_index("ags")["stufe"]
     typ = typnamen(erg)

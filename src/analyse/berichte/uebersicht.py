@@ -6,11 +6,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analyse.eingabe import fragebogen, groessenklassen
-from analyse.methoden import peers
-from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.berichte import html
-from analyse.berichte.kontext import feldnamen, gk_bezeichnung, mindestgroesse, reifegrad_breit, typ_je_kommune
+from analyse.berichte.kontext import (
+    feldnamen,
+    gk_bezeichnung,
+    mindestgroesse,
+    reifegrad_breit,
+    typ_je_kommune,
+)
+from analyse.eingabe import fragebogen, groessenklassen
+from analyse.ergebnisse.namen import Tabelle as T
+from analyse.ergebnisse.speicher import Ergebnisse
+from analyse.methoden import peers
 
 
 def titel(erg: Ergebnisse) -> str:
@@ -23,7 +30,7 @@ def kopf(erg: Ergebnisse) -> html.Html:
     mitglieder = int(k["mitglied"].sum())
     welle = erg.studie.aktuelle_welle
     html.seite_beginnen()  # das Glossar am Ende der Seite sammelt ab hier
-    antworten = erg.tabelle("antworten")
+    antworten = erg.tabelle(T.ANTWORTEN)
     teilnehmer = antworten.loc[antworten["welle"] == welle, "ags"].nunique()
     return html.Html.verbinden([
         html.ueberschrift(titel(erg), 1),
@@ -101,7 +108,7 @@ def typenverteilung(erg: Ergebnisse) -> html.Html:
 def typprofile(erg: Ergebnisse) -> html.Html:
     """Mittlere Zielpriorität je Typ (Heatmap) und Steckbriefe in Kurzform."""
     fb = erg.fragebogen
-    teil = fragebogen.ziele(erg.tabelle("antworten"), fb, erg.studie.aktuelle_welle)
+    teil = fragebogen.ziele(erg.tabelle(T.ANTWORTEN), fb, erg.studie.aktuelle_welle)
     typen = typ_je_kommune(erg).reindex(teil.index)
     n = typen.value_counts()
     gueltig = [t for t in _typ_reihenfolge(erg) if n.get(t, 0) >= mindestgroesse(erg)]

@@ -14,12 +14,13 @@ from analyse.berichte import html
 from analyse.berichte.kontext import feldnamen, gk_bezeichnung, mindestgroesse, reifegrad_breit
 from analyse.eingabe import groessenklassen
 from analyse.eingabe.ozg_katalog import ONLINE_AB
+from analyse.ergebnisse.namen import Tabelle as T
 from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.methoden import peers
 from analyse.zahlen import anzahl
 
 
-def _tabelle(erg: Ergebnisse, name: str) -> pd.DataFrame:
+def _tabelle(erg: Ergebnisse, name: T) -> pd.DataFrame:
     try:
         return erg.tabelle(name)
     except FileNotFoundError:
@@ -27,14 +28,14 @@ def _tabelle(erg: Ergebnisse, name: str) -> pd.DataFrame:
 
 
 def _stufe_gesamt(erg: Ergebnisse) -> pd.Series:
-    r = erg.tabelle("reifegrad")
+    r = erg.tabelle(T.REIFEGRAD)
     r = r[(r["welle"] == erg.studie.aktuelle_welle) & (r["handlungsfeld"] == "gesamt")]
     return r.set_index("ags")["stufe"]
 
 
 def _typname(erg: Ergebnisse) -> pd.Series:
     """Typname je Kommune, wie ihn die Kommunenberichte nennen."""
-    typen = _tabelle(erg, "typen")
+    typen = _tabelle(erg, T.TYPEN)
     if typen.empty:
         return pd.Series(dtype=object)
     return typen.set_index("ags")["typ"].map(lambda t: erg.typkatalog.name.get(t, t))
@@ -47,7 +48,7 @@ def referenzkommunen_tabelle(erg: Ergebnisse) -> pd.DataFrame:
     """Je Referenzkommune: Name, Art, Größenklasse, Typ, Stufe, Reifegrad, Zahl der Maßnahmen."""
     k = erg.kommunen[erg.kommunen["referenzkommune"]].sort_values("name", kind="stable")
     rg = reifegrad_breit(erg)
-    e = _tabelle(erg, "empfehlungen")
+    e = _tabelle(erg, T.EMPFEHLUNGEN)
     n_massnahmen = e.groupby("ags").size() if not e.empty else pd.Series(dtype=int)
     return pd.DataFrame({
         "ags": k.index,
@@ -134,7 +135,7 @@ def mitglieder_vergleich(erg: Ergebnisse) -> html.Html:
 
 def ozg_fehlend_tabelle(erg: Ergebnisse, anzahl_zeilen: int = 10) -> pd.DataFrame:
     """Die OZG-Leistungen, die bei den meisten Mitgliedern noch nicht online sind."""
-    s = _tabelle(erg, "ozg_stand")
+    s = _tabelle(erg, T.OZG_STAND)
     if s.empty:
         return pd.DataFrame()
     mitglieder = set(erg.kommunen.index[erg.kommunen["mitglied"]])
@@ -151,7 +152,7 @@ def ozg_fehlend_tabelle(erg: Ergebnisse, anzahl_zeilen: int = 10) -> pd.DataFram
 
 def ozg_abdeckung_je_klasse(erg: Ergebnisse) -> pd.DataFrame:
     """Anteil der relevanten Leistungen online (Median) je Größenklasse, nur Mitglieder."""
-    a = _tabelle(erg, "ozg_abdeckung")
+    a = _tabelle(erg, T.OZG_ABDECKUNG)
     if a.empty:
         return pd.DataFrame()
     mitglieder = set(erg.kommunen.index[erg.kommunen["mitglied"]])
@@ -207,7 +208,7 @@ def ozg_verband(erg: Ergebnisse) -> html.Html:
 
 def steckbrief_reifegrad(erg: Ergebnisse) -> pd.DataFrame:
     """Median des Reifegrads je Typ und Handlungsfeld (Typen ab Mindestgröße)."""
-    typen = _tabelle(erg, "typen")
+    typen = _tabelle(erg, T.TYPEN)
     if typen.empty:
         return pd.DataFrame()
     rg = reifegrad_breit(erg)
@@ -218,7 +219,7 @@ def steckbrief_reifegrad(erg: Ergebnisse) -> pd.DataFrame:
 
 def steckbrief_groessenklassen(erg: Ergebnisse) -> pd.DataFrame:
     """Anzahl je Typ und Größenklasse; Zellen unter der Mindestgröße als ``< n``."""
-    typen = _tabelle(erg, "typen")
+    typen = _tabelle(erg, T.TYPEN)
     if typen.empty:
         return pd.DataFrame()
     gk = erg.kommunen["groessenklasse"].astype(str).reindex(typen["ags"]).to_numpy()
@@ -230,7 +231,7 @@ def steckbrief_groessenklassen(erg: Ergebnisse) -> pd.DataFrame:
 
 def steckbriefe(erg: Ergebnisse) -> html.Html:
     """Ein vollständiger Steckbrief je Typ wie in der ÖFIT/KGSt-Studie."""
-    typen = _tabelle(erg, "typen")
+    typen = _tabelle(erg, T.TYPEN)
     if typen.empty:
         return html.hinweis("Keine Kommunentypen gebildet.")
     n = typen["typ"].value_counts()
@@ -277,8 +278,8 @@ def personal_mitglieder_tabelle(erg: Ergebnisse) -> pd.DataFrame:
     Lücke Personal = untere Korridorgrenze (Stellen je 10.000 EW) × EW / 10.000 − eigene VZÄ;
     Lücke Budget = untere Korridorgrenze (€ je EW) × EW − eigenes Budget; jeweils nicht negativ.
     """
-    p = _tabelle(erg, "personal_richtwerte")
-    s = _tabelle(erg, "struktur")
+    p = _tabelle(erg, T.PERSONAL_RICHTWERTE)
+    s = _tabelle(erg, T.STRUKTUR)
     if p.empty or s.empty:
         return pd.DataFrame()
     k = erg.kommunen[erg.kommunen["mitglied"] & ~erg.kommunen["referenzkommune"]]
@@ -351,8 +352,8 @@ def kernaussagen_liste(erg: Ergebnisse) -> list[str]:
             f"{html.zahl(mitglieder['gesamt'].median())} von 100 Punkten. Am weitesten sind sie "
             f"im Handlungsfeld {namen[stark]} (Median {html.zahl(felder[stark])}), den größten "
             f"Nachholbedarf haben sie bei {namen[schwach]} (Median {html.zahl(felder[schwach])}).")
-    e = _tabelle(erg, "empfehlungen")
-    v = _tabelle(erg, "verband_empfehlungen")
+    e = _tabelle(erg, T.EMPFEHLUNGEN)
+    v = _tabelle(erg, T.VERBAND_EMPFEHLUNGEN)
     if not e.empty:
         je = e.groupby("ags").size()
         satz = (f"Für die {anzahl(int(e['ags'].nunique()), 'Referenzkommune', 'Referenzkommunen')}"

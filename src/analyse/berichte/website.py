@@ -23,11 +23,11 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from analyse import __version__
-from analyse.ergebnisse import speicher as ergebnisse
-from analyse.eingabe import groessenklassen
 from analyse.berichte import arbeitshilfen
 from analyse.berichte import startseite as startseite_daten
 from analyse.dateien import atomar_ordner
+from analyse.ergebnisse import speicher as ergebnisse
+from analyse.ergebnisse.namen import ABSCHLUSSBERICHT, BERICHTSLAUF, KOMMUNEN_ORDNER
 
 VORLAGEN = resources.files("analyse.berichte") / "vorlagen"
 STARTSEITE = "Übersicht"  # Titel der Startseite (Tab) auf beiden Wegen
@@ -91,12 +91,13 @@ def notebook_html(nb: nbformat.NotebookNode, auftrag) -> str:
     body, _ = _exporter().from_notebook_node(nb)
     body = _ANKER.sub("", body)  # leere Ankerlinks an Überschriften: Links ohne Text (WCAG 2.4.4)
     body = inhaltsverzeichnis(body)
-    unterordner = Path(auftrag.ziel_html).parent.name == "kommunen"
-    parameter = nb.metadata.get("papermill", {}).get("parameters", {})
+    unterordner = Path(auftrag.ziel_html).parent.name == KOMMUNEN_ORDNER
+    # Der Ergebnisordner steht im Auftrag (so wie die Pipeline ihn übergab), nicht in den
+    # Metadaten, die papermill ins Notebook schreibt.
     return seite(titel=auftrag.titel, inhalt=body,
-                 site_titel=_site_titel(parameter.get("ergebnisse")),
+                 site_titel=_site_titel(auftrag.parameter.get("ergebnisse")),
                  wurzel="../" if unterordner else "",
-                 aktiv="abschlussbericht" if auftrag.name == "abschlussbericht" else "")
+                 aktiv=ABSCHLUSSBERICHT if auftrag.name == ABSCHLUSSBERICHT else "")
 
 
 def _site_titel(ergebnisse_ordner: str | None) -> str:
@@ -116,10 +117,10 @@ def quarto_verfuegbar() -> bool:
 def kommunenliste(erg, berichte: Path) -> list[dict]:
     """Die Kommunen des letzten Berichtslaufs, deren Bericht vorliegt (Zeilen der Startseite,
     Referenzkommunen zuerst)."""
-    lauf = berichte / "berichte.json"
+    lauf = berichte / BERICHTSLAUF
     gewuenscht = set(json.loads(lauf.read_text(encoding="utf-8"))["kommunen"]) if lauf.exists() \
         else None
-    vorhanden = {p.stem for p in (berichte / "kommunen").glob("*.ipynb")}
+    vorhanden = {p.stem for p in (berichte / KOMMUNEN_ORDNER).glob("*.ipynb")}
     if gewuenscht is not None:
         vorhanden &= gewuenscht
     ags_liste = [a for a in erg.kommunen.index if a in vorhanden]
@@ -158,12 +159,12 @@ def downloads(berichte: Path, kommunen: list[dict]) -> list[str]:
     Verbandsplan (``verband.xlsx``, vom Abschlussbericht verlinkt). Beide Wege veröffentlichen
     genau diese Dateien."""
     kandidaten = [f"kommunen/{k['ags']}.{endung}" for k in kommunen for endung in ("xlsx", "pdf")]
-    kandidaten += ["abschlussbericht.pdf", arbeitshilfen.SELBSTAUSKUNFT_DATEI, "verband.xlsx"]
+    kandidaten += [f"{ABSCHLUSSBERICHT}.pdf", arbeitshilfen.SELBSTAUSKUNFT_DATEI, "verband.xlsx"]
     return [d for d in kandidaten if (berichte / d).is_file()]
 
 
 def pruefen_ob_berichte_da(berichte: Path) -> None:
-    if not (berichte / "abschlussbericht.ipynb").exists():
+    if not (berichte / f"{ABSCHLUSSBERICHT}.ipynb").exists():
         raise FileNotFoundError(f"Keine Berichte in {berichte}: zuerst 'analyse berichte' "
                                 "ausführen.")
 
@@ -179,12 +180,12 @@ def nbconvert_site(erg, berichte: Path) -> Path:
     quelle = berichte / "html"
     kommunen = kommunenliste(erg, berichte)
     with atomar_ordner(site) as tmp:
-        (tmp / "kommunen").mkdir()
-        shutil.copy2(quelle / "abschlussbericht.html", tmp / "abschlussbericht.html")
+        (tmp / KOMMUNEN_ORDNER).mkdir()
+        shutil.copy2(quelle / f"{ABSCHLUSSBERICHT}.html", tmp / f"{ABSCHLUSSBERICHT}.html")
         for k in kommunen:
-            seite_html = quelle / "kommunen" / f"{k['ags']}.html"
+            seite_html = quelle / KOMMUNEN_ORDNER / f"{k['ags']}.html"
             if seite_html.exists():
-                shutil.copy2(seite_html, tmp / "kommunen" / seite_html.name)
+                shutil.copy2(seite_html, tmp / KOMMUNEN_ORDNER / seite_html.name)
         for datei in downloads(berichte, kommunen):
             shutil.copy2(berichte / datei, tmp / datei)
         shutil.copy2(str(VORLAGEN / "bericht.css"), tmp / "bericht.css")

@@ -187,12 +187,78 @@ def _antwort(werte: np.ndarray, rng: np.random.Generator, lo: int, hi: int,
     return out
 
 
+@dataclass(frozen=True)
+class _Latent:
+    """Was die Antworten einer Kommune bestimmt: Typ (ggf. gemischt), Reife, Größe."""
+
+    kommunen: pd.DataFrame
+    prot: pd.DataFrame  # Prototypen: Typ × Ziel
+    typ_ids: list[str]
+    typ: np.ndarray  # Index in typ_ids
+    zweittyp: np.ndarray
+    gemischt: np.ndarray  # bool: Mischprofil aus typ und zweittyp
+    felder: list[str]
+    beschaeftigte: np.ndarray
+
+
+def _item_werte(item, skala, reife: np.ndarray, w_idx: int, lat: _Latent,
+                rng: np.random.Generator, rauschen: float) -> np.ndarray | None:
+    """Antworten aller Kommunen auf ein Item in einer Welle (``None``: Item ohne Modell)."""
+    n = len(lat.kommunen)
+    if item.handlungsfeld:
+        latent = 1 + 4 * reife[:, lat.felder.index(item.handlungsfeld)] / 100
+        wert = latent + rng.normal(0, 0.75, n)
+        if item.umgepolt:
+            wert = 6 - wert
+        return _antwort(wert, rng, 1, 5, skala.fehlend.weiss_nicht,
+                        skala.fehlend.keine_angabe, 0.04, 0.015, 0.01)
+    if item.ziel:
+        wert = lat.prot.loc[[lat.typ_ids[t] for t in lat.typ], item.ziel].to_numpy()
+        zweit = lat.prot.loc[[lat.typ_ids[t] for t in lat.zweittyp], item.ziel].to_numpy()
+        wert = np.where(lat.gemischt, (wert + zweit) / 2, wert) + rng.normal(0, rauschen, n)
+        return _antwort(wert, rng, skala.minimum, skala.maximum, None,
+                        skala.fehlend.keine_angabe, 0, 0.02, 0.005)
+    if item.ozg_leistung:
+        online = reife[:, lat.felder.index("online_services")]
+        wert = online / 100 * 4.6 - 0.3 + rng.normal(0, 0.8, n)
+        return _antwort(wert, rng, 0, 4, skala.fehlend.weiss_nicht,
+                        skala.fehlend.keine_angabe, 0.05, 0.01, 0.01)
+    if item.struktur == "beschaeftigte":
+        return np.rint(lat.beschaeftigte * (1 + 0.01 * w_idx))
+    if item.struktur == "it_personal":
+        anteil = 0.012 + 0.025 * reife.mean(axis=1) / 100
+        return np.round(lat.beschaeftigte * anteil * rng.lognormal(0, 0.15, n), 1)
+    if item.struktur == "digitalbudget":
+        je_ew = 12 + 35 * reife.mean(axis=1) / 100
+        return np.round(lat.kommunen["einwohner"].to_numpy() * je_ew
+                        * rng.lognormal(0, 0.2, n), -2)
+    return None
+
+
+def _welle(welle: int, w_idx: int, reife: np.ndarray, fb: fragebogen_modul.Fragebogen,
+           lat: _Latent, rng: np.random.Generator, rauschen: float) -> pd.DataFrame:
+    """Antworten aller Kommunen in einer Welle (vor der Auswahl der Teilnehmenden)."""
+    spalten: dict[str, np.ndarray] = {}
+    for item in fb.items:
+        werte = _item_werte(item, fb.skala_von(item), reife, w_idx, lat, rng, rauschen)
+        if werte is not None:
+            spalten[item.id] = werte
+    for item in fb.items:  # Strukturdaten fehlen bei rund 5 %
+        if item.struktur:
+            spalten[item.id][rng.random(len(lat.kommunen)) < 0.05] = np.nan
+    return pd.DataFrame({"ags": lat.kommunen["ags"], "welle": welle, **spalten})
+
+
 def erzeugen(anzahl: int = 400, seed: int = 20261123, rauschen: float = 0.7,
              anteil_gemischt: float = 0.08,
              fb: fragebogen_modul.Fragebogen | None = None,
              katalog: typkatalog.Typkatalog | None = None,
              wellen: tuple[int, ...] = (2024, 2026)) -> Demostudie:
-    """Erzeugt Stammdaten und Antworten (rein, ohne Dateien)."""
+    """Erzeugt Stammdaten und Antworten (rein, ohne Dateien).
+
+    Die Reihenfolge der Zufallsziehungen bestimmt die Demostudie; wer hier etwas umstellt,
+    ändert alle Zahlen (``tests/test_demo.py`` vergleicht mit dem eingecheckten ``daten/``).
+    """
     rng = np.random.default_rng(seed)
     fb = fb or _fragebogen_vorlage()
     katalog = katalog or typkatalog.laden(Path(str(VORLAGEN / "kommunentypen.yml")))
@@ -216,53 +282,16 @@ def erzeugen(anzahl: int = 400, seed: int = 20261123, rauschen: float = 0.7,
         for f in felder
     ])
     zuwachs = rng.normal(6, 4, (n, len(felder)))  # Entwicklung je Welle
-
-    struktur_basis = {
-        "beschaeftigte": kommunen["einwohner"].to_numpy() * rng.lognormal(np.log(0.011), 0.2, n),
-    }
+    lat = _Latent(kommunen, prot, typ_ids, typ, zweittyp, gemischt, felder,
+                  beschaeftigte=kommunen["einwohner"].to_numpy()
+                  * rng.lognormal(np.log(0.011), 0.2, n))
 
     tabellen = []
     teilnahme_wahrsch = np.where(kommunen["verband"].to_numpy() != "", 1.0, 0.88)
     for w_idx, welle in enumerate(wellen):
         teilnahme = rng.random(n) < teilnahme_wahrsch if w_idx < len(wellen) - 1 else np.ones(n, bool)
         reife = np.clip(feldreife + zuwachs * (w_idx - (len(wellen) - 1)), 0, 100)
-        spalten: dict[str, np.ndarray] = {}
-        for item in fb.items:
-            skala = fb.skala_von(item)
-            if item.handlungsfeld:
-                latent = 1 + 4 * reife[:, felder.index(item.handlungsfeld)] / 100
-                wert = latent + rng.normal(0, 0.75, n)
-                if item.umgepolt:
-                    wert = 6 - wert
-                spalten[item.id] = _antwort(wert, rng, 1, 5, skala.fehlend.weiss_nicht,
-                                            skala.fehlend.keine_angabe, 0.04, 0.015, 0.01)
-            elif item.ziel:
-                wert = prot.loc[[typ_ids[t] for t in typ], item.ziel].to_numpy()
-                zweit = prot.loc[[typ_ids[t] for t in zweittyp], item.ziel].to_numpy()
-                wert = np.where(gemischt, (wert + zweit) / 2, wert) + rng.normal(0, rauschen, n)
-                spalten[item.id] = _antwort(wert, rng, skala.minimum, skala.maximum, None,
-                                            skala.fehlend.keine_angabe, 0, 0.02, 0.005)
-            elif item.ozg_leistung:
-                online = reife[:, felder.index("online_services")]
-                wert = online / 100 * 4.6 - 0.3 + rng.normal(0, 0.8, n)
-                spalten[item.id] = _antwort(wert, rng, 0, 4, skala.fehlend.weiss_nicht,
-                                            skala.fehlend.keine_angabe, 0.05, 0.01, 0.01)
-            elif item.struktur == "beschaeftigte":
-                spalten[item.id] = np.rint(struktur_basis["beschaeftigte"] * (1 + 0.01 * w_idx))
-            elif item.struktur == "it_personal":
-                anteil = 0.012 + 0.025 * reife.mean(axis=1) / 100
-                spalten[item.id] = np.round(struktur_basis["beschaeftigte"] * anteil
-                                            * rng.lognormal(0, 0.15, n), 1)
-            elif item.struktur == "digitalbudget":
-                je_ew = 12 + 35 * reife.mean(axis=1) / 100
-                spalten[item.id] = np.round(kommunen["einwohner"].to_numpy() * je_ew
-                                            * rng.lognormal(0, 0.2, n), -2)
-        if any(i.struktur for i in fb.items):
-            for item in fb.items:  # Strukturdaten fehlen bei rund 5 %
-                if item.struktur:
-                    spalten[item.id][rng.random(n) < 0.05] = np.nan
-        df = pd.DataFrame({"ags": kommunen["ags"], "welle": welle, **spalten})
-        tabellen.append(df[teilnahme])
+        tabellen.append(_welle(welle, w_idx, reife, fb, lat, rng, rauschen)[teilnahme])
     antworten = pd.concat(tabellen, ignore_index=True)
     geplant = pd.Series([typ_ids[t] for t in typ], index=kommunen["ags"], name="typ")
     gemischt_s = pd.Series(gemischt, index=kommunen["ags"], name="gemischt")

@@ -169,9 +169,18 @@ def _zyklen(kanten: dict[str, list[str]]) -> list[list[str]]:
     return gefunden
 
 
-def _querbezuege(massnahmen: dict[int, Massnahme], datei: str, zeilen: dict[Pfad, int],
-                 handlungsfelder: Iterable[str], typen: Iterable[str]) -> list[Problem]:
-    felder, typen = sorted(handlungsfelder), sorted(typen)
+def _zeile(zeilen: dict[Pfad, int], n: int, *pfad: str | int) -> int | None:
+    """Zeile des genauesten bekannten Pfads im Eintrag ``n`` (sonst die des Eintrags)."""
+    for laenge in range(len(pfad), -1, -1):
+        z = zeilen.get(("massnahmen", n, *pfad[:laenge]))
+        if z is not None:
+            return z
+    return None
+
+
+def _doppelte_ids(massnahmen: dict[int, Massnahme], datei: str, zeilen: dict[Pfad, int]
+                  ) -> tuple[list[Problem], dict[str, int]]:
+    """Probleme mit doppelten IDs und die erste Eintragsnummer je ID."""
     probleme: list[Problem] = []
     ids: dict[str, int] = {}
     for n, m in massnahmen.items():
@@ -179,55 +188,67 @@ def _querbezuege(massnahmen: dict[int, Massnahme], datei: str, zeilen: dict[Pfad
             probleme.append(Problem(datei, zeilen.get(("massnahmen", n, "id")), "id", m.id,
                                     f"eindeutige Maßnahmen-IDs (schon in Eintrag {ids[m.id] + 1})"))
         ids.setdefault(m.id, n)
+    return probleme, ids
+
+
+def _namen_pruefen(n: int, m: Massnahme, datei: str, zeilen: dict[Pfad, int],
+                   felder: list[str] | None, typen: list[str] | None) -> list[Problem]:
+    """Handlungsfelder, Kommunentypen und Größenklassen eines Eintrags: nur bekannte Namen."""
+    probleme = []
+    listen = [("handlungsfelder", m.handlungsfelder, felder,
+               f"eines der Handlungsfelder {felder}"),
+              ("kommunentypen", m.kommunentypen, typen, f"einen der Kommunentypen {typen}"),
+              ("nur_groessenklassen", m.nur_groessenklassen, KLASSEN,
+               f"eine der Größenklassen {list(KLASSEN)}")]
+    for spalte, werte, erlaubt, erwartung in listen:
+        probleme += [Problem(datei, _zeile(zeilen, n, spalte, i), spalte, w, erwartung)
+                     for i, w in enumerate(werte) if erlaubt is not None and w not in erlaubt]
+    probleme += [Problem(datei, _zeile(zeilen, n, "voraussetzungen", "mindestreifegrad", f),
+                         "voraussetzungen.mindestreifegrad", f,
+                         f"eines der Handlungsfelder {felder}")
+                 for f in m.voraussetzungen.mindestreifegrad
+                 if felder is not None and f not in felder]
+    return probleme
+
+
+def _verweise_pruefen(n: int, m: Massnahme, datei: str, zeilen: dict[Pfad, int],
+                      ebene: dict[str, str]) -> list[Problem]:
+    """Voraussetzungen (gleiche Ebene) und gebündelte Maßnahmen (nur Verband → Kommune)."""
+    probleme = []
+    for i, v in enumerate(m.voraussetzungen.massnahmen):
+        z = _zeile(zeilen, n, "voraussetzungen", "massnahmen", i)
+        if v not in ebene:
+            probleme.append(Problem(datei, z, "voraussetzungen.massnahmen", v,
+                                    "die ID einer Maßnahme aus diesem Katalog"))
+        elif ebene[v] != m.ebene:
+            probleme.append(Problem(datei, z, "voraussetzungen.massnahmen", v,
+                                    f"eine Maßnahme derselben Ebene ('{m.ebene}')"))
+    for i, b in enumerate(m.buendelt):
+        z = _zeile(zeilen, n, "buendelt", i)
+        if m.ebene != "verband":
+            probleme.append(Problem(datei, z, "buendelt", b,
+                                    "'buendelt' nur bei Maßnahmen mit 'ebene: verband'"))
+        elif ebene.get(b) != "kommune":
+            probleme.append(Problem(datei, z, "buendelt", b,
+                                    "die ID einer kommunalen Maßnahme aus diesem Katalog"))
+    return probleme
+
+
+def _querbezuege(massnahmen: dict[int, Massnahme], datei: str, zeilen: dict[Pfad, int],
+                 handlungsfelder: Iterable[str] | None, typen: Iterable[str] | None
+                 ) -> list[Problem]:
+    felder = None if handlungsfelder is None else sorted(handlungsfelder)
+    typen = None if typen is None else sorted(typen)
+    probleme, ids = _doppelte_ids(massnahmen, datei, zeilen)
     ebene = {m.id: m.ebene for m in massnahmen.values()}
-
-    def zeile(n: int, *pfad: str | int) -> int | None:
-        for laenge in range(len(pfad), -1, -1):
-            z = zeilen.get(("massnahmen", n, *pfad[:laenge]))
-            if z is not None:
-                return z
-        return None
-
     for n, m in massnahmen.items():
-        for i, f in enumerate(m.handlungsfelder):
-            if f not in felder:
-                probleme.append(Problem(datei, zeile(n, "handlungsfelder", i), "handlungsfelder",
-                                        f, f"eines der Handlungsfelder {felder}"))
-        for i, t in enumerate(m.kommunentypen):
-            if t not in typen:
-                probleme.append(Problem(datei, zeile(n, "kommunentypen", i), "kommunentypen", t,
-                                        f"einen der Kommunentypen {typen}"))
-        for i, k in enumerate(m.nur_groessenklassen):
-            if k not in KLASSEN:
-                probleme.append(Problem(datei, zeile(n, "nur_groessenklassen", i),
-                                        "nur_groessenklassen", k,
-                                        f"eine der Größenklassen {list(KLASSEN)}"))
-        for f in m.voraussetzungen.mindestreifegrad:
-            if f not in felder:
-                probleme.append(Problem(datei, zeile(n, "voraussetzungen", "mindestreifegrad", f),
-                                        "voraussetzungen.mindestreifegrad", f,
-                                        f"eines der Handlungsfelder {felder}"))
-        for i, v in enumerate(m.voraussetzungen.massnahmen):
-            z = zeile(n, "voraussetzungen", "massnahmen", i)
-            if v not in ebene:
-                probleme.append(Problem(datei, z, "voraussetzungen.massnahmen", v,
-                                        "die ID einer Maßnahme aus diesem Katalog"))
-            elif ebene[v] != m.ebene:
-                probleme.append(Problem(datei, z, "voraussetzungen.massnahmen", v,
-                                        f"eine Maßnahme derselben Ebene ('{m.ebene}')"))
-        for i, b in enumerate(m.buendelt):
-            z = zeile(n, "buendelt", i)
-            if m.ebene != "verband":
-                probleme.append(Problem(datei, z, "buendelt", b,
-                                        "'buendelt' nur bei Maßnahmen mit 'ebene: verband'"))
-            elif ebene.get(b) != "kommune":
-                probleme.append(Problem(datei, z, "buendelt", b,
-                                        "die ID einer kommunalen Maßnahme aus diesem Katalog"))
+        probleme += _namen_pruefen(n, m, datei, zeilen, felder, typen)
+        probleme += _verweise_pruefen(n, m, datei, zeilen, ebene)
     kanten = {m.id: [v for v in m.voraussetzungen.massnahmen if v in ebene]
               for m in massnahmen.values()}
     for zyklus in _zyklen(kanten):
         n = ids[zyklus[0]]
-        probleme.append(Problem(datei, zeile(n, "voraussetzungen", "massnahmen"),
+        probleme.append(Problem(datei, _zeile(zeilen, n, "voraussetzungen", "massnahmen"),
                                 "voraussetzungen.massnahmen", " → ".join(zyklus),
                                 "Voraussetzungen ohne Zyklus (eine Maßnahme kann nicht "
                                 "mittelbar von sich selbst abhängen)"))
@@ -235,7 +256,7 @@ def _querbezuege(massnahmen: dict[int, Massnahme], datei: str, zeilen: dict[Pfad
 
 
 def pruefen(daten: Any, zeilen: dict[Pfad, int], datei: str,
-            handlungsfelder: Iterable[str], typen: Iterable[str]) -> Katalog:
+            handlungsfelder: Iterable[str] | None, typen: Iterable[str] | None) -> Katalog:
     """Prüft geladene Katalogdaten; wirft ``Eingabefehler`` mit allen Problemen."""
     probleme: list[Problem] = []
     try:
@@ -259,17 +280,13 @@ def pruefen(daten: Any, zeilen: dict[Pfad, int], datei: str,
     return katalog
 
 
-def laden(pfad: Path, handlungsfelder: Iterable[str] | None = None,
-          typen: Iterable[str] | None = None) -> Katalog:
+def laden(pfad: Path, handlungsfelder: Iterable[str] | None,
+          typen: Iterable[str] | None) -> Katalog:
     """Lädt und prüft ``massnahmen.yml``.
 
-    ``handlungsfelder`` und ``typen`` sind die gültigen IDs (aus Codebuch und
-    Typkatalog); ohne Angabe gelten die der mitgelieferten Vorlagen (``demo.vorlage_namen``).
+    ``handlungsfelder`` und ``typen`` sind die gültigen IDs aus Codebuch und Typkatalog der
+    Studie. ``None``: nicht bekannt, weil die Datei selbst fehlerhaft ist (das meldet ihre
+    Prüfung); dann werden Verweise darauf nicht geprüft, statt fremde Vorgaben anzunehmen.
     """
-    from analyse.demo import vorlage_namen
-
-    felder, typnamen = vorlage_namen()
     daten, zeilen = yaml_laden(pfad)
-    return pruefen(daten, zeilen, pfad.name,
-                   felder if handlungsfelder is None else handlungsfelder,
-                   [t for t in typnamen if t != "mischtyp"] if typen is None else typen)
+    return pruefen(daten, zeilen, pfad.name, handlungsfelder, typen)

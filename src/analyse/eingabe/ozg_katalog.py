@@ -112,6 +112,52 @@ def katalog_laden(daten: Path | None = None) -> pd.DataFrame:
     return laden()
 
 
+def _spalten(kopf: list[str], datei: str) -> list[str]:
+    """Spaltennamen der Kopfzeile (Aliase aufgelöst); fehlen Pflichtspalten: ``Eingabefehler``."""
+    spalten = [_ALIASE.get(s.strip().lower(), s.strip().lower()) for s in kopf]
+    probleme = [Problem(datei, 1, p, None, f"die Spalte '{p}' in der Kopfzeile")
+                for p in PFLICHT if p not in spalten]
+    if "id" not in spalten and "ozg_id" not in spalten:
+        probleme.append(Problem(datei, 1, "id", None, "eine Spalte 'id' oder 'ozg_id'"))
+    if probleme:
+        raise Eingabefehler(probleme)
+    return spalten
+
+
+def _eintrag_pruefen(eintrag: dict[str, str], zeile: int, datei: str,
+                     gesehen: dict[str, int]) -> list[Problem]:
+    """Prüft einen Eintrag und normalisiert ihn (ID aus der OZG-ID, Ebene aus dem Alias)."""
+    probleme = []
+    if not eintrag["id"]:
+        eintrag["id"] = "ozg_" + re.sub(r"[^a-z0-9]+", "_", eintrag["ozg_id"].lower()).strip("_")
+    if not _ID.match(eintrag["id"]):
+        probleme.append(Problem(datei, zeile, "id", eintrag["id"],
+                                "eine Kennung aus a–z, 0–9 und _ (beginnend mit a–z)"))
+    elif eintrag["id"] in gesehen:
+        probleme.append(Problem(datei, zeile, "id", eintrag["id"],
+                                f"eindeutige IDs (schon in Zeile {gesehen[eintrag['id']]})"))
+    gesehen.setdefault(eintrag["id"], zeile)
+    if not eintrag["leistung"]:
+        probleme.append(Problem(datei, zeile, "leistung", "", "eine Bezeichnung"))
+    if eintrag["themenfeld"] not in THEMENFELDER:
+        probleme.append(Problem(datei, zeile, "themenfeld", eintrag["themenfeld"],
+                                "eines der 14 OZG-Themenfelder " + ", ".join(THEMENFELDER)))
+    ebene = _EBENE_ALIASE.get(eintrag["ebene"].lower())
+    if ebene is None:
+        probleme.append(Problem(datei, zeile, "ebene", eintrag["ebene"],
+                                "eine der Ebenen " + ", ".join(EBENEN)))
+    else:
+        eintrag["ebene"] = ebene
+    ab = eintrag["ab_groessenklasse"]
+    if ab and ab not in GEMEINDEKLASSEN:
+        probleme.append(Problem(datei, zeile, "ab_groessenklasse", ab,
+                                "leer oder eine Gemeindegrößenklasse GK1–GK7"))
+    elif ab and ebene != "Kreis":
+        probleme.append(Problem(datei, zeile, "ab_groessenklasse", ab,
+                                "leer (nur bei Ebene 'Kreis' sinnvoll)"))
+    return probleme
+
+
 def aus_text(text: str, datei: str = "ozg_leistungen.csv") -> pd.DataFrame:
     """Prüft und normalisiert einen Katalog im CSV-Format (siehe Moduldoku)."""
     erste = text.split("\n", 1)[0]
@@ -121,15 +167,8 @@ def aus_text(text: str, datei: str = "ozg_leistungen.csv") -> pd.DataFrame:
         kopf = next(leser)
     except StopIteration:
         raise Eingabefehler([Problem(datei, 1, None, None, "eine Kopfzeile")]) from None
-    spalten = [_ALIASE.get(s.strip().lower(), s.strip().lower()) for s in kopf]
+    spalten = _spalten(kopf, datei)
     probleme: list[Problem] = []
-    for p in PFLICHT:
-        if p not in spalten:
-            probleme.append(Problem(datei, 1, p, None, f"die Spalte '{p}' in der Kopfzeile"))
-    if "id" not in spalten and "ozg_id" not in spalten:
-        probleme.append(Problem(datei, 1, "id", None, "eine Spalte 'id' oder 'ozg_id'"))
-    if probleme:
-        raise Eingabefehler(probleme)
     zeilen, gesehen = [], {}
     for werte in leser:
         zeile = leser.line_num
@@ -142,33 +181,7 @@ def aus_text(text: str, datei: str = "ozg_leistungen.csv") -> pd.DataFrame:
             continue
         d = {s: w.strip() for s, w in zip(spalten, werte, strict=True)}
         eintrag = {s: d.get(s, "") for s in SPALTEN}
-        if not eintrag["id"]:
-            eintrag["id"] = "ozg_" + re.sub(r"[^a-z0-9]+", "_", eintrag["ozg_id"].lower()).strip("_")
-        if not _ID.match(eintrag["id"]):
-            probleme.append(Problem(datei, zeile, "id", eintrag["id"],
-                                    "eine Kennung aus a–z, 0–9 und _ (beginnend mit a–z)"))
-        elif eintrag["id"] in gesehen:
-            probleme.append(Problem(datei, zeile, "id", eintrag["id"],
-                                    f"eindeutige IDs (schon in Zeile {gesehen[eintrag['id']]})"))
-        gesehen.setdefault(eintrag["id"], zeile)
-        if not eintrag["leistung"]:
-            probleme.append(Problem(datei, zeile, "leistung", "", "eine Bezeichnung"))
-        if eintrag["themenfeld"] not in THEMENFELDER:
-            probleme.append(Problem(datei, zeile, "themenfeld", eintrag["themenfeld"],
-                                    "eines der 14 OZG-Themenfelder " + ", ".join(THEMENFELDER)))
-        ebene = _EBENE_ALIASE.get(eintrag["ebene"].lower())
-        if ebene is None:
-            probleme.append(Problem(datei, zeile, "ebene", eintrag["ebene"],
-                                    "eine der Ebenen " + ", ".join(EBENEN)))
-        else:
-            eintrag["ebene"] = ebene
-        ab = eintrag["ab_groessenklasse"]
-        if ab and ab not in GEMEINDEKLASSEN:
-            probleme.append(Problem(datei, zeile, "ab_groessenklasse", ab,
-                                    "leer oder eine Gemeindegrößenklasse GK1–GK7"))
-        elif ab and ebene != "Kreis":
-            probleme.append(Problem(datei, zeile, "ab_groessenklasse", ab,
-                                    "leer (nur bei Ebene 'Kreis' sinnvoll)"))
+        probleme += _eintrag_pruefen(eintrag, zeile, datei, gesehen)
         zeilen.append(eintrag)
     if not zeilen and not probleme:
         probleme.append(Problem(datei, None, None, None, "mindestens eine Leistung"))

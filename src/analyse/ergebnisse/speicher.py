@@ -21,6 +21,9 @@ from analyse.dateien import atomar_ordner
 from analyse.eingabe import fragebogen as fragebogen_modul
 from analyse.eingabe import studie as studie_modul
 from analyse.eingabe import typkatalog
+from analyse.ergebnisse import modell as modell_modul
+from analyse.ergebnisse import schemas
+from analyse.ergebnisse.namen import KONFIGURATION_ORDNER, MODELL_DATEI, TABELLEN_ORDNER, Tabelle
 
 #: Konfigurationsdateien, die in den Ergebnisordner kopiert werden.
 KONFIGURATIONEN = ("studie.yml", "fragebogen.yml", "kommunentypen.yml", "massnahmen.yml")
@@ -46,16 +49,24 @@ def modell_json(modell: dict) -> str:
 
 def speichern(ordner: Path, tabellen: dict[str, pd.DataFrame], modell: dict,
               daten: Path, zusatz: dict[str, bytes] | None = None) -> None:
-    """Schreibt alle Ergebnisse atomar nach ``ordner`` (ersetzt einen alten Stand ganz)."""
+    """Schreibt alle Ergebnisse atomar nach ``ordner`` (ersetzt einen alten Stand ganz).
+
+    Vorher werden alle Tabellen gegen ihr Schema und das Modell gegen ``modell.Modell``
+    geprüft: was nicht passt, wird gar nicht erst geschrieben.
+    """
+    for name, df in tabellen.items():
+        schemas.pruefen(name, df, "beim Speichern")
+    text = modell_json({**modell, "format": modell_modul.FORMAT})
+    modell_modul.pruefen(text, "dem neuen Modell")
     with atomar_ordner(ordner) as tmp:
-        (tmp / "tabellen").mkdir()
+        (tmp / TABELLEN_ORDNER).mkdir()
         for name, df in sorted(tabellen.items()):
-            df.to_parquet(tmp / "tabellen" / f"{name}.parquet", index=False)
-        (tmp / "modell.json").write_text(modell_json(modell), encoding="utf-8")
-        (tmp / "konfiguration").mkdir()
+            df.to_parquet(tmp / TABELLEN_ORDNER / f"{name}.parquet", index=False)
+        (tmp / MODELL_DATEI).write_text(text, encoding="utf-8")
+        (tmp / KONFIGURATION_ORDNER).mkdir()
         for datei in KONFIGURATIONEN:
             if (daten / datei).exists():
-                shutil.copy2(daten / datei, tmp / "konfiguration" / datei)
+                shutil.copy2(daten / datei, tmp / KONFIGURATION_ORDNER / datei)
         for name, inhalt in (zusatz or {}).items():
             pfad = tmp / name
             pfad.parent.mkdir(parents=True, exist_ok=True)
@@ -69,29 +80,33 @@ class Ergebnisse:
     ordner: Path
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
-    def tabelle(self, name: str) -> pd.DataFrame:
+    def tabelle(self, name: Tabelle) -> pd.DataFrame:
+        """Eine Tabelle (``namen.Tabelle``), beim ersten Lesen gegen ihr Schema geprüft."""
         if name not in self._cache:
-            pfad = self.ordner / "tabellen" / f"{name}.parquet"
+            pfad = self.ordner / TABELLEN_ORDNER / f"{name}.parquet"
             if not pfad.exists():
                 raise KeyError(f"Tabelle '{name}' fehlt in {self.ordner}")
-            self._cache[name] = pd.read_parquet(pfad)
+            df = pd.read_parquet(pfad)
+            schemas.pruefen(name, df, f"beim Laden aus {self.ordner}")
+            self._cache[name] = df
         return self._cache[name]
 
     @property
     def tabellen(self) -> list[str]:
-        return sorted(p.stem for p in (self.ordner / "tabellen").glob("*.parquet"))
+        return sorted(p.stem for p in (self.ordner / TABELLEN_ORDNER).glob("*.parquet"))
 
     @cached_property
-    def modell(self) -> dict:
-        return json.loads((self.ordner / "modell.json").read_text(encoding="utf-8"))
+    def modell(self) -> modell_modul.Modell:
+        pfad = self.ordner / MODELL_DATEI
+        return modell_modul.pruefen(pfad.read_text(encoding="utf-8"), pfad)
 
     @cached_property
     def kommunen(self) -> pd.DataFrame:
         """Stammdaten mit Größenklasse, Index ``ags``."""
-        return self.tabelle("kommunen").set_index("ags")
+        return self.tabelle(Tabelle.KOMMUNEN).set_index("ags")
 
     def konfiguration(self, datei: str) -> Path:
-        return self.ordner / "konfiguration" / datei
+        return self.ordner / KONFIGURATION_ORDNER / datei
 
     @cached_property
     def studie(self) -> studie_modul.Studie:
@@ -118,14 +133,16 @@ def laden(ordner: str | Path) -> Ergebnisse:
     von den Berichten nur gelesen (pandas Copy-on-Write schützt sie zusätzlich).
     """
     ordner = Path(ordner).resolve()
-    modell = ordner / "modell.json"
+    modell = ordner / MODELL_DATEI
     if not modell.exists():
         raise FileNotFoundError(
             f"Keine Ergebnisse in {ordner}: zuerst 'analyse auswerten' ausführen.")
     stand = modell.stat()
     schluessel = (str(ordner), stand.st_mtime_ns, stand.st_size, stand.st_ino)
     if schluessel not in _geladen:
+        erg = Ergebnisse(ordner)
+        erg.modell  # noqa: B018 – Format früh prüfen: Ergebnisse einer anderen Version melden
         if len(_geladen) >= 4:
             _geladen.pop(next(iter(_geladen)))
-        _geladen[schluessel] = Ergebnisse(ordner)
+        _geladen[schluessel] = erg
     return _geladen[schluessel]

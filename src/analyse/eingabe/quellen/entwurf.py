@@ -58,9 +58,8 @@ def textaehnlichkeit(item_text: str, spalten_text: str) -> float:
                for t in texte)
 
 
-def spalten_finden(quelle: Quelle, fb: Fragebogen) -> dict[str, tuple[Spalte, int]]:
-    """Item-ID → (Spalte, Sicherheit 0–100); jede Spalte höchstens einmal."""
-    frei = [s for s in quelle.spalten if s.code.lower() not in METADATEN]
+def _gleiche_codes(frei: list[Spalte], fb: Fragebogen) -> dict[str, tuple[Spalte, int]]:
+    """Spalten, deren Code dem Item-Code gleicht (auch vereinfacht, wenn eindeutig)."""
     treffer: dict[str, tuple[Spalte, int]] = {}
     vergeben: set[str] = set()
     nach_code = {s.code: s for s in frei}
@@ -75,17 +74,19 @@ def spalten_finden(quelle: Quelle, fb: Fragebogen) -> dict[str, tuple[Spalte, in
         if s is not None and s.code not in vergeben:
             treffer[item.id] = (s, 100)
             vergeben.add(s.code)
+    return treffer
+
+
+def spalten_finden(quelle: Quelle, fb: Fragebogen) -> dict[str, tuple[Spalte, int]]:
+    """Item-ID → (Spalte, Sicherheit 0–100); jede Spalte höchstens einmal."""
+    frei = [s for s in quelle.spalten if s.code.lower() not in METADATEN]
+    treffer = _gleiche_codes(frei, fb)
+    vergeben = {s.code for s, _ in treffer.values()}
     # Textvergleich für den Rest: die besten Paare zuerst, jede Spalte nur einmal
-    paare = []
-    for item in fb.items:
-        if item.id in treffer:
-            continue
-        for s in frei:
-            if s.code in vergeben or not s.text:
-                continue
-            wert = textaehnlichkeit(item.text, s.text)
-            if wert >= MINDESTENS:
-                paare.append((wert, item.id, s))
+    paare = [(wert, item.id, s)
+             for item in fb.items if item.id not in treffer
+             for s in frei if s.code not in vergeben and s.text
+             for wert in [textaehnlichkeit(item.text, s.text)] if wert >= MINDESTENS]
     for wert, item_id, s in sorted(paare, key=lambda p: -p[0]):
         if item_id not in treffer and s.code not in vergeben:
             treffer[item_id] = (s, round(wert))
@@ -142,18 +143,27 @@ def werte_vorschlagen(werte: list[str], labels: dict[str, str], skala: Skala
                             f"({_q(bester)}, ähnlich geschrieben)")
             continue
         unbekannt.append(wert)
-    # LimeSurvey-Codes A1, A2, … ohne Texte: A1 → erster Skalenwert, …, danach die Fehlcodes
+    unbekannt = _a_codes(unbekannt, skala, umk, unsicher)
+    return umk, fehlend, unsicher, unbekannt
+
+
+def _a_codes(unbekannt: list[str], skala: Skala, umk: dict[str, float],
+             unsicher: list[str]) -> list[str]:
+    """LimeSurvey-Codes A1, A2, … ohne Texte: A1 → erster Skalenwert, …, danach die Fehlcodes.
+
+    Ergänzt ``umk`` und ``unsicher``; gibt die weiterhin unbekannten Werte zurück.
+    """
     a_codes = sorted((w for w in unbekannt if re.fullmatch(r"A[O0]?\d+", w)),
                      key=lambda w: int(re.sub(r"\D", "", w)))
     ziele = [*sorted(skala.werte), *skala.fehlend.codes()]
-    if a_codes and all(0 < int(re.sub(r"\D", "", w)) <= len(ziele) for w in a_codes):
-        for wert in a_codes:
-            umk[wert] = ziele[int(re.sub(r"\D", "", wert)) - 1]
-        unsicher.append("Codes " + ", ".join(f"{w} → {zahl_text(umk[w])}" for w in a_codes)
-                        + " nach ihrer Nummer (Skalenwerte, dann Fehlcodes); mit dem "
-                        "Fragebogen in LimeSurvey prüfen")
-        unbekannt = [w for w in unbekannt if w not in a_codes]
-    return umk, fehlend, unsicher, unbekannt
+    if not a_codes or not all(0 < int(re.sub(r"\D", "", w)) <= len(ziele) for w in a_codes):
+        return unbekannt
+    for wert in a_codes:
+        umk[wert] = ziele[int(re.sub(r"\D", "", wert)) - 1]
+    unsicher.append("Codes " + ", ".join(f"{w} → {zahl_text(umk[w])}" for w in a_codes)
+                    + " nach ihrer Nummer (Skalenwerte, dann Fehlcodes); mit dem "
+                    "Fragebogen in LimeSurvey prüfen")
+    return [w for w in unbekannt if w not in a_codes]
 
 
 def entwurf(quelle: Quelle, fb: Fragebogen, quelle_name: str) -> str:
@@ -174,25 +184,38 @@ def entwurf(quelle: Quelle, fb: Fragebogen, quelle_name: str) -> str:
 
     skalen_umk: dict[str, dict[str, float]] = defaultdict(dict)
     fehlend_global: dict[str, set[str]] = {"weiss_nicht": set(), "keine_angabe": set()}
-    item_zeilen: list[str] = []
-    for item in fb.items:
-        if item.id not in treffer:
-            item_zeilen.append(f"  # {item.id}: \"\"  # PRÜFEN: keine passende Spalte gefunden "
-                               f"(Item: {_q(_kurz(item.text))})")
-            continue
-        spalte, sicherheit = treffer[item.id]
-        kommentar = ""
-        if sicherheit < SICHER:
-            kommentar = (f"  # PRÜFEN: unsicher ({sicherheit} % ähnlich): Item "
-                         f"{_q(_kurz(item.text, 50))} ↔ Spalte {_q(_kurz(spalte.text, 50))}")
-        zeilen = _item_entwurf(item, spalte, quelle, fb, skalen_umk, fehlend_global)
-        if len(zeilen) == 0:
-            item_zeilen.append(f"  {item.id}: {_q(spalte.code)}{kommentar}")
-        else:
-            item_zeilen.append(f"  {item.id}:{kommentar}")
-            item_zeilen.append(f"    spalte: {_q(spalte.code)}")
-            item_zeilen += zeilen
+    item_zeilen = [zeile for item in fb.items
+                   for zeile in _item_zeilen(item, treffer.get(item.id), quelle, fb, skalen_umk,
+                                             fehlend_global)]
+    z += _skalen_und_fehlend(skalen_umk, fehlend_global)
+    z += ["", "items:", *item_zeilen, ""]
+    genutzt = {ags.code if ags else "", *(s.code for s, _ in treffer.values())}
+    z += _personen_und_rest(quelle, genutzt)
+    return "\n".join(z) + "\n"
 
+
+def _item_zeilen(item: Item, treffer: tuple[Spalte, int] | None, quelle: Quelle,
+                 fb: Fragebogen, skalen_umk: dict[str, dict[str, float]],
+                 fehlend_global: dict[str, set[str]]) -> list[str]:
+    """Der Eintrag eines Items unter ``items:`` (kurz, ausführlich oder auskommentiert)."""
+    if treffer is None:
+        return [f"  # {item.id}: \"\"  # PRÜFEN: keine passende Spalte gefunden "
+                f"(Item: {_q(_kurz(item.text))})"]
+    spalte, sicherheit = treffer
+    kommentar = ""
+    if sicherheit < SICHER:
+        kommentar = (f"  # PRÜFEN: unsicher ({sicherheit} % ähnlich): Item "
+                     f"{_q(_kurz(item.text, 50))} ↔ Spalte {_q(_kurz(spalte.text, 50))}")
+    zeilen = _item_entwurf(item, spalte, quelle, fb, skalen_umk, fehlend_global)
+    if len(zeilen) == 0:
+        return [f"  {item.id}: {_q(spalte.code)}{kommentar}"]
+    return [f"  {item.id}:{kommentar}", f"    spalte: {_q(spalte.code)}", *zeilen]
+
+
+def _skalen_und_fehlend(skalen_umk: dict[str, dict[str, float]],
+                        fehlend_global: dict[str, set[str]]) -> list[str]:
+    """Die Abschnitte ``skalen:`` (Umkodierungen je Skala) und ``fehlend:``."""
+    z: list[str] = []
     if any(skalen_umk.values()):
         z.append("# Antworttexte → Codes, je Skala des Codebuchs (aus den Skalenbeschriftungen)")
         z.append("skalen:")
@@ -203,11 +226,14 @@ def entwurf(quelle: Quelle, fb: Fragebogen, quelle_name: str) -> str:
         z.append("")
     z.append("fehlend:")
     z.append("  leer: [\"\"]")
-    for art, werte in fehlend_global.items():
-        if werte:
-            z.append(f"  {art}: [{', '.join(_q(w) for w in sorted(werte))}]")
-    z += ["", "items:", *item_zeilen, ""]
-    genutzt = {ags.code if ags else "", *(s.code for s, _ in treffer.values())}
+    z += [f"  {art}: [{', '.join(_q(w) for w in sorted(werte))}]"
+          for art, werte in fehlend_global.items() if werte]
+    return z
+
+
+def _personen_und_rest(quelle: Quelle, genutzt: set[str]) -> list[str]:
+    """Hinweise auf Personendaten unter den genutzten Spalten und die nicht genutzten Spalten."""
+    z: list[str] = []
     personen = [(s, datenschutz.grund(s.code, s.text, quelle.daten[s.code]))
                 for s in quelle.spalten if s.code in genutzt]
     personen = [(s, g) for s, g in personen if g]
@@ -222,7 +248,23 @@ def entwurf(quelle: Quelle, fb: Fragebogen, quelle_name: str) -> str:
         z.append(f"# Nicht zugeordnete Spalten ({len(verworfen)}), sie werden nicht übernommen:")
         z += [f"#   {_q(c)}" + (f": {_kurz(quelle.spalte(c).text)}" if quelle.spalte(c).text
                                  else "") for c in verworfen[:200]]
-    return "\n".join(z) + "\n"
+    return z
+
+
+def _umkodierung_verteilen(umk: dict[str, float], item: Item, wertelabels: dict[str, str],
+                           skalen_umk: dict[str, dict[str, float]]) -> dict[str, float]:
+    """Umkodierungen, die für die ganze Skala gelten, wandern nach ``skalen_umk``; zurück
+    bleiben die, die nur für diese Spalte gelten (eigene Wertelabels, A-Codes, Widersprüche)."""
+    eigene = {}
+    for wert, code in umk.items():
+        bisher = skalen_umk[item.skala].get(wert)
+        if wert in wertelabels or re.fullmatch(r"A[O0]?\d+", wert):
+            eigene[wert] = code  # Codes einer Spalte gelten nur für sie
+        elif bisher is None or bisher == code:
+            skalen_umk[item.skala][wert] = code
+        else:
+            eigene[wert] = code
+    return eigene
 
 
 def _item_entwurf(item: Item, spalte: Spalte, quelle: Quelle, fb: Fragebogen,
@@ -238,15 +280,8 @@ def _item_entwurf(item: Item, spalte: Spalte, quelle: Quelle, fb: Fragebogen,
     umk, fehlend, unsicher, unbekannt = werte_vorschlagen(
         werte, quelle.wertelabels.get(spalte.code, {}), skala)
     zeilen: list[str] = []
-    eigene = {}
-    for wert, code in umk.items():
-        bisher = skalen_umk[item.skala].get(wert)
-        if wert in quelle.wertelabels.get(spalte.code, {}) or re.fullmatch(r"A[O0]?\d+", wert):
-            eigene[wert] = code  # Codes einer Spalte gelten nur für sie
-        elif bisher is None or bisher == code:
-            skalen_umk[item.skala][wert] = code
-        else:
-            eigene[wert] = code
+    eigene = _umkodierung_verteilen(umk, item, quelle.wertelabels.get(spalte.code, {}),
+                                    skalen_umk)
     item_fehlend: dict[str, list[str]] = defaultdict(list)
     for wert, art in fehlend.items():
         if getattr(skala.fehlend, art) is None:

@@ -168,8 +168,10 @@ def _ziffern(wert: str, n: int) -> str:
     return wert.zfill(n) if wert.isdigit() else ""
 
 
-def _auszug(zeilen: list[list[str]], kopf: dict[str, int], datei: str,
-            blatt: str) -> Verzeichnis:
+def _saetze(zeilen: list[list[str]], kopf: dict[str, int]
+            ) -> tuple[dict[str, str], dict[str, tuple[str, int, str]], list[list[str]], int]:
+    """Länder (Satzart 10), Kreise (40) und Gemeinden (60) des Verzeichnisses; dazu die Zahl
+    der gemeindefreien Gebiete (sie werden übersprungen)."""
     def feld(z: list[str], name: str) -> str:
         j = kopf[name]
         return z[j] if j < len(z) else ""
@@ -197,6 +199,12 @@ def _auszug(zeilen: list[list[str]], kopf: dict[str, int], datei: str,
             ags = schluessel + _ziffern(feld(z, "gem"), 3)
             gemeinden.append([ags, feld(z, "name"), GEMEINDE_ART.get(tkz, "Gemeinde"), "", land,
                               ew if ew.isdigit() else "0"])
+    return laender, kreise, gemeinden, gemeindefrei
+
+
+def _auszug(zeilen: list[list[str]], kopf: dict[str, int], datei: str,
+            blatt: str) -> Verzeichnis:
+    laender, kreise, gemeinden, gemeindefrei = _saetze(zeilen, kopf)
     summe: dict[str, int] = {}
     for g in gemeinden:
         summe[g[0][:5]] = summe.get(g[0][:5], 0) + int(g[5])

@@ -140,45 +140,57 @@ def pruefen(z: Zuordnung, zeilen: dict[Pfad, int], datei: str, quelle: Quelle,
             fb: Fragebogen) -> list[Problem]:
     """Prüft die Zuordnung gegen Quelle und Codebuch: Item-IDs, Spalten, Ziele der Umkodierung,
     personenbezogene Spalten. Jeder Befund nennt die Zeile der Zuordnung."""
+    def problem(pfad: Pfad, feld: str, wert: object, erwartet: str) -> Problem:
+        return Problem(datei, zeile_zu(zeilen, pfad), feld, None if wert is None else str(wert),
+                       erwartet)
+
     probleme: list[Problem] = []
-    codes = quelle.codes
+    if z.ags not in quelle.codes:
+        probleme.append(problem(("ags",), "ags", z.ags, "eine Spalte der Quelle mit dem AGS"
+                                + _aehnlich(z.ags, quelle.codes)))
+    probleme += _skalen_pruefen(z, fb, problem)
+    for item_id in z.items:
+        probleme += _item_pruefen(z, item_id, quelle, fb, problem)
+    probleme.extend(_personenbezug(z, zeilen, datei, quelle))
+    return probleme
 
-    def melden(pfad: Pfad, feld: str, wert: object, erwartet: str) -> None:
-        probleme.append(Problem(datei, zeile_zu(zeilen, pfad), feld,
-                                None if wert is None else str(wert), erwartet))
 
-    if z.ags not in codes:
-        melden(("ags",), "ags", z.ags, "eine Spalte der Quelle mit dem AGS" + _aehnlich(z.ags, codes))
+def _skalen_pruefen(z: Zuordnung, fb: Fragebogen, problem) -> list[Problem]:
+    """Umkodierungen je Skala: die Skala gibt es, jedes Ziel ist ein Code der Skala."""
+    probleme = []
     for skala, umk in z.skalen.items():
         if skala not in fb.skalen:
-            melden(("skalen", skala), "skalen", skala,
-                   f"eine Skala aus fragebogen.yml ({', '.join(fb.skalen)})")
+            probleme.append(problem(("skalen", skala), "skalen", skala,
+                                    f"eine Skala aus fragebogen.yml ({', '.join(fb.skalen)})"))
             continue
         gueltig = {*fb.skalen[skala].werte, *fb.skalen[skala].fehlend.codes()}
-        for quellwert, ziel in umk.items():
-            if ziel not in gueltig:
-                melden(("skalen", skala, quellwert), f"skalen.{skala}", zahl_text(ziel),
-                       f"einen Code der Skala '{skala}' ({_codes(gueltig)})")
-    for item_id in z.items:
-        pfad = ("items", item_id)
-        item = fb.item.get(item_id)
-        if item is None:
-            melden(pfad, "items", item_id, "eine Item-ID aus fragebogen.yml"
-                   + _aehnlich(item_id, list(fb.item)))
-            continue
-        iz = z.item(item_id)
-        if iz.spalte not in codes:
-            spalten_pfad = pfad if isinstance(z.items[item_id], str) else (*pfad, "spalte")
-            melden(spalten_pfad, f"items.{item_id}", iz.spalte,
-                   "eine Spalte der Quelle" + _aehnlich(iz.spalte, codes))
-        skala = fb.skala_von(item)
-        if skala is not None:
-            gueltig = {*skala.werte, *skala.fehlend.codes()}
-            for quellwert, ziel in iz.umkodierung.items():
-                if ziel not in gueltig:
-                    melden((*pfad, "umkodierung", quellwert), f"items.{item_id}.umkodierung",
-                           zahl_text(ziel), f"einen Code der Skala '{item.skala}' ({_codes(gueltig)})")
-    probleme.extend(_personenbezug(z, zeilen, datei, quelle))
+        probleme += [problem(("skalen", skala, quellwert), f"skalen.{skala}", zahl_text(ziel),
+                             f"einen Code der Skala '{skala}' ({_codes(gueltig)})")
+                     for quellwert, ziel in umk.items() if ziel not in gueltig]
+    return probleme
+
+
+def _item_pruefen(z: Zuordnung, item_id: str, quelle: Quelle, fb: Fragebogen,
+                  problem) -> list[Problem]:
+    """Ein Eintrag unter ``items``: Item im Codebuch, Spalte in der Quelle, Codes der Skala."""
+    pfad = ("items", item_id)
+    item = fb.item.get(item_id)
+    if item is None:
+        return [problem(pfad, "items", item_id, "eine Item-ID aus fragebogen.yml"
+                        + _aehnlich(item_id, list(fb.item)))]
+    probleme = []
+    iz = z.item(item_id)
+    if iz.spalte not in quelle.codes:
+        spalten_pfad = pfad if isinstance(z.items[item_id], str) else (*pfad, "spalte")
+        probleme.append(problem(spalten_pfad, f"items.{item_id}", iz.spalte,
+                                "eine Spalte der Quelle" + _aehnlich(iz.spalte, quelle.codes)))
+    skala = fb.skala_von(item)
+    if skala is not None:
+        gueltig = {*skala.werte, *skala.fehlend.codes()}
+        probleme += [problem((*pfad, "umkodierung", quellwert), f"items.{item_id}.umkodierung",
+                             zahl_text(ziel),
+                             f"einen Code der Skala '{item.skala}' ({_codes(gueltig)})")
+                     for quellwert, ziel in iz.umkodierung.items() if ziel not in gueltig]
     return probleme
 
 
