@@ -6,6 +6,8 @@ die Einzelwerte anderer Kommunen.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -187,18 +189,32 @@ def einordnen(werte: pd.Series, bezug: pd.Series, anzahl_: int = 2
     return staerken[:anzahl_], schwaechen[:anzahl_]
 
 
-def staerken_schwaechen(erg: Ergebnisse, ags: str, anzahl: int = 2) -> html.Html:
-    """Stärken und Schwächen: Abstand zum Median der Größenklasse (sonst aller Kommunen)."""
+@dataclass(frozen=True)
+class StaerkenSchwaechen:
+    """Stärken und Schwächen einer Kommune mit den Zahlen, aus denen sie folgen."""
+
+    staerken: list[tuple[str, int]]
+    schwaechen: list[tuple[str, int]]
+    werte: pd.Series
+    bezug: pd.Series
+    bezug_text: dict[str, str]
+
+
+def staerken_schwaechen_daten(erg: Ergebnisse, ags: str, anzahl: int = 2
+                              ) -> StaerkenSchwaechen | None:
+    """Abstand zum Median der Größenklasse (sonst aller Kommunen); ``None`` ohne Werte.
+
+    Die eine Stelle für Stärken und Schwächen: der Abschnitt und „Das Wichtigste“ lesen hier.
+    """
     ags = ags_pruefen(erg, ags)
     rg = reifegrad_breit(erg)
     if ags not in rg.index:
-        return html.hinweis("Für die aktuelle Welle liegen keine Antworten dieser Kommune vor.")
+        return None
     v = reifegrad_vergleich(erg, ags)
     namen = feldnamen(erg)
     felder = [f for f in namen if f != "gesamt" and not np.isnan(v.loc[f, "wert"])]
     if not felder:
-        return html.hinweis("Für keines der Handlungsfelder liegen genug Antworten vor; "
-                            "Stärken und Schwächen lassen sich nicht bestimmen.")
+        return None
     bezug = v.loc[felder, "Größenklasse"].copy()
     bezug_text = {f: "dem Median der Größenklasse" for f in felder}
     for f in felder:
@@ -206,22 +222,37 @@ def staerken_schwaechen(erg: Ergebnisse, ags: str, anzahl: int = 2) -> html.Html
             bezug[f] = rg[f].median()
             bezug_text[f] = "dem Median aller Kommunen der Studie"
     staerken, schwaechen = einordnen(v.loc[felder, "wert"], bezug, anzahl)
+    return StaerkenSchwaechen(staerken, schwaechen, v.loc[felder, "wert"], bezug, bezug_text)
 
-    def satz(f: str, d: int) -> str:
-        return (f"{namen[f]}: {zahl_anzahl(round(v.loc[f, 'wert']), 'Punkt', 'Punkte')}, "
-                f"{zahl_anzahl(abs(d), 'Punkt', 'Punkte')} {'über' if d > 0 else 'unter'} "
-                f"{bezug_text[f]} ({html.zahl(bezug[f])}).")
+
+def staerken_schwaechen(erg: Ergebnisse, ags: str, anzahl: int = 2) -> html.Html:
+    """Stärken und Schwächen: Abstand zum Median der Größenklasse (sonst aller Kommunen)."""
+    ags = ags_pruefen(erg, ags)
+    if ags not in reifegrad_breit(erg).index:
+        return html.hinweis("Für die aktuelle Welle liegen keine Antworten dieser Kommune vor.")
+    d = staerken_schwaechen_daten(erg, ags, anzahl)
+    if d is None:
+        return html.hinweis("Für keines der Handlungsfelder liegen genug Antworten vor; "
+                            "Stärken und Schwächen lassen sich nicht bestimmen.")
+    namen = feldnamen(erg)
+
+    def satz(f: str, abstand: int) -> str:
+        return (f"{namen[f]}: {zahl_anzahl(round(d.werte[f]), 'Punkt', 'Punkte')}, "
+                f"{zahl_anzahl(abs(abstand), 'Punkt', 'Punkte')} "
+                f"{'über' if abstand > 0 else 'unter'} "
+                f"{d.bezug_text[f]} ({html.zahl(d.bezug[f])}).")
 
     def abschnitt(titel: str, eintraege: list[tuple[str, int]], keins: str) -> list[html.Html]:
-        inhalt = (html.liste([satz(f, d) for f, d in eintraege]) if eintraege
+        inhalt = (html.liste([satz(f, a) for f, a in eintraege]) if eintraege
                   else html.absatz(keins))
         return [html.ueberschrift(titel, 3), inhalt]
 
     return html.Html.verbinden(
-        abschnitt("Stärken", staerken, "Kein Handlungsfeld liegt über dem Vergleichswert "
-                                       "(Median der Größenklasse bzw. aller Kommunen).")
-        + abschnitt("Schwächen", schwaechen, "Kein Handlungsfeld liegt unter dem Vergleichswert "
-                                             "(Median der Größenklasse bzw. aller Kommunen)."))
+        abschnitt("Stärken", d.staerken, "Kein Handlungsfeld liegt über dem Vergleichswert "
+                                         "(Median der Größenklasse bzw. aller Kommunen).")
+        + abschnitt("Schwächen", d.schwaechen, "Kein Handlungsfeld liegt unter dem "
+                                               "Vergleichswert (Median der Größenklasse bzw. "
+                                               "aller Kommunen)."))
 
 
 def ags_oder_erste_referenzkommune(erg: Ergebnisse, ags: str | None) -> str:

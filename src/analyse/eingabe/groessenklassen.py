@@ -70,9 +70,5 @@ def groessenklassen(kommunen: pd.DataFrame) -> pd.Series:
 
 
 def kurz(groessenklasse: str) -> str:
-    """``GK6`` → ``GK 6``, ``K2`` → ``Kreis-GK 2`` (für Sätze in Berichten)."""
-    if groessenklasse.startswith("GK"):
-        return f"GK {groessenklasse[2:]}"
-    if groessenklasse.startswith("K"):
-        return f"Kreis-GK {groessenklasse[1:]}"
-    return groessenklasse
+    """``GK6`` → ``GK 6``, ``K2`` → ``Kreis GK 2`` (für Sätze in Berichten; ``KURZ``)."""
+    return bezeichnung(groessenklasse, kurz=True)

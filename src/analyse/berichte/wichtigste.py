@@ -1,0 +1,147 @@
+"""„Das Wichtigste“: die erste Seite eines Kommunenberichts, in fünf Minuten gelesen.
+
+Jede Zahl hier steht weiter unten im Bericht ausführlich; dieser Abschnitt ruft dieselben
+Funktionen auf (Stärken und Schwächen: ``kommune.staerken_schwaechen_daten``), damit
+Zusammenfassung und Abschnitte nie auseinanderlaufen.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analyse.berichte import html, kommune
+from analyse.berichte.kontext import ags_pruefen, feldnamen, reifegrad_breit
+from analyse.ergebnisse.speicher import Ergebnisse
+from analyse.zahlen import anzahl, euro, zahl
+
+
+def _tabelle(erg: Ergebnisse, name: str) -> pd.DataFrame:
+    try:
+        return erg.tabelle(name)
+    except FileNotFoundError:
+        return pd.DataFrame()
+
+
+def _eigene(df: pd.DataFrame, ags: str) -> pd.DataFrame:
+    return df[df["ags"].astype(str) == ags] if "ags" in df.columns else df.iloc[0:0]
+
+
+def reifegrad_satz(erg: Ergebnisse, ags: str) -> str:
+    rg = reifegrad_breit(erg)
+    wert = rg["gesamt"].get(ags, np.nan) if "gesamt" in rg else np.nan
+    if pd.isna(wert):
+        return "Für die aktuelle Erhebung liegt kein Gesamtreifegrad vor."
+    r = _eigene(_tabelle(erg, "reifegrad"), ags)
+    r = r[(r["welle"] == erg.studie.aktuelle_welle) & (r["handlungsfeld"] == "gesamt")]
+    stufe = r["stufe"].iloc[0] if len(r) and isinstance(r["stufe"].iloc[0], str) else None
+    satz = f"{zahl(wert)} von 100 Punkten" + (f", Stufe „{stufe}“" if stufe else "")
+    u = _eigene(_tabelle(erg, "unsicherheit"), ags)
+    u = u[u["welle"] == erg.studie.aktuelle_welle] if "welle" in u else u
+    if len(u) and {"wert_p05", "wert_p95"} <= set(u.columns):
+        z = u.iloc[0]
+        satz += (f" (Spanne in 90 % der Rechenvarianten: {zahl(z['wert_p05'])} bis "
+                 f"{zahl(z['wert_p95'])})")
+    return satz + "."
+
+
+def typ_satz(erg: Ergebnisse, ags: str) -> str:
+    """Der Typ mit seiner Sicherheit, oder das Zielprofil, wo die Studie keine Typen trägt."""
+    typen = _tabelle(erg, "typen")
+    if typen.empty or ags not in set(typen["ags"]):
+        return "Keine Typzuordnung."
+    z = typen.set_index("ags").loc[ags]
+    belastbar = bool(z["typstruktur_belastbar"]) if "typstruktur_belastbar" in z else True
+    if not belastbar:
+        return ("Die Studie zeigt keine belastbaren Kommunentypen; maßgeblich ist das eigene "
+                "Zielprofil (Abschnitt Kommunentyp).")
+    namen = kommune.typnamen(erg) if hasattr(kommune, "typnamen") else erg.typkatalog.name
+    if "treffer" in z and "wiederholungen" in z:
+        sicher = f"in {int(z['treffer'])} von {int(z['wiederholungen'])} Wiederholungen"
+    else:
+        sicher = f"Sicherheit {zahl(float(z['sicherheit']) * 100)} %"
+    if z["typ"] == "mischtyp":
+        return (f"Mischtyp zwischen „{namen.get(z['naechster_typ'], z['naechster_typ'])}“ und "
+                f"„{namen.get(z['zweiter_typ'], z['zweiter_typ'])}“ ({sicher} beim ersten).")
+    return f"„{namen.get(z['typ'], z['typ'])}“ ({sicher})."
+
+
+def felder_saetze(erg: Ergebnisse, ags: str) -> tuple[str, str]:
+    daten = kommune.staerken_schwaechen_daten(erg, ags)
+    if daten is None:
+        return "–", "–"
+    namen = feldnamen(erg)
+
+    def text(eintraege, richtung):
+        if not eintraege:
+            return f"Kein Handlungsfeld liegt {richtung} dem Vergleichswert."
+        return "; ".join(f"{namen[f]} ({zahl(daten.werte[f])}, "
+                         f"{anzahl(abs(d), 'Punkt', 'Punkte')} {richtung} "
+                         f"{zahl(daten.bezug[f])})" for f, d in eintraege) + "."
+
+    return text(daten.staerken, "über"), text(daten.schwaechen, "unter")
+
+
+def massnahmen_top(erg: Ergebnisse, ags: str, n: int = 3) -> list[str]:
+    e = _eigene(_tabelle(erg, "empfehlungen"), ags).sort_values("rang")
+    zeilen = []
+    for z in e.head(n).itertuples(index=False):
+        einmalig = getattr(z, "kosten_einmalig_eigen", z.kosten_einmalig)
+        jaehrlich = getattr(z, "kosten_jaehrlich_eigen", z.kosten_jaehrlich)
+        satz = f"{z.titel}: einmalig {euro(einmalig)}, jährlich {euro(jaehrlich)}"
+        if bool(getattr(z, "ueber_verband", False)):
+            satz += f" (Anteil, über den Verband: {z.verband_titel})"
+        zeilen.append(satz)
+    return zeilen
+
+
+def geld_saetze(erg: Ergebnisse, ags: str) -> tuple[str, str]:
+    """Summe über den Zeitraum und laufende Kosten je Jahr danach (eigene Anteile)."""
+    jahre = _eigene(_tabelle(erg, "roadmap_jahre"), ags)
+    n_jahre = erg.studie.roadmap.jahre
+    if jahre.empty:
+        return "–", "–"
+    gesamt = float(jahre["kosten_gesamt"].sum())
+    umlage = float(jahre["umlage_verband"].sum()) if "umlage_verband" in jahre else 0.0
+    summe = (f"{euro(gesamt)} in {anzahl(n_jahre, 'Jahr', 'Jahren')} "
+             f"({int(jahre['jahr'].min())}–{int(jahre['jahr'].max())})")
+    if umlage > 0:
+        summe += f", davon {euro(umlage)} Umlage an den Verband"
+    r = _eigene(_tabelle(erg, "roadmap"), ags)
+    e = _eigene(_tabelle(erg, "empfehlungen"), ags).set_index("massnahme")
+    spalte = "kosten_jaehrlich_eigen" if "kosten_jaehrlich_eigen" in e else "kosten_jaehrlich"
+    laufend = float(e[spalte].reindex(r["massnahme"]).fillna(0).sum()) if len(r) else 0.0
+    danach = (f"{euro(laufend)} je Jahr für die geplanten Maßnahmen"
+              + (" (ohne künftige Umlage an den Verband)" if umlage > 0 else ""))
+    return summe + ".", danach + "."
+
+
+def verband_satz(erg: Ergebnisse, ags: str) -> str:
+    e = _eigene(_tabelle(erg, "empfehlungen"), ags)
+    if "ueber_verband" not in e or not e["ueber_verband"].any():
+        return "Keine der empfohlenen Maßnahmen kommt über den Verband."
+    v = e[e["ueber_verband"].astype(bool)]
+    titel = ", ".join(dict.fromkeys(v["verband_titel"].astype(str)))
+    return (f"{anzahl(len(v), 'Maßnahme kommt', 'Maßnahmen kommen')} über den Verband ({titel}); "
+            "die Kommune trägt dafür ihren Anteil nach dem Umlageschlüssel.")
+
+
+def das_wichtigste(erg: Ergebnisse, ags: str) -> html.Html:
+    ags = ags_pruefen(erg, ags)
+    staerken, schwaechen = felder_saetze(erg, ags)
+    summe, danach = geld_saetze(erg, ags)
+    top = massnahmen_top(erg, ags)
+    paare = [
+        ("Reifegrad gesamt", reifegrad_satz(erg, ags)),
+        ("Kommunentyp", typ_satz(erg, ags)),
+        ("Stärkste Handlungsfelder", staerken),
+        ("Schwächste Handlungsfelder", schwaechen),
+        ("Kosten im Planungszeitraum", summe),
+        ("Laufende Kosten danach", danach),
+        ("Über den Verband", verband_satz(erg, ags)),
+    ]
+    teile = [html.Html('<div class="wichtigste">'), html.kennzahlen(paare)]
+    if top:
+        teile += [html.absatz("Die drei wichtigsten Maßnahmen:"), html.liste(top, geordnet=True)]
+    teile.append(html.Html("</div>"))
+    return html.Html.verbinden(teile)

@@ -1,0 +1,63 @@
+"""„Das Wichtigste“: jede Zahl stimmt mit den Abschnitten und Tabellen darunter überein."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from analyse import pipeline
+from analyse.berichte import kommune, wichtigste
+from analyse.ergebnisse import laden
+from analyse.zahlen import euro
+
+
+@pytest.fixture(scope="module")
+def erg(kleine_studie_vorlage, tmp_path_factory):
+    aus = tmp_path_factory.mktemp("wichtigste")
+    pipeline.auswerten(pipeline.Pfade(kleine_studie_vorlage, aus))
+    return laden(aus / "ergebnisse")
+
+
+def _refs(erg):
+    return list(erg.kommunen.index[erg.kommunen["referenzkommune"]])
+
+
+def test_staerken_ueber_schwaechen_unter_dem_vergleich(erg):
+    for ags in _refs(erg):
+        d = kommune.staerken_schwaechen_daten(erg, ags)
+        assert d is not None
+        for f, a in d.staerken:
+            assert a >= 1 and round(d.werte[f]) - round(d.bezug[f]) == a
+        for f, a in d.schwaechen:
+            assert a <= -1 and round(d.werte[f]) - round(d.bezug[f]) == a
+        staerken, schwaechen = wichtigste.felder_saetze(erg, ags)
+        assert ("über" in staerken) == bool(d.staerken) or "Kein" in staerken
+        assert " unter " in schwaechen or "Kein" in schwaechen
+
+
+def test_top_drei_sind_die_ersten_raenge(erg):
+    e = erg.tabelle("empfehlungen")
+    for ags in _refs(erg):
+        erste = e[e["ags"] == ags].sort_values("rang")["titel"].head(3).tolist()
+        top = wichtigste.massnahmen_top(erg, ags)
+        assert [t.split(":")[0] for t in top] == erste
+
+
+def test_summe_ist_die_summe_der_roadmap(erg):
+    j = erg.tabelle("roadmap_jahre")
+    for ags in _refs(erg):
+        summe, _ = wichtigste.geld_saetze(erg, ags)
+        erwartet = euro(j.loc[j["ags"] == ags, "kosten_gesamt"].sum())
+        assert summe.startswith(erwartet), (summe, erwartet)
+        assert f"{erg.studie.roadmap.jahre} Jahren" in summe
+
+
+def test_abschnitt_enthaelt_alles_und_ist_maskiert(erg):
+    ags = _refs(erg)[0]
+    inhalt = str(wichtigste.das_wichtigste(erg, ags))
+    for titel in ("Reifegrad gesamt", "Kommunentyp", "Stärkste Handlungsfelder",
+                  "Schwächste Handlungsfelder", "Kosten im Planungszeitraum",
+                  "Laufende Kosten danach", "Über den Verband"):
+        assert f"<dt>{titel}</dt>" in inhalt
+    assert re.search(r"<ol>(<li>.*?</li>){1,3}</ol>", inhalt)
