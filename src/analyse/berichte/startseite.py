@@ -42,7 +42,7 @@ def typnamen(erg: Ergebnisse) -> pd.Series:
     """Typname je Kommune; leer, wo die Studie keine belastbaren Typen hat."""
     try:
         typen = erg.tabelle(T.TYPEN)
-    except FileNotFoundError:
+    except (FileNotFoundError, KeyError):  # KeyError: Tabelle fehlt im Ergebnisordner
         return pd.Series(dtype=object)
     if typen.empty or not _typen_belastbar(erg):
         return pd.Series(dtype=object)

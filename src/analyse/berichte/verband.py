@@ -23,7 +23,7 @@ from analyse.zahlen import anzahl
 def _tabelle(erg: Ergebnisse, name: T) -> pd.DataFrame:
     try:
         return erg.tabelle(name)
-    except FileNotFoundError:
+    except (FileNotFoundError, KeyError):  # KeyError: Tabelle fehlt im Ergebnisordner
         return pd.DataFrame()
 
 

@@ -19,7 +19,7 @@ from analyse.zahlen import anzahl, euro, zahl
 def _tabelle(erg: Ergebnisse, name: str) -> pd.DataFrame:
     try:
         return erg.tabelle(name)
-    except FileNotFoundError:
+    except (FileNotFoundError, KeyError):  # KeyError: Tabelle fehlt im Ergebnisordner
         return pd.DataFrame()
 
 
