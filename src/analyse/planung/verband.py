@@ -347,8 +347,9 @@ def einbeziehen_aus_tabellen(empfehlungen: pd.DataFrame, verband_roadmap: pd.Dat
 
 def _leer(empfehlungen: pd.DataFrame, satz: str) -> dict[str, pd.DataFrame]:
     return {"verband_empfehlungen": pd.DataFrame(columns=EMPFEHLUNG_SPALTEN),
-            "verband_roadmap": pd.DataFrame(columns=roadmap.ROADMAP_SPALTEN[1:]),
-            "verband_verschiebungen": pd.DataFrame(columns=roadmap.VERSCHOBEN_SPALTEN[1:]),
+            "verband_roadmap": pd.DataFrame(columns=[*roadmap.ROADMAP_SPALTEN[1:], "rang"]),
+            "verband_verschiebungen": pd.DataFrame(
+                columns=[*roadmap.VERSCHOBEN_SPALTEN[1:], "rang"]),
             "verband_jahre": pd.DataFrame([{"satz": satz}], columns=JAHRE_SPALTEN).iloc[0:0],
             "verband_umlage": pd.DataFrame(columns=UMLAGE_SPALTEN),
             "empfehlungen": empfehlungen}
@@ -385,6 +386,8 @@ def planen(kommunen: pd.DataFrame, reifegrad: pd.DataFrame, zielwerte: pd.DataFr
         "kosten_gesamt": rj["kosten_eigene"], "personentage": rj["personentage"],
         "kapazitaet_personentage": rj["kapazitaet_personentage"], "satz": satz},
         columns=JAHRE_SPALTEN)
+    # Leere Pläne tragen dieselben Spalten wie volle (Schema der Ergebnistabellen).
+    rm, rv = (df if "rang" in df else df.assign(rang=pd.Series(dtype="Int64")) for df in (rm, rv))
     return {"verband_empfehlungen": tabelle,
             "verband_roadmap": rm.drop(columns="ags"),
             "verband_verschiebungen": rv.drop(columns="ags"),
