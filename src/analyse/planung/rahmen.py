@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analyse.eingabe.groessenklassen import KOSTENKLASSE
+from analyse.eingabe.groessenklassen import KOSTENKLASSE, kurz
 from analyse.eingabe.studie import RoadmapEinstellungen
 from analyse.zahlen import euro, zahl
 
@@ -41,7 +41,7 @@ def _budget_satz(z: pd.Series, e: RoadmapEinstellungen) -> str:
     if z["budget_quelle"] == EIGEN:
         return (f"{euro(z['budget'])} ({zahl(100 * e.anteil_digitalbudget)} % des gemeldeten "
                 f"IT- und Digitalbudgets von {euro(z['digitalbudget'])})")
-    return (f"{euro(z['budget'])} (Klassenwert für {z['kostenklasse']} aus studie.yml, weil "
+    return (f"{euro(z['budget'])} (Klassenwert für {kurz(z['kostenklasse'])} aus studie.yml, weil "
             f"kein IT- und Digitalbudget gemeldet wurde)")
 
 
@@ -55,7 +55,7 @@ def _personal_satz(z: pd.Series, e: RoadmapEinstellungen) -> str:
     fehlt = " und ".join(n for n, w in (("IT-Personal", z["it_personal"]),
                                         ("Beschäftigte", z["beschaeftigte"])) if pd.isna(w))
     return (f"{zahl(z['kapazitaet_personentage'])} Personentage (Klassenwert für "
-            f"{z['kostenklasse']} aus studie.yml, weil {fehlt} nicht gemeldet)")
+            f"{kurz(z['kostenklasse'])} aus studie.yml, weil {fehlt} nicht gemeldet)")
 
 
 def berechnen(kommunen: pd.DataFrame, struktur: pd.DataFrame | None, welle: int,
