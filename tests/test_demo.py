@@ -53,7 +53,7 @@ def test_analyse_findet_geplante_typen_wieder():
     einst = studie.KommunentypenEinstellungen()  # Voreinstellung: 100 Bootstrap-Ziehungen
     ty = kommunentypen.typisieren(ziele, katalog, einst, seed=1)
     zu = ty.zuordnung.set_index("ags")
-    assert ty.modell["k"] == 4 and ty.modell["struktur_vorhanden"]
+    assert ty.modell.k == 4 and ty.modell.typstruktur_belastbar
     rein = ~s.geplant_gemischt.reindex(zu.index)
     assert adjusted_rand_score(s.geplante_typen.reindex(zu.index)[rein], zu["cluster"][rein]) >= 0.8
     treffer = zu.loc[rein, "typ"] == s.geplante_typen.reindex(zu.index)[rein]

@@ -17,6 +17,7 @@ from rich.console import Console
 from analyse import __version__, demo, pipeline
 from analyse.dateien import AusgabeVerweigert, Unlesbar, os_fehler_text
 from analyse.eingabe.fehler import Eingabefehler
+from analyse.eingabe.studie import CLUSTERVERFAHREN, METHODEN_WAHL
 from analyse.ergebnisse import ErgebnisFehler
 
 app = typer.Typer(
@@ -41,8 +42,9 @@ Dask = Annotated[str | None, typer.Option(
 Alle = Annotated[bool, typer.Option("--alle", help="Berichte für alle Kommunen, nicht nur die "
                                                    "Referenzkommunen.")]
 Methode = Annotated[str | None, typer.Option(
-    "--methode", help="Clusterverfahren der Kommunentypen: kmeans, ward, gmm oder auto "
-                      "(Vorgabe aus studie.yml).")]
+    "--methode", help="Clusterverfahren der Kommunentypen: " + ", ".join(
+        f"{m} ({v.name})" for m, v in CLUSTERVERFAHREN.items()) + " oder auto (Vorgabe aus "
+                                                                  "studie.yml).")]
 K = Annotated[int | None, typer.Option("--k", min=2, help="Anzahl der Kommunentypen "
                                                           "(Vorgabe: aus den Daten gewählt).")]
 Seed = Annotated[int | None, typer.Option("--seed", min=0, help="Startwert aller Zufallsverfahren "
@@ -137,7 +139,7 @@ def pruefen(daten: Daten = Path("daten")) -> None:
                           f"Welle{'n' if wellen != 1 else ''}.", markup=False)
 
 
-METHODEN = ("auto", "kmeans", "ward", "gmm")
+METHODEN = METHODEN_WAHL
 
 
 def _vorgaben(methode: str | None, k: int | None, seed: int | None) -> dict:
@@ -152,8 +154,14 @@ def auswerten(daten: Daten = Path("daten"), ausgabe: Ausgabe = None, methode: Me
               k: K = None, seed: Seed = None) -> None:
     """Prüft die Studie und berechnet Reifegrad, Kommunentypen, Vergleiche und Empfehlungen."""
     with _antworten():
-        ziel = pipeline.auswerten(pipeline.Pfade(daten, ausgabe), _vorgaben(methode, k, seed))
-    ausgabe_konsole.print(f"Ergebnisse geschrieben: {ziel}", markup=False)
+        aus = pipeline.auswerten(pipeline.Pfade(daten, ausgabe), _vorgaben(methode, k, seed))
+    _hinweise(aus)
+    ausgabe_konsole.print(f"Ergebnisse geschrieben: {aus.ordner}", markup=False)
+
+
+def _hinweise(aus: pipeline.Auswertung) -> None:
+    for text in aus.hinweise:
+        ausgabe_konsole.print(f"Hinweis: {text}", markup=False)
 
 
 def _berichte(pfade: pipeline.Pfade, alle: bool, parallel: int | None, neu: bool,
@@ -193,7 +201,7 @@ def alles(daten: Daten = Path("daten"), ausgabe: Ausgabe = None, alle: Alle = Fa
     pfade = pipeline.Pfade(daten, ausgabe, vorlagen)
     with _antworten():
         pfade.vorlagen_pruefen()  # vor dem Rechnen: eine falsche Option kostet keine Auswertung
-        pipeline.auswerten(pfade, _vorgaben(methode, k, seed))
+        _hinweise(pipeline.auswerten(pfade, _vorgaben(methode, k, seed)))
     ok = _berichte(pfade, alle, parallel, neu, dask)
     with _antworten():
         site = pipeline.website_bauen(pfade, quarto)

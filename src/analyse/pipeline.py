@@ -102,7 +102,8 @@ def typen_erkunden(erg: ergebnisse.Ergebnisse, methode: str = "auto", k: int | s
     st = studie_modul.mit_vorgaben(erg.studie, methode=methode,
                                    k=None if k == "auto" else int(k), seed=seed)
     z = ziele(erg.tabelle(T.ANTWORTEN), erg.fragebogen, st.aktuelle_welle)
-    return kommunentypen.typisieren(z, erg.typkatalog, st.kommunentypen, st.seed)
+    return kommunentypen.typisieren(z, erg.typkatalog, st.kommunentypen, st.seed,
+                                    erg.fragebogen.ziel_name)
 
 
 def pruefen(pfade: Pfade, vorgaben: dict | None = None) -> eingabe.Studiendaten:
@@ -153,7 +154,23 @@ def versprechen(sd: eingabe.Studiendaten, st: studie_modul.Studie) -> list[Probl
     return probleme
 
 
-def auswerten(pfade: Pfade, vorgaben: dict | None = None) -> Path:
+@dataclass(frozen=True)
+class Auswertung:
+    """Was ``auswerten`` geschrieben hat und was die Kommandozeile dazu sagen muss."""
+
+    ordner: Path
+    hinweise: tuple[str, ...] = ()
+
+
+def hinweise(ty: kommunentypen.Typisierung) -> tuple[str, ...]:
+    """Hinweise für die Kommandozeile: vor allem, wenn keine Typenstruktur gefunden wurde."""
+    if ty.modell.typstruktur_belastbar:
+        return ()
+    return (ty.modell.struktur_satz + " Kommunalberichte zeigen das Zielprofil statt eines "
+            "Typs; die Empfehlungen berücksichtigen keinen Typ.",)
+
+
+def auswerten(pfade: Pfade, vorgaben: dict | None = None) -> Auswertung:
     """Prüft die Studie, rechnet alle Ergebnisse und schreibt sie (atomar) in den Ergebnisordner.
 
     ``vorgaben`` (``methode``, ``k``, ``seed``) überschreiben die Einstellungen aus studie.yml.
@@ -165,8 +182,8 @@ def auswerten(pfade: Pfade, vorgaben: dict | None = None) -> Path:
 
     rg = reifegrad.berechnen(sd.antworten, sd.fragebogen, st.reifegrad, st.seed)
     ty = kommunentypen.typisieren(ziele(sd.antworten, sd.fragebogen, st.aktuelle_welle),
-                                  sd.typkatalog,
-                                  st.kommunentypen, st.seed)
+                                  sd.typkatalog, st.kommunentypen, st.seed,
+                                  sd.fragebogen.ziel_name)
     kommunen = sd.kommunen.reset_index()
     struktur_df = struktur(sd)
     planung = planen(sd, st, rg.werte, ty, struktur_df)
@@ -186,21 +203,18 @@ def auswerten(pfade: Pfade, vorgaben: dict | None = None) -> Path:
         "version": __version__,
         "studie": {"titel": st.titel, "verband": st.verband, "wellen": st.welle_ids,
                    "aktuelle_welle": st.aktuelle_welle, "seed": st.seed},
-        "kommunentypen": ty.modell,
-        "reifegrad": rg.modell,
+        "kommunentypen": ty.modell.model_dump(mode="json"),
+        "reifegrad": rg.modell.model_dump(mode="json"),
     }
     modell["einstellungen"] = st.model_dump(mode="json", exclude={"wellen"})
     ergebnisse.speichern(pfade.ergebnisse, tabellen, modell, pfade.daten)
     log.info("Ergebnisse geschrieben: %s", pfade.ergebnisse)
-    return pfade.ergebnisse
+    return Auswertung(pfade.ergebnisse, hinweise(ty))
 
 
 def typstruktur_belastbar(ty: kommunentypen.Typisierung) -> bool:
     """Ob die Studie eine belastbare Typenstruktur zeigt (Schalter der Typisierung)."""
-    m = ty.modell
-    if isinstance(m, dict):
-        return bool(m.get("typstruktur_belastbar", m.get("struktur_vorhanden", True)))
-    return bool(getattr(m, "typstruktur_belastbar", True))
+    return ty.modell is None or ty.modell.typstruktur_belastbar
 
 
 def planen(sd: eingabe.Studiendaten, st: studie_modul.Studie, reifegrad_werte: pd.DataFrame,
@@ -209,7 +223,8 @@ def planen(sd: eingabe.Studiendaten, st: studie_modul.Studie, reifegrad_werte: p
     dazu die Personalrichtwerte."""
     welle, mindest, e = st.aktuelle_welle, st.berichte.peer_mindestgroesse, st.empfehlungen
     namen = empfehlungen_modul.Namen(
-        felder={f.id: f.name for f in sd.fragebogen.handlungsfelder}, typen=sd.typkatalog.name)
+        felder={f.id: f.name for f in sd.fragebogen.handlungsfelder},
+        typen=sd.typkatalog.name | ty.modell.typnamen)
     kommunen = sd.kommunen.reset_index()
     ozg_t = ozg.auswerten(kommunen, sd.antworten, sd.fragebogen, sd.ozg_katalog, welle,
                           e.ozg_ziel_stufe, e.ziel_quantil, mindest)

@@ -176,43 +176,14 @@ def reifegrad_einordnen(zeile: pd.DataFrame, erg: Ergebnisse, st: studie_modul.S
 
 
 def typ_einordnen(zeile: pd.DataFrame, erg: Ergebnisse, st: studie_modul.Studie) -> pd.DataFrame:
-    """Typ aus den gespeicherten Zentren (``modell.json``), ohne neues Clustering.
-
-    Vorbereitung wie in der Studie (Mindestanteil beantworteter Ziele, Zeilenmittel für
-    fehlende Prioritäten); Sicherheit als relativer Abstandsvorteil zum nächsten gegenüber dem
-    zweitnächsten Zentrum; unter der Mischtyp-Schwelle Mischtyp.
-    """
+    """Typ aus dem gespeicherten Modell (``kommunentypen.einordnen``), ohne neues Clustering:
+    nächstes Zentrum, Sicherheit in den gespeicherten Bootstrap-Wiederholungen, Mischtyp unter
+    der kalibrierten Schwelle der Studie."""
     modell = erg.modell.kommunentypen
-    spalten = erg.tabelle(T.TYPEN).columns
     z = ziele_tabelle(zeile, erg.fragebogen, st.aktuelle_welle)
-    zentren = pd.DataFrame(modell.zentren).T
-    zentren.index = zentren.index.astype(int)
-    zentren = zentren.sort_index()
-    z = z.reindex(columns=zentren.columns)
-    roh, x, ohne, skal = kommunentypen.vorbereiten(z, "keine")
-    if len(ohne) or roh.empty:
-        return pd.DataFrame(columns=spalten)
-    if modell.vorbereitung.standardisierung != "keine":
-        raise Eingabefehler([Problem(str(erg.ordner / "modell.json"), None,
-                                     "kommunentypen.vorbereitung.standardisierung", "z",
-                                     "ein Modell mit gespeicherter Skalierung (diese Version "
-                                     "ordnet nur ohne Standardisierung ein)")])
-    # ohne Standardisierung ist der Merkmalsraum die Originalskala bis auf eine Verschiebung;
-    # Abstände zu den Zentren sind daher dieselben wie in der Studie
-    p = roh.to_numpy(float)[0]
-    c = zentren.to_numpy(float)
-    abstand = np.sqrt(((c - p) ** 2).sum(axis=1))
-    reihenfolge = np.argsort(abstand, kind="stable")
-    eigen, zweit = int(reihenfolge[0]), int(reihenfolge[1]) if len(c) > 1 else int(reihenfolge[0])
-    d2 = abstand[zweit] if len(c) > 1 else np.inf
-    sicherheit = float(np.clip(1 - abstand[eigen] / max(d2, 1e-12), 0, 1))
-    typ_von = {int(b["cluster"]): b["typ"] for b in modell.benennung}
-    cluster = int(zentren.index[eigen])
-    typ = typ_von[cluster] if sicherheit >= modell.mischtyp_schwelle else "mischtyp"
-    return pd.DataFrame([{
-        "ags": str(zeile["ags"].iat[0]), "typ": typ, "cluster": cluster,
-        "sicherheit": sicherheit, "naechster_typ": typ_von[cluster],
-        "zweiter_typ": typ_von[int(zentren.index[zweit])]}]).reindex(columns=spalten)
+    z = z.reindex(columns=list(next(iter(modell.zentren.values()))))
+    return kommunentypen.einordnen(z, modell, st.seed).reindex(
+        columns=erg.tabelle(T.TYPEN).columns)
 
 
 def _ozg_profil(ozg_stand: pd.DataFrame | None, ags: str, gk: str, erg: Ergebnisse,
@@ -265,7 +236,7 @@ def planen(kommune: pd.DataFrame, rg: pd.DataFrame, typ: pd.DataFrame, struktur_
     gk = str(kommune["groessenklasse"].iat[0])
     fb = erg.fragebogen
     namen = empfehlungen_modul.Namen({f.id: f.name for f in fb.handlungsfelder},
-                                     erg.typkatalog.name)
+                                     erg.typkatalog.name | erg.modell.kommunentypen.typnamen)
     katalog = _katalog(erg)
     ziele = erg.tabelle(T.ZIELWERTE)
     ziele = ziele[ziele["groessenklasse"].astype(str) == gk]
@@ -277,7 +248,7 @@ def planen(kommune: pd.DataFrame, rg: pd.DataFrame, typ: pd.DataFrame, struktur_
         ist={f: float(w) for f, w in ist.items()},
         ziel=dict(zip(ziele["handlungsfeld"], ziele["ziel"].astype(float), strict=True)),
         bezug=dict(zip(ziele["handlungsfeld"], ziele["bezug"], strict=True)),
-        typbonus=erg.modell.kommunentypen.struktur_vorhanden,
+        typbonus=erg.modell.kommunentypen.typstruktur_belastbar,
         **_ozg_profil(ozg_stand, ags, gk, erg, st))
     tabelle = empfehlungen_modul.empfehlungen_fuer(profil, katalog, st.empfehlungen, namen)
     startjahr = st.roadmap.startjahr or welle + 1

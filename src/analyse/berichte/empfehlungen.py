@@ -118,8 +118,7 @@ def massnahmen_beschreibungen(erg: Ergebnisse, ags: str) -> html.Html:
 
 def _typ_text(erg: Ergebnisse) -> str:
     """Der Kommunentyp zählt in der Auswahl nur, wenn die Studie eine Typenstruktur zeigt."""
-    m = erg.modell.kommunentypen
-    belastbar = getattr(m, "typstruktur_belastbar", m.struktur_vorhanden)
+    belastbar = erg.modell.kommunentypen.typstruktur_belastbar
     return ("die Passung zum Kommunentyp " if belastbar else
             "(nicht der Kommunentyp: die Studie zeigt keine belastbare Typenstruktur) ")
 

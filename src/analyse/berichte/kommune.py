@@ -20,7 +20,10 @@ from analyse.berichte.kontext import (
     mindestgroesse,
     reifegrad_breit,
     typ_je_kommune,
+    typmodell,
+    typnamen,
 )
+from analyse.eingabe.fragebogen import ziele
 from analyse.ergebnisse.namen import Tabelle as T
 from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.methoden import peers
@@ -65,13 +68,17 @@ def kennzahlen(erg: Ergebnisse, ags: str) -> html.Html:
     rg = reifegrad_breit(erg)
     gesamt = rg.loc[ags, "gesamt"] if ags in rg.index else np.nan
     typ = typ_je_kommune(erg).get(ags)
+    if not typmodell(erg).typstruktur_belastbar:
+        typ_text = "keine belastbare Typenstruktur (Zielprofil im Bericht)"
+    else:
+        typ_text = typnamen(erg).get(typ, typ) if typ else "nicht typisiert"
     paare = [
         ("Amtlicher Gemeindeschlüssel", ags),
         ("Art", k["art"]),
         ("Kreis", k["kreis"] or "–"),
         ("Einwohnerinnen und Einwohner", html.zahl(k["einwohner"])),
         ("Größenklasse (KGSt)", gk_bezeichnung(k["groessenklasse"])),
-        ("Kommunentyp", erg.typkatalog.name.get(typ, typ) if typ else "nicht typisiert"),
+        ("Kommunentyp", typ_text),
         ("Reifegrad gesamt", f"{html.zahl(gesamt)} von 100" if not np.isnan(gesamt) else "–"),
     ]
     s = _struktur(erg, ags)
@@ -89,7 +96,10 @@ def reifegrad_vergleich(erg: Ergebnisse, ags: str):
     ags = ags_pruefen(erg, ags)
     rg = reifegrad_breit(erg)
     typen = typ_je_kommune(erg)
-    # Mischtypen sind keine inhaltliche Gruppe: für sie gibt es keinen Typvergleich
+    # Mischtypen sind keine inhaltliche Gruppe: für sie gibt es keinen Typvergleich; ohne
+    # belastbare Typenstruktur gibt es gar keinen (die Spalten bleiben leer)
+    if not typmodell(erg).typstruktur_belastbar:
+        typen = typen.iloc[:0]
     gruppen = {"Größenklasse": erg.kommunen["groessenklasse"],
                "Kommunentyp": typen[typen != "mischtyp"]}
     return peers.vergleich(rg, ags, gruppen, mindestgroesse(erg))
@@ -105,8 +115,11 @@ def reifegrad_profil(erg: Ergebnisse, ags: str) -> html.Html:
     k = erg.kommunen.loc[ags]
     typ = typ_je_kommune(erg).get(ags, "mischtyp")
     gk_text = f"Median {gk_bezeichnung(k['groessenklasse'])}"
-    typ_text = (f"Median Typ {erg.typkatalog.name.get(typ, typ)}" if typ != "mischtyp"
-                else "Median Typ (kein eindeutiger Typ)")
+    if not typmodell(erg).typstruktur_belastbar:
+        typ_text = "Median Typ (keine Typenstruktur)"
+    else:
+        typ_text = (f"Median Typ {typnamen(erg).get(typ, typ)}" if typ != "mischtyp"
+                    else "Median Typ (kein eindeutiger Typ)")
 
     felder = [f for f in namen if f != "gesamt"]
     fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(felder) + 1.2))
@@ -145,31 +158,71 @@ def reifegrad_profil(erg: Ergebnisse, ags: str) -> html.Html:
     return html.Html.verbinden(teile)
 
 
-def kommunentyp(erg: Ergebnisse, ags: str) -> html.Html:
+def zielprofil(erg: Ergebnisse, ags: str) -> html.Html:
+    """Die Zielprioritäten der Kommune neben dem Median aller Kommunen (statt eines Typs)."""
     ags = ags_pruefen(erg, ags)
-    typen = erg.tabelle(T.TYPEN).set_index("ags")
-    if ags not in typen.index:
-        return html.hinweis("Für diese Kommune liegt keine Typzuordnung vor.")
-    zeile = typen.loc[ags]
-    typ = zeile["typ"]
-    name = erg.typkatalog.name.get(typ, typ)
-    sb = erg.typkatalog.steckbrief(typ)
-    sicherheit = float(zeile["sicherheit"])
-    teile = [html.absatz(f"{erg.kommunen.loc[ags, 'name']} gehört zum Typ „{name}“ "
-                         f"(Sicherheit der Zuordnung: {html.zahl(sicherheit * 100)} %).")]
-    if typ == "mischtyp":
-        erster = erg.typkatalog.name.get(zeile["naechster_typ"], zeile["naechster_typ"])
-        zweiter = erg.typkatalog.name.get(zeile["zweiter_typ"], zeile["zweiter_typ"])
-        teile.append(html.absatz(f"Das Zielprofil liegt zwischen den Typen „{erster}“ und "
-                                 f"„{zweiter}“, etwas näher an „{erster}“."))
-    teile += [html.ueberschrift(f"Steckbrief: {name}", 3), html.absatz(sb.kurz),
-              html.ueberschrift("Stärken des Typs", 4), html.liste(sb.staerken)]
+    z = ziele(erg.tabelle(T.ANTWORTEN), erg.fragebogen, erg.studie.aktuelle_welle)
+    if ags not in z.index:
+        return html.hinweis("Für diese Kommune liegen keine Zielprioritäten vor.")
+    eigen, median = z.loc[ags], z.median()
+    reihenfolge = (eigen - median).sort_values(ascending=False).index
+    tab = pd.DataFrame({"Ziel": [erg.fragebogen.ziel_name.get(g, g) for g in reihenfolge],
+                        "Eigene Priorität (1–5)": eigen[reihenfolge].to_numpy(),
+                        "Median aller Kommunen": median[reihenfolge].to_numpy()})
+    return html.tabelle(tab, "Zielprofil: eigene Prioritäten, nach Abstand zum Median geordnet",
+                        formate={"Eigene Priorität (1–5)": "zahl0",
+                                 "Median aller Kommunen": "zahl1"})
+
+
+def _steckbrief(erg: Ergebnisse, typ: str, name: str) -> list[html.Html]:
+    b = typmodell(erg).benennung_von(typ)
+    if b is not None and b.art == "neu":
+        return [html.ueberschrift(f"Steckbrief: {name}", 3), html.absatz(b.kurz)]
+    sb = erg.typkatalog.steckbrief(b.naechster_prototyp if b is not None else typ)
+    teile = [html.ueberschrift(f"Steckbrief: {name}", 3), html.absatz(sb.kurz),
+             html.ueberschrift("Stärken des Typs", 4), html.liste(sb.staerken)]
     if sb.herausforderungen:
         teile += [html.ueberschrift("Typische Herausforderungen", 4),
                   html.liste(sb.herausforderungen)]
     if sb.lernt_von:
         partner = ", ".join(erg.typkatalog.name[t] for t in sb.lernt_von)
         teile.append(html.absatz(f"Im D-Team lernt dieser Typ besonders von: {partner}."))
+    return teile
+
+
+def kommunentyp(erg: Ergebnisse, ags: str) -> html.Html:
+    """Typ mit Sicherheit „in N von B Wiederholungen“ und zweitnächstem Typ; ohne belastbare
+    Typenstruktur statt dessen das Zielprofil."""
+    ags = ags_pruefen(erg, ags)
+    modell = typmodell(erg)
+    kommune = erg.kommunen.loc[ags, "name"]
+    if not modell.typstruktur_belastbar:
+        return html.Html.verbinden([
+            html.absatz(f"Die Zielprioritäten der befragten Kommunen zeigen keine belastbare "
+                        f"Typenstruktur (siehe Methodenanhang des Abschlussberichts). Deshalb "
+                        f"wird {kommune} hier keinem Kommunentyp zugeordnet; maßgeblich ist ihr "
+                        f"eigenes Zielprofil."),
+            zielprofil(erg, ags)])
+    typen = erg.tabelle(T.TYPEN).set_index("ags")
+    if ags not in typen.index:
+        return html.hinweis("Für diese Kommune liegt keine Typzuordnung vor.")
+    zeile = typen.loc[ags]
+    namen = typnamen(erg)
+    naechster = namen.get(zeile["naechster_typ"], zeile["naechster_typ"])
+    zweiter = namen.get(zeile["zweiter_typ"], zeile["zweiter_typ"])
+    von = f"{int(zeile['treffer'])} von {int(zeile['wiederholungen'])} Wiederholungen"
+    if zeile["typ"] == "mischtyp":
+        teile = [html.absatz(
+            f"{kommune} lässt sich keinem Typ sicher zuordnen (Mischtyp): Ihr Zielprofil liegt "
+            f"zwischen den Typen „{naechster}“ und „{zweiter}“. Nur in {von} der Auswertung "
+            f"landet sie bei „{naechster}“; sicher zugeordnet wird erst ab "
+            f"{round(modell.sicherheit.schwelle * int(zeile['wiederholungen']))}."),
+            *_steckbrief(erg, "mischtyp", "Mischtyp")]
+    else:
+        teile = [html.absatz(
+            f"{kommune} gehört zum Typ „{naechster}“: In {von} der Auswertung (Kommunen und "
+            f"Antworten neu gezogen) landet sie in diesem Typ. Am zweitnächsten liegt der Typ "
+            f"„{zweiter}“."), *_steckbrief(erg, zeile["typ"], naechster)]
     return html.Html.verbinden(teile)
 
 

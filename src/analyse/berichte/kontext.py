@@ -9,6 +9,7 @@ from analyse.eingabe.studienordner import AGS_MUSTER
 from analyse.ergebnisse.namen import Tabelle as T
 from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.methoden import peers
+from analyse.methoden.kommunentypen import TypenModell
 
 
 def ags_pruefen(erg: Ergebnisse, ags: str) -> str:
@@ -32,6 +33,16 @@ def reifegrad_breit(erg: Ergebnisse, welle: int | None = None) -> pd.DataFrame:
 
 def typ_je_kommune(erg: Ergebnisse) -> pd.Series:
     return erg.tabelle(T.TYPEN).set_index("ags")["typ"]
+
+
+def typmodell(erg: Ergebnisse) -> TypenModell:
+    """Das Modell der Typisierung als typisiertes Objekt (aus ``modell.json``)."""
+    return erg.modell.kommunentypen
+
+
+def typnamen(erg: Ergebnisse) -> dict[str, str]:
+    """Typ-ID → Name, auch für Varianten und neue Typen, die nicht im Typkatalog stehen."""
+    return erg.typkatalog.name | typmodell(erg).typnamen
 
 
 def gk_bezeichnung(gk: str) -> str:

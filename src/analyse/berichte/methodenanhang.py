@@ -12,10 +12,12 @@ import pandas as pd
 
 from analyse.berichte import html
 from analyse.berichte.html import Html
-from analyse.berichte.kontext import feldnamen
+from analyse.berichte.kontext import feldnamen, typmodell, typnamen
+from analyse.eingabe.studie import CLUSTERVERFAHREN
 from analyse.ergebnisse.namen import Tabelle as T
 from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.methoden import reifegrad
+from analyse.methoden.kommunentypen import METHODEN_NAME, TypenModell
 
 GESAMT = reifegrad.GESAMT
 
@@ -28,6 +30,16 @@ def _vorzeichen(wert: float) -> str:
     if pd.isna(wert):
         return "–"
     return ("+" if wert > 0 else "") + html.zahl(wert, 1)
+
+
+def _spanne(a: float, b: float) -> str:
+    if pd.isna(a) or pd.isna(b):
+        return "–"
+    return f"{_vorzeichen(a)} bis {_vorzeichen(b)}"
+
+
+def _reifegrad(erg: Ergebnisse) -> reifegrad.ReifegradModell:
+    return erg.modell.reifegrad
 
 
 def _rang(wert: float) -> str:
@@ -48,19 +60,21 @@ def rang_mit_intervall(erg: Ergebnisse, ags: str) -> Html:
         text += f": {grund.iloc[0]}." if len(grund) else "."
         return Html.verbinden([*teile, html.hinweis(text)])
     z = zeile.iloc[0]
-    mc = erg.modell.reifegrad.monte_carlo.ziehungen
+    mc = _reifegrad(erg).monte_carlo.ziehungen
     teile.append(html.kennzahlen([
         ("Rang (Median)", f"{_rang(z['rang_median'])} von {int(z['anzahl'])}"),
-        ("90-%-Intervall", f"Rang {_rang(z['rang_p05'])} bis {_rang(z['rang_p95'])}"),
+        ("Spanne in 90 % der Varianten", f"Rang {_rang(z['rang_p05'])} bis {_rang(z['rang_p95'])}"),
         ("Gesamtwert (Median)", f"{html.zahl(z['wert_median'], 1)} "
                                 f"({html.zahl(z['wert_p05'], 1)}–{html.zahl(z['wert_p95'], 1)})"),
     ]))
     teile.append(html.absatz(
-        f"Der Rang ist keine feste Größe: Er hängt davon ab, wie die Handlungsfelder gewichtet "
-        f"und zusammengefasst und wie fehlende Antworten behandelt werden. In {mc} "
-        f"durchgerechneten Varianten lag die Kommune in 90 % der Fälle zwischen Rang "
-        f"{_rang(z['rang_p05'])} und {_rang(z['rang_p95'])} von {int(z['anzahl'])} Kommunen. "
-        f"Ränge, deren Intervalle sich überschneiden, sind nicht sicher verschieden."))
+        f"Der Rang ist keine feste Größe: Er hängt davon ab, welche Fragen ein Handlungsfeld "
+        f"messen (Messfehler), wie normalisiert, gewichtet und zusammengefasst wird und wie "
+        f"fehlende Antworten behandelt werden. In {mc} durchgerechneten Varianten lag die "
+        f"Kommune in 90 % der Varianten zwischen Rang {_rang(z['rang_p05'])} und "
+        f"{_rang(z['rang_p95'])} von {int(z['anzahl'])} Kommunen. Das ist eine Spanne über "
+        f"Varianten, kein Konfidenzintervall; Ränge, deren Spannen sich überschneiden, sind "
+        f"nicht sicher verschieden."))
     return Html.verbinden(teile)
 
 
@@ -92,6 +106,8 @@ def entwicklung(erg: Ergebnisse, ags: str) -> Html:
             f"Wert {vorwelle}": z.wert_vorwelle,
             f"Wert {welle}": z.wert,
             "Veränderung": _vorzeichen(z.veraenderung),
+            "Spanne in 90 % der Varianten": _spanne(z.veraenderung_p05, z.veraenderung_p95),
+            "Urteil": z.urteil or "–",
             "Stufe": z.stufe if isinstance(z.stufe, str) else "–",
             "Verband: Veränderung im Mittel": _vorzeichen(verband.get(z.handlungsfeld, np.nan)),
         })
@@ -99,7 +115,10 @@ def entwicklung(erg: Ergebnisse, ags: str) -> Html:
     teile.append(html.tabelle(df, beschriftung=f"Reifegrad (0–100) {vorwelle} und {welle}",
                               formate={f"Wert {vorwelle}": "zahl1", f"Wert {welle}": "zahl1"}))
     teile.append(html.absatz(
-        "Veränderungen um wenige Punkte liegen im Bereich der Messungenauigkeit einer Befragung. "
+        "Die Spanne zeigt, wie weit die Veränderung über die Varianten der Unsicherheitsanalyse "
+        "streut (andere Auswahl gleichwertiger Fragen, Normalisierung, Gewichte, fehlende "
+        "Antworten). „Deutlich gestiegen“ oder „deutlich gesunken“ heißt es nur, wenn die "
+        "Spanne die Null ausschließt. "
         f"Das Verbandsmittel zählt nur Mitglieder, die an beiden Wellen teilgenommen haben, und "
         f"wird erst ab {mindest} solchen Kommunen gezeigt."))
     return Html.verbinden(teile)
@@ -160,15 +179,15 @@ def verbandsentwicklung(erg: Ergebnisse) -> Html:
 
 
 def _anhang_reifegrad(erg: Ergebnisse) -> list[Html]:
-    m = erg.modell.reifegrad
+    m = _reifegrad(erg)
     welle = erg.studie.aktuelle_welle
     teile = [html.ueberschrift("Reifegrad als Composite Indicator", 3),
              html.absatz("Der Index folgt den Schritten des OECD/JRC-Handbuchs zu Composite "
-                         "Indicators. Jede Wahl ist hier dokumentiert."),
-             html.tabelle(pd.DataFrame([s.model_dump() for s in m.schritte]).rename(
-                 columns={"schritt": "Schritt", "wahl": "Wahl"}),
-                 beschriftung="Bauschritte des Reifegrad-Index")]
-    # das JSON-Modell hat sortierte Schlüssel: Reihenfolge hier wiederherstellen
+                         "Indicators (2008), einschließlich Unsicherheits- und "
+                         "Sensitivitätsanalyse (Schritt 7). Jede Wahl ist hier dokumentiert."),
+             html.tabelle(pd.DataFrame({"Schritt": [s.schritt for s in m.schritte],
+                                        "Wahl": [s.wahl for s in m.schritte]}),
+                          beschriftung="Bauschritte des Reifegrad-Index")]
     stufen = sorted(m.stufen.items(), key=lambda p: p[1])
     stufen = pd.DataFrame({"Stufe": [s for s, _ in stufen], "ab Wert": [g for _, g in stufen]})
     teile.append(html.tabelle(stufen, beschriftung="Reifegradstufen und ihre Untergrenzen",
@@ -180,6 +199,24 @@ def _anhang_reifegrad(erg: Ergebnisse) -> list[Html]:
                                                        for f in felder]})
     teile.append(html.tabelle(gewichte, beschriftung="Gewichte (normiert) und Ausschlüsse je Feld",
                               formate={"Gewicht": "zahl3"}))
+    teile += _reliabilitaet(erg, welle)
+    teile += _struktur(erg, m)
+    mc = m.monte_carlo
+    teile.append(html.absatz(
+        f"Unsicherheit: {mc.ziehungen} Monte-Carlo-Varianten (Seed {mc.seed}) variieren "
+        + ("die Auswahl der Fragen je Feld (Items mit Zurücklegen gezogen: Messfehler), "
+           if mc.messfehler else "")
+        + f"die Normalisierung ({', '.join(mc.normalisierungen)}), die Feldgewichte (je "
+        f"±{round(mc.gewicht_schwankung * 100)} %), die Aggregation (arithmetisch oder "
+        "geometrisch) und die Behandlung fehlender Antworten. Berichtet wird je Kommune die "
+        "Spanne, in der 90 % der Varianten liegen, für Rang, Wert und Veränderung seit der "
+        "vorigen Welle. Das ist keine Stichproben-Konfidenz, sondern zeigt, wie stark das "
+        "Ergebnis von den Entscheidungen beim Bau des Index und von der Fragenauswahl abhängt."))
+    teile += _sensitivitaet(m)
+    return teile
+
+
+def _reliabilitaet(erg: Ergebnisse, welle: int) -> list[Html]:
     rel = erg.tabelle(T.RELIABILITAET)
     rel = rel[rel["welle"] == welle]
     ts = erg.tabelle(T.TRENNSCHAERFE)
@@ -192,22 +229,62 @@ def _anhang_reifegrad(erg: Ergebnisse) -> list[Html]:
         "Trennschärfe min.": [ts["min"].get(f, np.nan) for f in rel["handlungsfeld"]],
         "Trennschärfe max.": [ts["max"].get(f, np.nan) for f in rel["handlungsfeld"]],
     })
-    teile.append(html.tabelle(tab, beschriftung=f"Reliabilität je Handlungsfeld (Welle {welle})",
-                              formate={"Cronbachs Alpha": "zahl2", "Trennschärfe min.": "zahl2",
-                                       "Trennschärfe max.": "zahl2"}))
     schwach = tab[tab["Cronbachs Alpha"] < 0.7]["Handlungsfeld"].tolist()
-    teile.append(html.absatz(
+    return [html.tabelle(tab, beschriftung=f"Reliabilität je Handlungsfeld (Welle {welle})",
+                         formate={"Cronbachs Alpha": "zahl2", "Trennschärfe min.": "zahl2",
+                                  "Trennschärfe max.": "zahl2"}),
+            html.absatz(
         "Alpha ab etwa 0,7 gilt als ausreichende innere Konsistenz; die korrigierte Trennschärfe "
         "ist die Korrelation eines Items mit der Summe der übrigen Items seines Feldes."
         + (f" Unter 0,7 liegen: {', '.join(schwach)}; diese Feldwerte sind vorsichtig zu lesen."
-           if schwach else "")))
-    mc = m.monte_carlo
-    teile.append(html.absatz(
-        f"Unsicherheit: {mc.ziehungen} Monte-Carlo-Ziehungen (Seed {mc.seed}) variieren "
-        f"die Feldgewichte (je ±{round(mc.gewicht_schwankung * 100)} %), die Aggregation "
-        "(arithmetisch oder geometrisch) und die Behandlung fehlender Antworten. Für jede Kommune "
-        "werden der Median-Rang und das 5–95-%-Intervall der Ränge berichtet."))
-    return teile
+           if schwach else ""))]
+
+
+_EBENE = {"items": "alle Items", "felder": "Feldwerte (Gesamtindex)"}
+
+
+def _struktur(erg: Ergebnisse, m: reifegrad.ReifegradModell) -> list[Html]:
+    """Parallelanalyse (Horn 1965): tragen die Daten sieben Felder und einen Gesamtindex?"""
+    if not m.dimensionen:
+        return []
+    tab = pd.DataFrame({
+        "Ebene": [_EBENE.get(d.ebene, _feldname(erg, d.ebene)) for d in m.dimensionen],
+        "Variablen": [d.variablen for d in m.dimensionen],
+        "Fälle": [d.faelle for d in m.dimensionen],
+        "Faktoren": [d.faktoren for d in m.dimensionen],
+        "1. Eigenwert": [d.eigenwert_1 for d in m.dimensionen],
+        "Zufall (95. Perzentil)": [d.schwelle_1 for d in m.dimensionen],
+        "Anteil 1. Eigenwert": [d.anteil_1 for d in m.dimensionen],
+    })
+    return [html.tabelle(tab, beschriftung="Parallelanalyse nach Horn (aktuelle Welle): "
+                         "Faktoren = Eigenwerte über dem 95. Perzentil von Zufallsdaten",
+                         formate={"1. Eigenwert": "zahl2", "Zufall (95. Perzentil)": "zahl2",
+                                  "Anteil 1. Eigenwert": "zahl2"}),
+            html.absatz(m.struktur_satz)]
+
+
+def _sensitivitaet(m: reifegrad.ReifegradModell) -> list[Html]:
+    s = m.sensitivitaet
+    if s is None:
+        return []
+    tab = pd.DataFrame({
+        "Entscheidung": [i.name for i in s.indizes],
+        "erster Ordnung (S1)": [i.s1 for i in s.indizes],
+        "S1 ± (95 %)": [i.s1_konfidenz for i in s.indizes],
+        "totaler Ordnung (ST)": [i.st for i in s.indizes],
+        "ST ± (95 %)": [i.st_konfidenz for i in s.indizes],
+    })
+    staerkste = max(s.indizes, key=lambda i: i.st)
+    return [html.tabelle(tab, beschriftung=f"Sobol'-Indizes je Entscheidung (Zielgröße: "
+                         f"{s.zielgroesse}; {s.kommunen} Kommunen der Welle {s.welle}, "
+                         f"{s.auswertungen} Auswertungen)", formate={
+                             "erster Ordnung (S1)": "zahl2", "S1 ± (95 %)": "zahl2",
+                             "totaler Ordnung (ST)": "zahl2", "ST ± (95 %)": "zahl2"}),
+            html.absatz(
+        "Der Index erster Ordnung ist der Anteil der Streuung der Rangverschiebung, den eine "
+        "Entscheidung allein erklärt; der totale Index zählt ihre Wechselwirkungen mit den "
+        f"übrigen dazu (Saltelli u. a. 2008; berechnet mit SALib). Am stärksten wirkt: "
+        f"{staerkste.name} (ST {html.zahl(staerkste.st, 2)}).")]
 
 
 _FARBEN = plt.get_cmap("tab10")
@@ -215,9 +292,11 @@ _FARBEN = plt.get_cmap("tab10")
 
 @html.abbildungsfunktion
 def _streudiagramm(erg: Ergebnisse, proj: pd.DataFrame) -> Html:
-    pca = erg.modell.kommunentypen.pca
-    namen = erg.typkatalog.name
-    typen = [t for t in [*pca.prototypen, "mischtyp"] if t in set(proj["typ"])]
+    m = typmodell(erg)
+    namen = typnamen(erg)
+    typen = [t for t in [*m.pca_prototypen, *(b.typ for b in m.benennung), "mischtyp"]
+             if t in set(proj["typ"])]
+    typen = list(dict.fromkeys(typen))
     fig, ax = plt.subplots(figsize=(7, 5))
     punkte = proj if len(proj) <= 5000 else proj.sample(5000, random_state=0)
     for i, t in enumerate(typen):
@@ -225,10 +304,10 @@ def _streudiagramm(erg: Ergebnisse, proj: pd.DataFrame) -> Html:
         farbe = "0.6" if t == "mischtyp" else _FARBEN(i % 10)
         ax.scatter(teil["pc1"], teil["pc2"], s=8, alpha=0.6, color=farbe,
                    label=f"{namen.get(t, t)} ({(proj['typ'] == t).sum()})")
-    for i, (x, y) in enumerate(pca.prototypen.values()):
+    for i, (x, y) in enumerate(m.pca_prototypen.values()):
         ax.scatter([x], [y], marker="X", s=140, color=_FARBEN(i % 10), edgecolor="black",
                    linewidth=1)
-    var = pca.erklaerte_varianz
+    var = m.pca_varianz
     ax.set_xlabel(f"1. Hauptkomponente ({var[0] * 100:.0f} % der Varianz)".replace(".", ","))
     ax.set_ylabel(f"2. Hauptkomponente ({var[1] * 100:.0f} % der Varianz)".replace(".", ","))
     ax.legend(fontsize=8, markerscale=2)
@@ -239,72 +318,95 @@ def _streudiagramm(erg: Ergebnisse, proj: pd.DataFrame) -> Html:
                           "Namen; Kreuze: Prototypen")
 
 
-def _anhang_typen(erg: Ergebnisse) -> list[Html]:
-    m = erg.modell.kommunentypen
-    v = m.vorbereitung
-    verf = m.verfahren
-    teile = [html.ueberschrift("Kommunentypen", 3)]
-    if not m.struktur_vorhanden:
-        teile.append(html.hinweis(m.struktur_satz))
-    teile.append(html.absatz(m.erklaerung))
-    if m.struktur_vorhanden:
-        teile.append(html.absatz(m.struktur_satz))
+def _verfahren_liste(m: TypenModell) -> list[str]:
+    """Die geprüften Verfahren aus dem Register (eine Stelle für Namen und k-Wahl)."""
+    return [f"{v.name}: {v.beschreibung}; k nach {v.k_wahl}"
+            for mid, v in CLUSTERVERFAHREN.items() if mid in m.verfahren.methoden]
+
+
+def _anhang_typen_schritte(m: TypenModell) -> list[str]:
+    v, verf, null, sich = m.vorbereitung, m.verfahren, m.null, m.sicherheit
     std = ("keine (alle Ziele auf derselben Skala 1–5)" if v.standardisierung == "keine"
            else "z-Standardisierung je Ziel")
-    teile.append(html.liste([
+    return [
         f"Typisiert werden Kommunen mit mindestens {round(v.mindestanteil_ziele * 100)} % "
         f"beantworteter Ziele ({m.n_typisiert} Kommunen; {m.n_nicht_typisiert} nicht "
         "typisiert).",
-        f"Fehlende Prioritäten: {v.imputation} "
-        f"({html.zahl(v.anteil_imputiert * 100, 1)} % der Werte).",
-        f"Standardisierung: {std}.",
-        "Verglichen: k-means, Ward und Gaussian Mixture (diagonale Kovarianzen) für k = "
-        f"{verf.k_bereich[0]} bis {verf.k_bereich[1]}; Silhouette auf einer Stichprobe von "
+        f"Fehlende Prioritäten: {v.imputation} ({html.zahl(v.anteil_imputiert * 100, 1)} % der "
+        "Werte).",
+        "Ipsatisierung (je Kommune das Mittel ihrer Prioritäten abgezogen): "
+        + ("ja" if v.ipsatisieren else "nein") + f". Standardisierung: {std}.",
+        f"Verglichen für k = {verf.k_bereich[0]} bis {verf.k_bereich[1]}: "
+        + "; ".join(_verfahren_liste(m)) + f". Silhouette auf einer Stichprobe von "
         f"{verf.stichprobe_silhouette} Kommunen.",
         f"Stabilität: {verf.bootstrap} Bootstrap-Ziehungen aus einer Stichprobe von "
         f"{verf.stichprobe_bootstrap} Kommunen (Hennig, clusterboot): mittlerer bester "
-        f"Jaccard-Koeffizient je Typ, stabil ab {html.zahl(m.stabil_ab, 2)}; dazu der "
-        "adjustierte Rand-Index.",
-        f"Strukturprüfung: Silhouette verglichen mit {verf.null_ziehungen} Datensätzen ohne "
-        "Clusterstruktur (Normalverteilung mit gleichem Mittel und gleicher Kovarianz).",
-        "Benennung: optimale Eins-zu-eins-Zuordnung der Clusterzentren zu den Prototypen "
-        "(ungarische Methode); überzählige Cluster heißen „Variante“ ihres nächsten Prototyps.",
-        f"Zuordnungssicherheit: {verf.sicherheit}; unter "
-        f"{html.zahl(m.mischtyp_schwelle, 2)} gilt eine Kommune als Mischtyp "
-        f"({html.zahl(m.anteil_mischtyp * 100, 1)} %).",
-    ]))
+        f"Jaccard-Koeffizient je Typ, stabil ab {html.zahl(m.stabil_ab, 2)}; geprüft für die "
+        "besten Kandidaten jedes Verfahrens und für jedes k des gewählten Verfahrens.",
+        f"Strukturprüfung: Silhouette ({html.zahl(null.silhouette, 3)}) gegen {null.ziehungen} "
+        f"Datensätze ohne Clusterstruktur ({null.verfahren}; gleiches Verfahren, gleiches k): "
+        f"Mittel {html.zahl(null.null_mittel, 3)}, {round(null.perzentil * 100)}. Perzentil "
+        f"{html.zahl(null.null_schwelle, 3)}, Anteil der Nulldatensätze mindestens so gut "
+        f"(p) {html.zahl(null.p_wert, 2)}. Entschieden wird allein am Perzentil.",
+        f"Benennung: Eins-zu-eins-Zuordnung der Zentren zu den Prototypen (ungarische Methode), "
+        f"ein Prototypname aber nur bis zum Abstand {html.zahl(verf.benennung_grenze, 2)} "
+        f"({html.zahl(verf.benennung_schwelle, 2)} × kleinster Abstand zweier Prototypen, "
+        f"{html.zahl(verf.kleinster_prototypabstand, 2)}); weiter entfernte Cluster werden "
+        "neue Typen mit Namen aus ihren am stärksten priorisierten Zielen.",
+        f"Zuordnungssicherheit: Anteil von {sich.wiederholungen} Wiederholungen (Bootstrap der "
+        "Kommunen und gezogene Antwortstreuung des Typs), in denen die Kommune in ihrem Typ "
+        f"landet. Mischtyp unter {html.zahl(sich.schwelle * 100, 0)} %: diese Schwelle ist so "
+        f"kalibriert, dass simulierte reine Typmitglieder in "
+        f"{html.zahl(sich.fehlalarm_simuliert * 100, 1)} % der Fälle darunter fallen (Ziel "
+        f"{html.zahl(sich.fehlalarm_ziel * 100, 0)} %); Anteil Mischtyp hier "
+        f"{html.zahl(sich.anteil_mischtyp * 100, 1)} %.",
+    ]
+
+
+def _anhang_typen(erg: Ergebnisse) -> list[Html]:
+    m = typmodell(erg)
+    teile = [html.ueberschrift("Kommunentypen", 3)]
+    if not m.typstruktur_belastbar:
+        teile.append(html.hinweis(m.struktur_satz))
+    teile.append(html.absatz(m.erklaerung))
+    if m.typstruktur_belastbar:
+        teile.append(html.absatz(m.struktur_satz))
+    teile.append(html.liste(_anhang_typen_schritte(m)))
     val = erg.tabelle(T.TYPEN_VALIDITAET)
     tab = pd.DataFrame({
-        "Methode": val["methode"].map({"kmeans": "k-means", "ward": "Ward",
-                                       "gmm": "Gaussian Mixture"}).fillna(val["methode"]),
+        "Verfahren": val["methode"].map(METHODEN_NAME).fillna(val["methode"]),
         "k": val["k"], "Silhouette": val["silhouette"],
         "Calinski-Harabasz": val["calinski_harabasz"], "Davies-Bouldin": val["davies_bouldin"],
-        "Jaccard min.": val["jaccard_min"], "ARI (Bootstrap)": val["ari_bootstrap"],
-        "gewählt": np.where(val["gewaehlt"], "ja", ""),
+        "BIC": val["bic"], "Jaccard min.": val["jaccard_min"],
+        "ARI (Bootstrap)": val["ari_bootstrap"], "gewählt": np.where(val["gewaehlt"], "ja", ""),
     })
-    teile.append(html.tabelle(tab, beschriftung="Gütemaße je Methode und k (Stabilität nur für "
-                              "die geprüften Kandidaten)", formate={
+    teile.append(html.tabelle(tab, beschriftung="Gütemaße je Verfahren und k (Stabilität für "
+                              "die Kandidaten und jedes k des gewählten Verfahrens)", formate={
                                   "Silhouette": "zahl3", "Calinski-Harabasz": "zahl0",
-                                  "Davies-Bouldin": "zahl2", "Jaccard min.": "zahl2",
-                                  "ARI (Bootstrap)": "zahl2"}))
+                                  "Davies-Bouldin": "zahl2", "BIC": "zahl0",
+                                  "Jaccard min.": "zahl2", "ARI (Bootstrap)": "zahl2"}))
     st = erg.tabelle(T.TYPEN_STABILITAET)
+    namen = typnamen(erg)
     tab = pd.DataFrame({
         "Cluster": st["cluster"], "Typ": st["name"],
-        "Zuordnung": st["art"].map({"eindeutig": "eindeutig", "variante": "Variante"}),
-        "Kommunen": st["n"],
+        "Benennung": st["art"].map(_ART).fillna(st["art"]),
+        "Nächster Prototyp": st["naechster_prototyp"].map(lambda t: namen.get(t, t)),
+        "Abstand": st["distanz"], "Kommunen": st["n"],
         "Anteil Mischtyp": [html.zahl(a * 100, 1, "%") for a in st["anteil_mischtyp"]],
-        "Abstand zum Prototyp": st["distanz"], "Jaccard (Mittel)": st["jaccard_mittel"],
+        "Jaccard (Mittel)": st["jaccard_mittel"],
         "stabil": np.where(st["stabil"], "ja", "nein"),
     })
-    teile.append(html.tabelle(tab, beschriftung="Stabilität je Typ", formate={
-        "Abstand zum Prototyp": "zahl2",
-        "Jaccard (Mittel)": "zahl2"}))
+    teile.append(html.tabelle(tab, beschriftung="Typen: Benennung und Stabilität", formate={
+        "Abstand": "zahl2", "Jaccard (Mittel)": "zahl2"}))
     if m.prototypen_ohne_cluster:
-        namen = erg.typkatalog.name
-        teile.append(html.hinweis("Ohne eigenen Cluster: " + ", ".join(
+        teile.append(html.hinweis("Prototypen ohne passenden Cluster: " + ", ".join(
             namen.get(t, t) for t in m.prototypen_ohne_cluster) + "."))
     teile.append(_streudiagramm(erg, erg.tabelle(T.TYPEN_PROJEKTION)))
     return teile
+
+
+_ART = {"prototyp": "Prototyp (in der Grenze)", "variante": "Variante eines Prototyps",
+        "neu": "neuer Typ (kein Prototyp nah genug)"}
 
 
 def anhang(erg: Ergebnisse) -> Html:

@@ -13,6 +13,8 @@ from analyse.berichte.kontext import (
     mindestgroesse,
     reifegrad_breit,
     typ_je_kommune,
+    typmodell,
+    typnamen,
 )
 from analyse.eingabe import fragebogen, groessenklassen
 from analyse.ergebnisse.namen import Tabelle as T
@@ -48,13 +50,15 @@ def kopf(erg: Ergebnisse) -> html.Html:
 
 
 def _typ_reihenfolge(erg: Ergebnisse) -> list[str]:
-    return [t.id for t in erg.typkatalog.typen] + ["mischtyp"]
+    katalog = [t.id for t in erg.typkatalog.typen]
+    gefunden = [b.typ for b in typmodell(erg).benennung if b.typ not in katalog]
+    return katalog + gefunden + ["mischtyp"]
 
 
 @html.abbildungsfunktion
 def typenverteilung(erg: Ergebnisse) -> html.Html:
     typen = typ_je_kommune(erg)
-    namen = erg.typkatalog.name
+    namen = typnamen(erg)
     reihenfolge = [t for t in _typ_reihenfolge(erg) if t in set(typen)]
     gesamt = typen.value_counts().reindex(reihenfolge, fill_value=0)
     gk = erg.kommunen["groessenklasse"].reindex(typen.index)
@@ -90,7 +94,11 @@ def typenverteilung(erg: Ergebnisse) -> html.Html:
     tab_gk[klein.to_numpy()] = "–"
     tab_gk.index = [gk_bezeichnung(g) for g in tab_gk.index]
     tab_gk.index.name = "Größenklasse"
-    teile = [
+    modell = typmodell(erg)
+    teile = [] if modell.typstruktur_belastbar else [html.hinweis(
+        modell.struktur_satz + " Die folgende Aufteilung ist nur eine grobe Gliederung der "
+        "Zielprofile, keine Typologie.")]
+    teile += [
         html.tabelle(tab_gesamt, "Verteilung der Kommunentypen",
                      formate={"Anzahl": "zahl", "Anteil in %": "zahl1"}),
         html.abbildung(fig, alt, "Kommunentypen nach Größenklasse"),
@@ -117,14 +125,15 @@ def typprofile(erg: Ergebnisse) -> html.Html:
 
     fig, ax = plt.subplots(figsize=(9, 0.5 * len(profil) + 3.2))
     bild = ax.imshow(profil.to_numpy(), cmap="Blues", vmin=1, vmax=5, aspect="auto")
-    ax.set_yticks(range(len(profil)), [erg.typkatalog.name.get(t, t) for t in profil.index])
+    namen = typnamen(erg)
+    ax.set_yticks(range(len(profil)), [namen.get(t, t) for t in profil.index])
     ax.set_xticks(range(profil.shape[1]), profil.columns, rotation=50, ha="right", fontsize=8)
     for (i, j), w in np.ndenumerate(profil.to_numpy()):
         ax.text(j, i, f"{w:.1f}".replace(".", ","), ha="center", va="center", fontsize=7,
                 color="white" if w > 3.6 else "black")
     fig.colorbar(bild, ax=ax, label="mittlere Priorität (1–5)", shrink=0.8)
     alt = "Heatmap der mittleren Zielprioritäten je Kommunentyp. " + "; ".join(
-        f"{erg.typkatalog.name.get(t, t)}: höchste Priorität {profil.loc[t].idxmax()}"
+        f"{namen.get(t, t)}: höchste Priorität {profil.loc[t].idxmax()}"
         for t in profil.index)
     # Die Steckbriefe stehen vollständig in ``verband.steckbriefe``.
     return html.abbildung(fig, alt, "Zielprofile der Kommunentypen (aktuelle Welle)")

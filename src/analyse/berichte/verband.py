@@ -11,7 +11,14 @@ import numpy as np
 import pandas as pd
 
 from analyse.berichte import html
-from analyse.berichte.kontext import feldnamen, gk_bezeichnung, mindestgroesse, reifegrad_breit
+from analyse.berichte.kontext import (
+    feldnamen,
+    gk_bezeichnung,
+    mindestgroesse,
+    reifegrad_breit,
+    typmodell,
+    typnamen,
+)
 from analyse.eingabe import groessenklassen
 from analyse.eingabe.ozg_katalog import ONLINE_AB
 from analyse.ergebnisse.namen import Tabelle as T
@@ -38,7 +45,10 @@ def _typname(erg: Ergebnisse) -> pd.Series:
     typen = _tabelle(erg, T.TYPEN)
     if typen.empty:
         return pd.Series(dtype=object)
-    return typen.set_index("ags")["typ"].map(lambda t: erg.typkatalog.name.get(t, t))
+    if not typmodell(erg).typstruktur_belastbar:  # keine Typbehauptung ohne Typenstruktur
+        return typen.set_index("ags")["typ"].map(lambda _: "keine Typenstruktur")
+    namen = typnamen(erg)
+    return typen.set_index("ags")["typ"].map(lambda t: namen.get(t, t))
 
 
 # ------------------------------------------------------------------ Referenzkommunen
@@ -234,6 +244,8 @@ def steckbriefe(erg: Ergebnisse) -> html.Html:
     typen = _tabelle(erg, T.TYPEN)
     if typen.empty:
         return html.hinweis("Keine Kommunentypen gebildet.")
+    if not typmodell(erg).typstruktur_belastbar:
+        return html.hinweis(typmodell(erg).struktur_satz)
     n = typen["typ"].value_counts()
     rg = steckbrief_reifegrad(erg)
     mix = steckbrief_groessenklassen(erg)

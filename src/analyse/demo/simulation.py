@@ -20,22 +20,65 @@ def ags_liste(n: int) -> list[str]:
 
 def ziele_mit_typen(n: int, prototypen: pd.DataFrame, rauschen: float, seed: int,
                     anteil_fehlend: float = 0.03, skala: tuple[int, int] = (1, 5),
+                    anteile: Sequence[float] | None = None, anteil_gemischt: float = 0.0,
+                    fremd: pd.Series | None = None, anteil_fremd: float = 0.0,
                     ) -> tuple[pd.DataFrame, pd.Series]:
     """Zielprioritäten von ``n`` Kommunen mit eingepflanzten Typen.
 
     ``prototypen``: Zeilen Typ-ID, Spalten Ziel-ID (wie ``Typkatalog.prototypen()``).
     ``rauschen``: Standardabweichung je Antwort in Skalenpunkten (realistisch ≈ 0,8–1,0).
-    Gibt die Prioritäten (Index ``ags``, NaN = nicht beantwortet) und den wahren Typ zurück.
+    ``anteile``: Anteil je Prototyp (Voreinstellung: gleich). ``anteil_gemischt``: so viele
+    Kommunen haben das Mittel zweier verschiedener Prototypen (50/50-Mischung). ``fremd``: ein
+    Profil, das zu keinem Prototyp passt, für ``anteil_fremd`` der Kommunen.
+    Gibt die Prioritäten (Index ``ags``, NaN = nicht beantwortet) und den wahren Typ zurück:
+    die Typ-ID, ``"a+b"`` für eine Mischung, ``"fremd"`` für das fremde Profil.
     """
     rng = np.random.default_rng(seed)
     typen = np.asarray(prototypen.index)
-    wahr = rng.integers(0, len(typen), n)
-    mittel = prototypen.to_numpy(float)[wahr]
+    p = prototypen.to_numpy(float)
+    wahr = rng.choice(len(typen), n, p=None if anteile is None else np.asarray(anteile) / sum(anteile))
+    mittel = p[wahr]
+    namen = typen[wahr].astype(object)
+    gemischt = rng.random(n) < anteil_gemischt
+    zweit = (wahr + rng.integers(1, len(typen), n)) % len(typen)
+    mittel[gemischt] = (p[wahr[gemischt]] + p[zweit[gemischt]]) / 2
+    namen[gemischt] = [f"{a}+{b}" for a, b in zip(typen[wahr[gemischt]], typen[zweit[gemischt]],
+                                                   strict=True)]
+    if fremd is not None:
+        ist_fremd = ~gemischt & (rng.random(n) < anteil_fremd)
+        mittel[ist_fremd] = fremd.loc[prototypen.columns].to_numpy(float)
+        namen[ist_fremd] = "fremd"
     werte = np.clip(np.rint(mittel + rng.normal(0.0, rauschen, mittel.shape)), *skala)
     werte[rng.random(werte.shape) < anteil_fehlend] = np.nan
     index = pd.Index(ags_liste(n), name="ags")
     return (pd.DataFrame(werte, index=index, columns=prototypen.columns),
-            pd.Series(typen[wahr], index=index, name="typ"))
+            pd.Series(namen, index=index, name="typ"))
+
+
+def fremdes_profil(prototypen: pd.DataFrame) -> pd.Series:
+    """Ein Profil, das zu keinem Prototyp passt: je Prototyp genau eines seiner hohen Ziele hoch
+    (das letzte), alle anderen niedrig. Bei ``beispiel_prototypen`` liegt es 4,5–4,9 von jedem
+    Prototyp entfernt, mehr als der halbe kleinste Prototypabstand (2,4)."""
+    hoch = prototypen.max().max()
+    niedrig = prototypen.min().min()
+    profil = pd.Series(niedrig, index=prototypen.columns)
+    for _, zeile in prototypen.iterrows():
+        profil[zeile[zeile == zeile.max()].index[-1]] = hoch
+    return profil
+
+
+def ziele_common_factor(n: int, ziel_ids: Sequence[str], seed: int, niveau: float = 3.9,
+                        ladung: float = 0.7, rauschen: float = 0.7,
+                        skala: tuple[int, int] = (1, 5)) -> pd.DataFrame:
+    """Prioritäten ohne Typen: ein gemeinsamer Faktor (allgemeines Zustimmungsniveau) und eine
+    Decke, weil alle Ziele hoch bewertet werden (Mittel ``niveau``, begrenzt auf die Skala).
+    Jedes Ziel hat eine kleine eigene Verschiebung, aber keine Gruppen von Kommunen."""
+    rng = np.random.default_rng(seed)
+    verschiebung = rng.uniform(-0.4, 0.4, len(ziel_ids))
+    g = rng.normal(0, 1, (n, 1))
+    werte = np.clip(np.rint(niveau + verschiebung + ladung * g
+                            + rng.normal(0, rauschen, (n, len(ziel_ids)))), *skala)
+    return pd.DataFrame(werte, index=pd.Index(ags_liste(n), name="ags"), columns=list(ziel_ids))
 
 
 def ziele_ohne_struktur(n: int, ziel_ids: list[str], seed: int,

@@ -7,6 +7,7 @@ stehen in diesen Modellen, nicht im Code der Methoden.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -26,20 +27,61 @@ class Welle(_Streng):
     datum: dt.date | None = None
 
 
+@dataclass(frozen=True)
+class Clusterverfahren:
+    """Ein Eintrag im Register der Clustering-Verfahren (CLI, studie.yml, Methodenanhang)."""
+
+    id: str
+    name: str
+    beschreibung: str
+    k_wahl: str  # wie k innerhalb des Verfahrens gewählt wird
+
+
+#: Das eine Register der Clustering-Verfahren. ``analyse.methoden.kommunentypen`` hält die
+#: Umsetzung je ID (und prüft beim Import, dass es genau diese sind); die Auswahl auf der
+#: Kommandozeile, die Prüfung von studie.yml und der Methodenanhang lesen nur dieses Register.
+CLUSTERVERFAHREN: dict[str, Clusterverfahren] = {v.id: v for v in (
+    Clusterverfahren("kmeans", "k-means", "k-means (Lloyd, k-means++-Start, 4 Starts)",
+                     "bester mittlerer Rang aus Silhouette, Calinski-Harabasz und Davies-Bouldin"),
+    Clusterverfahren("ward", "Ward", "hierarchisch nach Ward (euklidisch); über 3.000 Kommunen "
+                     "Baum auf einer Stichprobe, übrige zum nächsten Zentrum",
+                     "bester mittlerer Rang aus Silhouette, Calinski-Harabasz und Davies-Bouldin"),
+    Clusterverfahren("gmm", "Gaussian Mixture", "Gaussian-Mixture-Modell mit diagonalen "
+                     "Kovarianzen (EM, k-means++-Start)", "kleinstes BIC"),
+)}
+#: Zulässige Werte für ``kommunentypen.methode`` und ``--methode``.
+METHODEN_WAHL: tuple[str, ...] = ("auto", *CLUSTERVERFAHREN)
+
+
 class KommunentypenEinstellungen(_Streng):
-    methode: Literal["auto", "kmeans", "ward", "gmm"] = "auto"
+    methode: str = Field("auto", description="auto oder ein Verfahren aus CLUSTERVERFAHREN")
     k: int | Literal["auto"] = "auto"
     k_bereich: tuple[int, int] = (2, 8)
-    bootstrap: int = Field(100, ge=10)
-    mischtyp_schwelle: float = Field(
-        0.2, gt=0, lt=1, description="Mindestsicherheit 1 − d₁/d₂ (Abstand zum nächsten durch "
-                                     "Abstand zum zweitnächsten Typzentrum); darunter Mischtyp")
+    bootstrap: int = Field(100, ge=10, description="Bootstrap-Wiederholungen für Stabilität "
+                                                   "und Zuordnungssicherheit")
     stabil_ab: float = Field(0.75, gt=0, le=1, description="Jaccard-Schwelle (Hennig)")
     standardisierung: Literal["keine", "z"] = Field(
         "keine", description="keine: gemeinsame Skala 1–5; z: je Ziel z-standardisiert")
+    ipsatisieren: bool = Field(
+        False, description="je Kommune das Mittel ihrer Prioritäten abziehen (Zeilenzentrierung): "
+                           "für Studien, in denen allgemeine Zustimmung die Prioritäten überdeckt")
+    null_ziehungen: int = Field(50, ge=50, description="Datensätze der Nullreferenz (Gauß-Copula "
+                                                       "auf der Ratingskala)")
+    null_perzentil: float = Field(0.95, ge=0.5, lt=1, description="Struktur nur, wenn die "
+                                  "Silhouette über diesem Perzentil der Nullreferenz liegt")
+    benennung_schwelle: float = Field(
+        0.5, gt=0, le=2, description="Name eines Prototyps nur bis zu diesem Anteil des kleinsten "
+                                     "Abstands zwischen zwei Prototypen; darüber neuer Typ")
+    mischtyp_fehlalarm: float = Field(
+        0.04, gt=0, lt=0.5, description="kalibrierte Fehlalarmrate: so viele simulierte reine "
+                                        "Typmitglieder fallen unter die Mischtyp-Schwelle (4 %: "
+                                        "Spielraum, damit echte Daten ohne Mischungen unter 5 % "
+                                        "bleiben)")
 
     @model_validator(mode="after")
     def _k_im_bereich(self) -> KommunentypenEinstellungen:
+        if self.methode not in METHODEN_WAHL:
+            raise ValueError(f"methode: eines von {', '.join(METHODEN_WAHL)}")
         if not 2 <= self.k_bereich[0] <= self.k_bereich[1]:
             raise ValueError("k_bereich als (kleinstes k ≥ 2, größtes k)")
         if self.k != "auto" and self.k < 2:
@@ -53,7 +95,16 @@ class ReifegradEinstellungen(_Streng):
     aggregation: Literal["arithmetisch", "geometrisch"] = "arithmetisch"
     mindestanteil: float = Field(0.6, gt=0, le=1,
                                  description="Mindestanteil beantworteter Items je Feld")
-    monte_carlo: int = Field(200, ge=0)
+    monte_carlo: int = Field(200, ge=0, description="Monte-Carlo-Varianten der Unsicherheit")
+    messfehler: bool = Field(True, description="Monte Carlo zieht die Items je Feld mit "
+                                               "Zurücklegen (Messfehler der Befragung)")
+    normalisierungen: list[Literal["theoretisch", "beobachtet", "perzentil"]] = Field(
+        default_factory=lambda: ["theoretisch", "beobachtet", "perzentil"],
+        description="Normalisierungen, unter denen der Monte Carlo wählt (erste = nominal)")
+    sensitivitaet: int = Field(256, ge=0, description="Basisstichprobe N der Sobol'-Analyse "
+                                                      "(Zweierpotenz; 0 = keine)")
+    parallelanalyse: int = Field(50, ge=0, description="Zufallsdatensätze der Parallelanalyse "
+                                                      "(Horn); 0 = keine")
     stufen: dict[str, float] = Field(
         default_factory=lambda: {"Einsteiger": 0, "Grundlagen": 20, "Fortgeschritten": 40,
                                  "Etabliert": 60, "Vorreiter": 80},
@@ -71,6 +122,10 @@ class ReifegradEinstellungen(_Streng):
             raise ValueError("Stufen-Untergrenzen zwischen 0 und 100")
         if len(set(self.stufen.values())) != len(self.stufen):
             raise ValueError("verschiedene Stufen-Untergrenzen")
+        if self.sensitivitaet and self.sensitivitaet & (self.sensitivitaet - 1):
+            raise ValueError("sensitivitaet: eine Zweierpotenz (z. B. 256) oder 0")
+        if not self.normalisierungen or self.normalisierungen[0] != "theoretisch":
+            raise ValueError("normalisierungen: Liste, die mit 'theoretisch' beginnt (nominal)")
         if any(g < 0 for g in self.gewichte.values()) or (
                 self.gewichte and sum(self.gewichte.values()) == 0):
             raise ValueError("Gewichte ≥ 0, nicht alle 0")

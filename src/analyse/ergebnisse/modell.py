@@ -18,8 +18,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-#: Format des Ergebnisordners. 1: ohne Formatfeld; 2: Formatfeld, pandera-Schemas der Tabellen.
-FORMAT = 2
+from analyse.methoden.kommunentypen import TypenModell
+from analyse.methoden.reifegrad import ReifegradModell
+
+#: Format des Ergebnisordners. 1: ohne Formatfeld; 2: Formatfeld, pandera-Schemas der Tabellen;
+#: 3: Typisierung mit Benennung neuer Typen, Sicherheitsregel, ``typstruktur_belastbar``.
+FORMAT = 3
 
 
 class ErgebnisFehler(ValueError):
@@ -46,67 +50,6 @@ class StudieKurz(_Offen):
     seed: int
 
 
-class Schritt(_Offen):
-    schritt: str
-    wahl: str
-
-
-class MonteCarlo(_Offen):
-    ziehungen: int
-    seed: int
-    gewicht_schwankung: float
-
-
-class ReifegradModell(_Offen):
-    handlungsfelder: dict[str, list[str]]
-    gewichte: dict[str, float]
-    stufen: dict[str, float]
-    anzahl_ausschluesse: dict[str, int]
-    monte_carlo: MonteCarlo
-    schritte: list[Schritt]
-
-
-class Vorbereitung(_Offen):
-    mindestanteil_ziele: float
-    imputation: str
-    anteil_imputiert: float
-    standardisierung: str
-
-
-class Verfahren(_Offen):
-    k_bereich: tuple[int, int]
-    bootstrap: int
-    stichprobe_bootstrap: int
-    stichprobe_silhouette: int
-    null_ziehungen: int
-    sicherheit: str
-
-
-class Projektion(_Offen):
-    erklaerte_varianz: list[float]
-    prototypen: dict[str, tuple[float, float]]
-
-
-class KommunentypenModell(_Offen):
-    methode: str
-    k: int
-    erklaerung: str
-    struktur_vorhanden: bool
-    struktur_satz: str
-    stabil_ab: float
-    mischtyp_schwelle: float
-    anteil_mischtyp: float
-    n_typisiert: int
-    n_nicht_typisiert: int
-    prototypen_ohne_cluster: list[str]
-    #: Clusterzentren (Cluster → Ziel → Wert) und ihre Benennung (``arbeitshilfen.einordnen``)
-    zentren: dict[str, dict[str, float]]
-    benennung: list[dict[str, Any]]
-    vorbereitung: Vorbereitung
-    verfahren: Verfahren
-    pca: Projektion
-
-
 class Einordnung(_Offen):
     """Eine Kommune, die mit dem gespeicherten Modell eingeordnet wurde (``arbeitshilfen``)."""
 
@@ -124,8 +67,9 @@ class Modell(_Offen):
     format: int
     version: str
     studie: StudieKurz
+    #: die Modelle der Methoden selbst (eine Stelle je Feld; dort ``extra="forbid"``)
     reifegrad: ReifegradModell
-    kommunentypen: KommunentypenModell
+    kommunentypen: TypenModell
     einstellungen: dict[str, Any]
     #: nur im Ergebnisordner einer Einordnung (``arbeitshilfen.einordnen.ergebnisordner``)
     einordnung: Einordnung | None = None

@@ -1,61 +1,60 @@
 """Kommunentypen: Clustering der priorisierten Digitalisierungsziele.
 
-Ablauf (alle Entscheidungen landen in ``Typisierung.modell`` und im Methodenanhang):
+Ablauf (jeder Schritt ist eine Funktion hier; alle Entscheidungen landen in
+``Typisierung.modell`` (``TypenModell``) und damit im Methodenanhang und in ``docs/methoden.md``):
 
-1. **Fehlende Prioritäten**: Kommunen mit weniger als der Hälfte beantworteter Ziele werden
-   nicht typisiert. Sonst wird eine fehlende Priorität durch den Mittelwert der übrigen
-   Prioritäten derselben Kommune ersetzt (Zeilenmittel): Befragte unterscheiden sich stark im
-   Gesamtniveau ihrer Antworten, und das Zeilenmittel verschiebt eine Kommune nicht zur
-   Stichprobenmitte hin, wie es ein Spaltenmedian täte.
-2. **Standardisierung**: voreingestellt keine, weil alle Ziele dieselbe Skala 1–5 haben und eine
-   z-Standardisierung Ziele mit wenig Streuung (meist Rauschen) aufblähen würde; ``"z"`` ist wählbar.
-3. **Methoden und k**: k-means, Ward und ein Gaussian-Mixture-Modell (diagonale Kovarianzen) für
-   jedes k im ``k_bereich``. Gütemaße Silhouette, Calinski-Harabasz und Davies-Bouldin (auf einer
-   festen Teilstichprobe, damit 11.000 Kommunen schnell bleiben); je Methode werden die zwei k mit
-   dem besten mittleren Rang der drei Maße in einer Bootstrap-Stabilitätsprüfung (Hennig,
-   clusterboot: mittlerer Jaccard je Cluster, adjustierter Rand-Index) mit ``bootstrap``
-   Ziehungen geprüft. Gewählt wird unter den Lösungen, deren Cluster alle stabil sind
-   (Jaccard ≥ ``stabil_ab``), die mit dem besten mittleren Rang.
-4. **Ehrlichkeit**: Die Silhouette wird mit Daten ohne Clusterstruktur verglichen (multivariate
-   Normalverteilung mit gleichem Mittelwert und gleicher Kovarianz, gleiche Methode und gleiches k).
-   Liegt sie nicht deutlich darüber oder ist die Lösung instabil, gilt ``struktur_vorhanden=False``.
-5. **Benennung**: optimale Eins-zu-eins-Zuordnung der Clusterzentren (Originalskala) zu den
-   Prototypen (ungarische Methode, euklidischer Abstand). Bei k > Zahl der Prototypen heißen die
-   überzähligen Cluster nach ihrem nächsten Prototyp („Variante“); bei k < Zahl der Prototypen
-   bleiben Prototypen unbesetzt.
-6. **Sicherheit**: relativer Abstandsvorteil ``1 − d₁/d₂`` (d₁: Abstand zum eigenen, d₂: zum
-   zweitnächsten Clusterzentrum, im Merkmalsraum). 0 heißt: genau zwischen zwei Typen, 1: im
-   Zentrum. Unter ``mischtyp_schwelle`` → Mischtyp. Warum nicht die A-posteriori-Wahrscheinlichkeit:
-   Bei gut getrennten Typen ist sie fast immer ≈ 1, auch für Kommunen, deren Profil genau zwischen
-   zwei Typen liegt; der Abstandsvorteil erkennt solche Mischprofile (in der Demostudie mit
-   Schwelle 0,2 rund die Hälfte der geplanten Mischprofile bei etwa 2–3 % Fehlalarmen).
+1. **Vorbereiten** (``vorbereiten``): Kommunen mit weniger als der Hälfte beantworteter Ziele
+   werden nicht typisiert; sonst ersetzt das Zeilenmittel der Kommune eine fehlende Priorität.
+   Optional Ipsatisierung (``ipsatisieren``: Zeilenmittel abziehen, damit allgemeine Zustimmung
+   die Prioritäten nicht überdeckt) und z-Standardisierung je Ziel.
+2. **Lösungen** (``_loesungen``): jedes Verfahren aus ``CLUSTERVERFAHREN`` für jedes k im
+   ``k_bereich``; Silhouette, Calinski-Harabasz, Davies-Bouldin, beim Gaussian-Mixture-Modell
+   dazu das BIC.
+3. **Stabilität und Wahl** (``_waehlen``): je Verfahren die zwei besten k (GMM: kleinstes BIC,
+   sonst mittlerer Rang der drei Maße) im Bootstrap nach Hennig (clusterboot); gewählt wird das
+   Verfahren, dessen stabiler Kandidat den besten Rang hat. Danach wird die Stabilität für
+   *jedes* k des gewählten Verfahrens geprüft und k innerhalb des Verfahrens nach seinem
+   Kriterium unter den stabilen k gewählt.
+4. **Nullreferenz** (``_nullvergleich``): ``null_ziehungen`` Datensätze ohne Clusterstruktur
+   auf der Ratingskala (Gauß-Copula mit den beobachteten Randverteilungen und Korrelationen),
+   gleiches Verfahren, gleiches k. Eine Typenstruktur gilt nur, wenn die Silhouette über dem
+   ``null_perzentil`` dieser Nullverteilung liegt (ohne feste Marge) und alle Typen stabil sind.
+5. **Benennung** (``benennen``): Eins-zu-eins-Zuordnung der Zentren zu den Prototypen
+   (ungarische Methode), aber ein Name nur, wenn der Abstand höchstens ``benennung_schwelle`` ×
+   kleinster Abstand zwischen zwei Prototypen beträgt. Sonst ein neuer Typ mit eigener ID, Name
+   und Kurz-Steckbrief aus seinem Profil. Prototypen ohne Cluster werden berichtet.
+6. **Sicherheit** (``_sicherheit``): je Bootstrap-Wiederholung die Zentren der neu geclusterten
+   Stichprobe und die Antworten der Kommune mit gezogener Antwortstreuung ihres Typs; Sicherheit
+   = Anteil der Wiederholungen im eigenen Typ („in 87 von 100 Wiederholungen“). Die
+   Mischtyp-Schwelle wird in jedem Lauf kalibriert: simulierte reine Typmitglieder (Zentrum plus
+   spaltenweise gezogene Residuen des Clusters) fallen mit der Rate ``mischtyp_fehlalarm`` darunter.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel, ConfigDict
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.optimize import linear_sum_assignment
-from scipy.special import logsumexp
+from scipy.stats import norm
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
-from sklearn.metrics import (
-    calinski_harabasz_score,
-    davies_bouldin_score,
-    silhouette_score,
-)
+from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 from sklearn.mixture import GaussianMixture
 from threadpoolctl import threadpool_limits
 
-from analyse.eingabe.studie import KommunentypenEinstellungen
+from analyse.eingabe.studie import CLUSTERVERFAHREN, KommunentypenEinstellungen
 from analyse.eingabe.typkatalog import Typkatalog
 from analyse.zahlen import zahl
 
-METHODEN = ("kmeans", "ward", "gmm")
-METHODEN_NAME = {"kmeans": "k-means", "ward": "Ward", "gmm": "Gaussian Mixture"}
+METHODEN = tuple(CLUSTERVERFAHREN)
+METHODEN_NAME = {m: v.name for m, v in CLUSTERVERFAHREN.items()}
+MISCHTYP = "mischtyp"
 
 #: Teilstichprobe für Silhouette und Nullvergleich (Silhouette ist quadratisch in n).
 STICHPROBE_GUETE = 1500
@@ -67,51 +66,160 @@ WARD_MAXIMUM = 3000
 MINDESTANTEIL_ZIELE = 0.5
 #: Mindestzahl typisierbarer Kommunen (``pipeline.versprechen`` prüft sie vorab).
 MINDESTANZAHL = 10
-#: Zahl der Datensätze ohne Clusterstruktur für den Silhouette-Vergleich.
-NULL_ZIEHUNGEN = 10
-#: Mindestabstand der Silhouette über dem 95-%-Quantil der Nullverteilung.
-SILHOUETTE_MARGE = 0.02
-#: Je Methode so viele k (beste nach Gütemaßen) in die Stabilitätsprüfung.
+#: Je Verfahren so viele k (beste nach seinem Kriterium) in die erste Stabilitätsprüfung.
 KANDIDATEN_JE_METHODE = 2
+#: Simulierte reine Typmitglieder für die Kalibrierung der Mischtyp-Schwelle.
+KALIBRIERUNG_N = 2000
+#: Iterationen, mit denen die Copula-Korrelation an die beobachteten Korrelationen angepasst wird.
+COPULA_ITERATIONEN = 3
+
+
+# --------------------------------------------------------------------------- Ergebnisobjekte
+
+
+class _Modell(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Nullvergleich(_Modell):
+    verfahren: str
+    ziehungen: int
+    perzentil: float
+    silhouette: float
+    null_mittel: float
+    null_schwelle: float  # Wert der Nullverteilung am Perzentil
+    p_wert: float
+    ueber_null: bool
+
+
+class Benennung(_Modell):
+    cluster: int
+    typ: str
+    name: str
+    art: str  # "prototyp" | "variante" | "neu"
+    naechster_prototyp: str
+    distanz: float
+    kurz: str = ""
+    hoch: list[str] = []
+    niedrig: list[str] = []
+
+
+class Sicherheitsregel(_Modell):
+    wiederholungen: int
+    schwelle: float
+    fehlalarm_ziel: float
+    fehlalarm_simuliert: float
+    anteil_mischtyp: float
+    # für das Einordnen einzelner Kommunen ohne neues Clustering (``einordnen``):
+    merkmal_mittel: list[float] = []
+    merkmal_streuung: list[float] = []
+    zentren_merkmale: list[list[float]] = []          # k × Ziele, im Merkmalsraum
+    residuen_quantile: list[list[list[float]]] = []   # k × Ziele × Quantile
+    bootstrap_zentren: list[list[list[float] | None]] = []  # Wiederholung × k × Ziele
+
+
+class Vorbereitung(_Modell):
+    mindestanteil_ziele: float
+    imputation: str
+    anteil_imputiert: float
+    standardisierung: str
+    ipsatisieren: bool
+
+
+class Verfahren(_Modell):
+    methoden: list[str]
+    k_bereich: list[int]
+    bootstrap: int
+    stichprobe_bootstrap: int
+    stichprobe_silhouette: int
+    ward_maximum: int
+    kandidaten_stabilitaet: list[tuple[str, int]]
+    benennung_schwelle: float
+    benennung_grenze: float
+    kleinster_prototypabstand: float
+
+
+class TypenModell(_Modell):
+    """Alles, was der Methodenanhang und die Berichte über die Typisierung wissen müssen."""
+
+    methode: str
+    k: int
+    seed: int
+    auswahl: str
+    erklaerung: str
+    typstruktur_belastbar: bool
+    struktur_satz: str
+    null: Nullvergleich
+    ari_bootstrap: float | None
+    jaccard_min: float | None
+    stabil_ab: float
+    sicherheit: Sicherheitsregel
+    n_typisiert: int
+    n_nicht_typisiert: int
+    nicht_typisiert: list[str]
+    zentren: dict[str, dict[str, float]]
+    benennung: list[Benennung]
+    prototypen_ohne_cluster: list[str]
+    vorbereitung: Vorbereitung
+    verfahren: Verfahren
+    pca_varianz: list[float]
+    pca_prototypen: dict[str, list[float]]
+
+    @property
+    def typnamen(self) -> dict[str, str]:
+        """Namen aller gefundenen Typen (auch neuer, die nicht im Katalog stehen)."""
+        return {b.typ: b.name for b in self.benennung}
+
+    def benennung_von(self, typ: str) -> Benennung | None:
+        return next((b for b in self.benennung if b.typ == typ), None)
 
 
 @dataclass
 class Typisierung:
     zuordnung: pd.DataFrame
     tabellen: dict[str, pd.DataFrame] = field(default_factory=dict)
-    modell: dict = field(default_factory=dict)
+    modell: TypenModell | None = None
 
 
-# --------------------------------------------------------------------------- Vorbereitung
+# --------------------------------------------------------------------------- 1. Vorbereiten
 
 
-def vorbereiten(ziele: pd.DataFrame, standardisierung: str = "keine",
-                ) -> tuple[pd.DataFrame, np.ndarray, pd.Index, dict]:
-    """Imputiert fehlende Prioritäten (Zeilenmittel) und skaliert für das Clustering.
+@dataclass(frozen=True)
+class Merkmale:
+    roh: pd.DataFrame      # imputierte Prioritäten (Originalskala), nur typisierte Kommunen
+    profil: np.ndarray     # Raum der Benennung: roh, ggf. ipsatisiert
+    x: np.ndarray          # Merkmalsmatrix des Clusterings
+    ohne: pd.Index         # nicht typisierte ags
+    anteil_imputiert: float
 
-    Gibt die imputierten Rohwerte (nur typisierte Kommunen), die Merkmalsmatrix, die nicht
-    typisierten ``ags`` und die Skalierung (Mittel, Streuung) zurück.
-    """
+
+def transformieren(werte: np.ndarray, ipsatisieren: bool, standardisierung: str,
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """(Profil, Merkmale): Profil ggf. zeilenzentriert; Merkmale zentriert, ggf. z-standardisiert."""
+    profil = werte - werte.mean(axis=1, keepdims=True) if ipsatisieren else werte
+    mittel, streuung = skalierung(profil, standardisierung)
+    return profil, (profil - mittel) / streuung
+
+
+def skalierung(profil: np.ndarray, standardisierung: str) -> tuple[np.ndarray, np.ndarray]:
+    streuung = profil.std(axis=0) if standardisierung == "z" else np.ones(profil.shape[1])
+    return profil.mean(axis=0), np.where(streuung > 0, streuung, 1.0)
+
+
+def vorbereiten(ziele: pd.DataFrame, einst: KommunentypenEinstellungen | None = None) -> Merkmale:
+    """Imputiert fehlende Prioritäten (Zeilenmittel) und bildet die Merkmale des Clusterings."""
+    einst = einst or KommunentypenEinstellungen()
     werte = ziele.astype(float)
-    anteil = werte.notna().mean(axis=1)
-    genug = anteil >= MINDESTANTEIL_ZIELE
+    genug = werte.notna().mean(axis=1) >= MINDESTANTEIL_ZIELE
     roh = werte.loc[genug]
     zeilenmittel = roh.mean(axis=1)
     roh = roh.apply(lambda s: s.fillna(zeilenmittel))
-    x = roh.to_numpy(float)
-    mittel = x.mean(axis=0)
-    streuung = x.std(axis=0) if standardisierung == "z" else np.ones(x.shape[1])
-    streuung = np.where(streuung > 0, streuung, 1.0)
-    skalierung = {"mittel": mittel, "streuung": streuung,
-                  "anteil_imputiert": float(roh.shape[0] and werte.loc[genug].isna().to_numpy().mean())}
-    return roh, (x - mittel) / streuung, werte.index[~genug], skalierung
+    profil, x = transformieren(roh.to_numpy(float), einst.ipsatisieren, einst.standardisierung)
+    anteil = float(roh.shape[0] and werte.loc[genug].isna().to_numpy().mean())
+    return Merkmale(roh, profil, x, werte.index[~genug], anteil)
 
 
-# --------------------------------------------------------------------------- Clustering
-
-
-def _ward_baum(x: np.ndarray):
-    return linkage(x, method="ward")
+# --------------------------------------------------------------------------- 2. Verfahren
 
 
 def _ward_labels(baum, k: int) -> np.ndarray:
@@ -120,20 +228,22 @@ def _ward_labels(baum, k: int) -> np.ndarray:
 
 def _zentren(x: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     return np.vstack([x[labels == c].mean(axis=0) if np.any(labels == c) else
-                      np.full(x.shape[1], np.inf) for c in range(k)])
+                      np.full(x.shape[1], np.nan) for c in range(k)])
 
 
-def _naechstes(x: np.ndarray, zentren: np.ndarray) -> np.ndarray:
-    d = ((x[:, None, :] - zentren[None, :, :]) ** 2).sum(axis=2)
-    return d.argmin(axis=1)
+def _abstand2(x: np.ndarray, zentren: np.ndarray, gewichte: np.ndarray | None = None) -> np.ndarray:
+    d = (x[:, None, :] - zentren[None, :, :]) ** 2
+    if gewichte is not None:
+        d = d * gewichte
+    return np.nan_to_num(d.sum(axis=2), nan=np.inf)
 
 
 def _kmeans(k: int, seed: int, n_init: int = 4) -> KMeans:
     return KMeans(n_clusters=k, n_init=n_init, random_state=seed)
 
 
-def _gmm(k: int, seed: int) -> GaussianMixture:
-    return GaussianMixture(n_components=k, covariance_type="diag", reg_covar=1e-3,
+def _gmm(k: int, seed: int, tol: float = 1e-3) -> GaussianMixture:
+    return GaussianMixture(n_components=k, covariance_type="diag", reg_covar=1e-3, tol=tol,
                            init_params="k-means++", max_iter=100, random_state=seed)
 
 
@@ -143,54 +253,115 @@ class _Loesung:
     k: int
     labels: np.ndarray
     zentren: np.ndarray  # im Merkmalsraum
-    posterior: np.ndarray
+    bic: float = np.nan
 
 
-def _posterior_kugel(x: np.ndarray, labels: np.ndarray, zentren: np.ndarray) -> np.ndarray:
-    """A-posteriori-Wahrscheinlichkeiten unter kugelförmigen Normalverteilungen gleicher Varianz."""
-    n, d = x.shape
-    k = zentren.shape[0]
-    abstand = ((x[:, None, :] - zentren[None, :, :]) ** 2).sum(axis=2)
-    varianz = max(abstand[np.arange(n), labels].sum() / (n * d), 1e-9)
-    anteile = np.bincount(labels, minlength=k) / n
-    log_p = np.log(np.maximum(anteile, 1e-12))[None, :] - abstand / (2 * varianz)
-    return np.exp(log_p - logsumexp(log_p, axis=1, keepdims=True))
+def _kmeans_anpassen(k: int, x: np.ndarray, seed: int, **_) -> _Loesung:
+    m = _kmeans(k, seed).fit(x)
+    return _Loesung("kmeans", k, m.labels_, m.cluster_centers_)
 
 
-def _anpassen(methode: str, k: int, x: np.ndarray, seed: int, baum=None,
-              ward_index: np.ndarray | None = None) -> _Loesung:
-    """Passt eine Lösung auf allen Zeilen von ``x`` an (Ward ggf. über eine Teilstichprobe)."""
-    if methode == "kmeans":
-        m = _kmeans(k, seed).fit(x)
-        labels = m.labels_
-        zentren = m.cluster_centers_
-        return _Loesung(methode, k, labels, zentren, _posterior_kugel(x, labels, zentren))
-    if methode == "gmm":
-        m = _gmm(k, seed).fit(x)
-        posterior = m.predict_proba(x)
-        return _Loesung(methode, k, posterior.argmax(axis=1), m.means_, posterior)
-    if methode == "ward":
-        teil = x if ward_index is None else x[ward_index]
-        baum = _ward_baum(teil) if baum is None else baum
-        teil_labels = _ward_labels(baum, k)
-        zentren = _zentren(teil, teil_labels, k)
-        if ward_index is None:
-            labels = teil_labels
-        else:
-            labels = _naechstes(x, zentren)
-            labels[ward_index] = teil_labels
-        return _Loesung(methode, k, labels, zentren, _posterior_kugel(x, labels, zentren))
-    raise ValueError(f"unbekannte Methode {methode!r}")
+def _gmm_anpassen(k: int, x: np.ndarray, seed: int, **_) -> _Loesung:
+    m = _gmm(k, seed).fit(x)
+    return _Loesung("gmm", k, m.predict(x), m.means_, float(m.bic(x)))
 
 
-def _bootstrap_labels(methode: str, ks: list[int], xb: np.ndarray, seed: int) -> dict[int, np.ndarray]:
-    """Clustert eine Bootstrap-Stichprobe für mehrere k (Ward: ein Baum für alle k)."""
-    if methode == "ward":
-        baum = _ward_baum(xb)
-        return {k: _ward_labels(baum, k) for k in ks}
-    if methode == "kmeans":
-        return {k: _kmeans(k, seed, n_init=2).fit(xb).labels_ for k in ks}
-    return {k: _gmm(k, seed).fit(xb).predict(xb) for k in ks}
+def _ward_anpassen(k: int, x: np.ndarray, seed: int, baum=None,
+                   ward_index: np.ndarray | None = None) -> _Loesung:
+    teil = x if ward_index is None else x[ward_index]
+    baum = linkage(teil, method="ward") if baum is None else baum
+    teil_labels = _ward_labels(baum, k)
+    zentren = _zentren(teil, teil_labels, k)
+    if ward_index is None:
+        return _Loesung("ward", k, teil_labels, zentren)
+    labels = _abstand2(x, zentren).argmin(axis=1)
+    labels[ward_index] = teil_labels
+    return _Loesung("ward", k, labels, zentren)
+
+
+def _bootstrap_kmeans(ks: list[int], xb: np.ndarray, seed: int) -> dict[int, np.ndarray]:
+    return {k: _kmeans(k, seed, n_init=1).fit(xb).labels_ for k in ks}
+
+
+def _bootstrap_ward(ks: list[int], xb: np.ndarray, seed: int) -> dict[int, np.ndarray]:
+    baum = linkage(xb, method="ward")  # ein Baum für alle k
+    return {k: _ward_labels(baum, k) for k in ks}
+
+
+def _bootstrap_gmm(ks: list[int], xb: np.ndarray, seed: int) -> dict[int, np.ndarray]:
+    # gröbere Konvergenz im Bootstrap: die Labels ändern sich danach kaum, die Zeit halbiert sich
+    return {k: _gmm(k, seed, tol=1e-2).fit(xb).predict(xb) for k in ks}
+
+
+@dataclass(frozen=True)
+class _Umsetzung:
+    anpassen: Callable[..., _Loesung]
+    bootstrap: Callable[[list[int], np.ndarray, int], dict[int, np.ndarray]]
+    kriterium: str  # "rang" (Gütemaße) oder "bic"
+
+
+UMSETZUNG: dict[str, _Umsetzung] = {
+    "kmeans": _Umsetzung(_kmeans_anpassen, _bootstrap_kmeans, "rang"),
+    "ward": _Umsetzung(_ward_anpassen, _bootstrap_ward, "rang"),
+    "gmm": _Umsetzung(_gmm_anpassen, _bootstrap_gmm, "bic"),
+}
+if set(UMSETZUNG) != set(CLUSTERVERFAHREN):  # das Register ist die einzige Liste
+    raise ImportError("Umsetzungen und CLUSTERVERFAHREN stimmen nicht überein")
+
+
+def _guete(x: np.ndarray, labels: np.ndarray, stichprobe: np.ndarray) -> dict[str, float]:
+    leer = {"silhouette": np.nan, "calinski_harabasz": np.nan, "davies_bouldin": np.nan}
+    if len(np.unique(labels)) < 2:
+        return leer
+    teil = labels[stichprobe]
+    sil = silhouette_score(x[stichprobe], teil) if len(np.unique(teil)) > 1 else np.nan
+    return {"silhouette": float(sil),
+            "calinski_harabasz": float(calinski_harabasz_score(x, labels)),
+            "davies_bouldin": float(davies_bouldin_score(x, labels))}
+
+
+def _raenge(tabelle: pd.DataFrame) -> pd.Series:
+    r = pd.concat([tabelle["silhouette"].rank(ascending=False),
+                   tabelle["calinski_harabasz"].rank(ascending=False),
+                   tabelle["davies_bouldin"].rank(ascending=True)], axis=1)
+    return r.mean(axis=1)
+
+
+@dataclass
+class _Stichproben:
+    guete: np.ndarray
+    bootstrap: np.ndarray
+    ward: np.ndarray | None
+
+
+def _stichproben(n: int, seed: int) -> _Stichproben:
+    reihenfolge = np.random.default_rng(seed).permutation(n)
+    return _Stichproben(np.sort(reihenfolge[:STICHPROBE_GUETE]),
+                        np.sort(reihenfolge[:STICHPROBE_BOOTSTRAP]),
+                        None if n <= WARD_MAXIMUM else np.sort(reihenfolge[:WARD_MAXIMUM]))
+
+
+def _loesungen(x: np.ndarray, methoden: tuple[str, ...], ks: list[int], seed: int,
+               st: _Stichproben) -> tuple[dict[tuple[str, int], _Loesung], pd.DataFrame]:
+    """Alle Lösungen auf allen Daten mit Gütemaßen (eine Zeile je Verfahren und k)."""
+    loesungen: dict[tuple[str, int], _Loesung] = {}
+    zeilen = []
+    baum = None
+    if "ward" in methoden:
+        baum = linkage(x if st.ward is None else x[st.ward], method="ward")
+    for methode in methoden:
+        for k in ks:
+            loe = UMSETZUNG[methode].anpassen(k, x, seed, baum=baum, ward_index=st.ward)
+            loesungen[(methode, k)] = loe
+            anteile = np.bincount(loe.labels, minlength=k) / len(x)
+            zeilen.append({"methode": methode, "k": k, **_guete(x, loe.labels, st.guete),
+                           "bic": loe.bic, "kleinster_anteil": float(anteile.min())})
+    validitaet = pd.DataFrame(zeilen)
+    validitaet["rang"] = _raenge(validitaet)
+    return loesungen, validitaet
+
+
+# --------------------------------------------------------------------------- 3. Stabilität
 
 
 def _vergleich(ref: np.ndarray, boot: np.ndarray, k: int) -> tuple[np.ndarray, float]:
@@ -213,322 +384,573 @@ def _vergleich(ref: np.ndarray, boot: np.ndarray, k: int) -> tuple[np.ndarray, f
     return jaccard, ari
 
 
+@dataclass
+class Stabilitaet:
+    jaccard: np.ndarray           # mittlerer bester Jaccard je Referenzcluster
+    ari: float
+    zentren: list[np.ndarray]     # Zentren der Bootstrap-Lösungen (für die Sicherheit)
+
+
 def stabilitaet(x: np.ndarray, referenzen: dict[tuple[str, int], np.ndarray], b: int,
-                seed: int) -> dict[tuple[str, int], dict]:
+                seed: int) -> dict[tuple[str, int], Stabilitaet]:
     """Bootstrap-Stabilität nach Hennig (clusterboot) für mehrere Lösungen zugleich.
 
     ``x`` ist die Bootstrap-Grundgesamtheit, ``referenzen`` die Labels der zu prüfenden Lösungen
     auf ``x``. Je Ziehung wird mit Zurücklegen gezogen, neu geclustert und auf den eindeutig
-    gezogenen Punkten verglichen: bester Jaccard je Referenzcluster und ARI.
+    gezogenen Punkten verglichen: bester Jaccard je Referenzcluster und ARI. Die Ziehungen hängen
+    nur von ``seed`` und ihrer Nummer ab: jede Lösung sieht dieselben Stichproben.
     """
     n = x.shape[0]
     je_methode: dict[str, list[int]] = {}
     for methode, k in referenzen:
         je_methode.setdefault(methode, []).append(k)
-
-    def ziehung(i: int) -> dict[tuple[str, int], tuple[np.ndarray, float]]:
-        # eigener Zufallsstrom je Ziehung: Ergebnis hängt nicht von der Reihenfolge ab
+    jac: dict = {key: [] for key in referenzen}
+    ari: dict = {key: [] for key in referenzen}
+    zentren: dict = {key: [] for key in referenzen}
+    for i in range(b):
         idx = np.random.default_rng([seed, i]).integers(0, n, n)
         eindeutig, erste = np.unique(idx, return_index=True)
-        aus = {}
         for methode, ks in je_methode.items():
-            labels = _bootstrap_labels(methode, ks, x[idx], seed + i)
+            labels = UMSETZUNG[methode].bootstrap(ks, x[idx], seed + i)
             for k in ks:
-                boot = labels[k][erste]
-                ref = referenzen[(methode, k)][eindeutig]
-                aus[(methode, k)] = _vergleich(ref, boot, k)
-        return aus
-
-    # kleine Anpassungen einfädig: OpenMP-Threads kosten hier mehr Abstimmung, als sie bringen,
-    # und bremsen stark, wenn andere Prozesse die Kerne belegen
-    with threadpool_limits(limits=1):
-        ergebnisse = [ziehung(i) for i in range(b)]
-    jaccard = {key: np.vstack([e[key][0] for e in ergebnisse]) for key in referenzen}
-    ari = {key: np.array([e[key][1] for e in ergebnisse]) for key in referenzen}
-    return {key: {"jaccard": np.nanmean(jaccard[key], axis=0), "ari": float(ari[key].mean())}
-            for key in referenzen}
+                j, a = _vergleich(referenzen[(methode, k)][eindeutig], labels[k][erste], k)
+                jac[(methode, k)].append(j)
+                ari[(methode, k)].append(a)
+                zentren[(methode, k)].append(_zentren(x[idx], labels[k], k))
+    return {key: Stabilitaet(np.nanmean(np.vstack(jac[key]), axis=0), float(np.mean(ari[key])),
+                             zentren[key]) for key in referenzen}
 
 
-def _guete(x: np.ndarray, labels: np.ndarray, stichprobe: np.ndarray) -> dict[str, float]:
-    if len(np.unique(labels)) < 2:
-        return {"silhouette": np.nan, "calinski_harabasz": np.nan, "davies_bouldin": np.nan}
-    teil = labels[stichprobe]
-    sil = silhouette_score(x[stichprobe], teil) if len(np.unique(teil)) > 1 else np.nan
-    return {"silhouette": float(sil),
-            "calinski_harabasz": float(calinski_harabasz_score(x, labels)),
-            "davies_bouldin": float(davies_bouldin_score(x, labels))}
+def _stabilitaet_eintragen(validitaet: pd.DataFrame, stab: Mapping[tuple[str, int], Stabilitaet],
+                           stabil_ab: float) -> None:
+    for (methode, k), s in stab.items():
+        maske = (validitaet["methode"] == methode) & (validitaet["k"] == k)
+        validitaet.loc[maske, "jaccard_min"] = float(np.nanmin(s.jaccard))
+        validitaet.loc[maske, "jaccard_mittel"] = float(np.nanmean(s.jaccard))
+        validitaet.loc[maske, "ari_bootstrap"] = s.ari
+    validitaet["stabil"] = validitaet["jaccard_min"] >= stabil_ab
 
 
-def _null_silhouette(x: np.ndarray, methode: str, k: int, seed: int) -> np.ndarray:
-    """Silhouette derselben Methode auf Normalverteilungen mit Mittel und Kovarianz der Daten."""
-    rng = np.random.default_rng(seed)
-    mittel, kov = x.mean(axis=0), np.cov(x, rowvar=False)
-    with threadpool_limits(limits=1):
-        werte = [_null_eine(xn, methode, k, seed + i) for i, xn in enumerate(
-            rng.multivariate_normal(mittel, kov, size=x.shape[0], method="eigh")
-            for _ in range(NULL_ZIEHUNGEN))]
-    return np.asarray(werte)
+def _ordnen(teil: pd.DataFrame, methode: str) -> pd.DataFrame:
+    """Zeilen eines Verfahrens nach seinem Kriterium (GMM: BIC, sonst mittlerer Rang)."""
+    schluessel = "bic" if UMSETZUNG[methode].kriterium == "bic" else "rang"
+    return teil.sort_values([schluessel, "k"])
 
 
-def _null_eine(xn: np.ndarray, methode: str, k: int, seed: int) -> float:
-    labels = _anpassen(methode, k, xn, seed).labels
-    return float(silhouette_score(xn, labels)) if len(np.unique(labels)) > 1 else 0.0
+@dataclass
+class _Wahl:
+    methode: str
+    k: int
+    zeile: pd.Series
+    grund: str
+    kandidaten: list[tuple[str, int]]
+    stab: dict[tuple[str, int], Stabilitaet]
 
 
-# --------------------------------------------------------------------------- Benennung
+def _waehlen(x: np.ndarray, loesungen: dict, validitaet: pd.DataFrame, methoden: tuple[str, ...],
+             ks: list[int], einst: KommunentypenEinstellungen, st: _Stichproben,
+             seed: int) -> _Wahl:
+    """Stabilität der Kandidaten, Wahl des Verfahrens, dann Stabilität für jedes k dieses
+    Verfahrens und Wahl von k nach dem Kriterium des Verfahrens unter den stabilen k."""
+    fest_k = einst.k != "auto"
+    if fest_k:
+        kandidaten = [(m, int(einst.k)) for m in methoden]
+    else:
+        kandidaten = [(m, int(k)) for m in methoden
+                      for k in _ordnen(validitaet[validitaet["methode"] == m], m)["k"]
+                      .head(KANDIDATEN_JE_METHODE)]
+
+    def pruefen(keys: list[tuple[str, int]]) -> dict:
+        return stabilitaet(x[st.bootstrap], {key: loesungen[key].labels[st.bootstrap]
+                                             for key in keys}, einst.bootstrap, seed)
+
+    for spalte in ("jaccard_min", "jaccard_mittel", "ari_bootstrap"):
+        validitaet[spalte] = np.nan
+    stab = pruefen(kandidaten)
+    _stabilitaet_eintragen(validitaet, stab, einst.stabil_ab)
+    geprueft = validitaet.dropna(subset=["jaccard_min"])
+    stabile = geprueft[geprueft["stabil"]]
+    if len(stabile):
+        methode = str(stabile.sort_values(["rang", "k"]).iloc[0]["methode"])
+    else:
+        methode = str(geprueft.sort_values(["jaccard_min", "rang"], ascending=[False, True])
+                      .iloc[0]["methode"])
+
+    # Stabilität für jedes k des gewählten Verfahrens (Ward: ein Baum je Ziehung für alle k)
+    rest = [(methode, k) for k in ks if (methode, k) not in stab]
+    if rest:
+        stab |= pruefen(rest)
+        _stabilitaet_eintragen(validitaet, stab, einst.stabil_ab)
+    eigene = _ordnen(validitaet[validitaet["methode"] == methode].dropna(subset=["jaccard_min"]),
+                     methode)
+    kriterium = ("kleinstes BIC" if UMSETZUNG[methode].kriterium == "bic" else
+                 "bester mittlerer Rang aus Silhouette, Calinski-Harabasz und Davies-Bouldin")
+    if fest_k:
+        zeile = eigene[eigene["k"] == int(einst.k)].iloc[0]
+        grund = "k ist fest vorgegeben"
+    elif eigene["stabil"].any():
+        zeile = eigene[eigene["stabil"]].iloc[0]
+        grund = (f"unter den k, deren Typen alle stabil sind (Jaccard ≥ "
+                 f"{zahl(einst.stabil_ab, 2)}), hat es das beste Kriterium ({kriterium})")
+    else:
+        zeile = eigene.sort_values(["jaccard_min"], ascending=False).iloc[0]
+        grund = ("kein k ist durchgehend stabil; es ist das stabilste (kleinster mittlerer "
+                 f"Jaccard {zahl(zeile['jaccard_min'], 2)})")
+    return _Wahl(methode, int(zeile["k"]), zeile, grund, kandidaten, stab)
 
 
-def benennen(zentren_roh: pd.DataFrame, prototypen: pd.DataFrame) -> pd.DataFrame:
-    """Eins-zu-eins-Zuordnung Cluster → Prototyp (ungarische Methode, euklidischer Abstand).
+# --------------------------------------------------------------------------- 4. Nullreferenz
 
-    ``zentren_roh``: Zeilen Cluster, Spalten Ziel-IDs (Originalskala). Gibt je Cluster
-    ``typ``, ``distanz`` und ``art`` zurück: ``"eindeutig"`` (optimal zugeordnet) oder
-    ``"variante"`` (k > Zahl der Prototypen: nächster Prototyp, nicht eindeutig).
+
+def _nachbessern(kor: np.ndarray) -> np.ndarray:
+    """Nächste positiv definite Korrelationsmatrix (Eigenwerte nach unten begrenzt)."""
+    w, v = np.linalg.eigh((kor + kor.T) / 2)
+    m = (v * np.maximum(w, 1e-6)) @ v.T
+    d = np.sqrt(np.diag(m))
+    return m / np.outer(d, d)
+
+
+def _copula_ziehen(sortiert: np.ndarray, latent: np.ndarray, n: int,
+                   rng: np.random.Generator) -> np.ndarray:
+    """n Zeilen mit den Randverteilungen der Spalten von ``sortiert`` (Quantilfunktion)."""
+    z = rng.multivariate_normal(np.zeros(len(latent)), latent, size=n, method="eigh")
+    idx = np.minimum((norm.cdf(z) * sortiert.shape[0]).astype(int), sortiert.shape[0] - 1)
+    return sortiert[idx, np.arange(sortiert.shape[1])]
+
+
+def copula_null(roh: np.ndarray, n: int, anzahl: int, seed: int) -> Iterator[np.ndarray]:
+    """Datensätze ohne Clusterstruktur auf der Ratingskala (Gauß-Copula).
+
+    Randverteilungen: die beobachteten Werte je Ziel. Korrelationen: die latente Korrelation wird
+    so angepasst (NORTA-Iteration), dass die Pearson-Korrelationen der *gezogenen* Ratings den
+    beobachteten entsprechen; die Diskretisierung würde sie sonst abschwächen und die Null
+    strukturärmer machen, als die Daten ohne Typen wären.
     """
-    p = prototypen.loc[:, zentren_roh.columns].to_numpy(float)
-    z = zentren_roh.to_numpy(float)
+    rng = np.random.default_rng([seed, 7])
+    sortiert = np.sort(roh, axis=0)
+    ziel = np.nan_to_num(np.corrcoef(roh, rowvar=False))
+    np.fill_diagonal(ziel, 1.0)
+    latent = _nachbessern(ziel)
+    for _ in range(COPULA_ITERATIONEN):
+        probe = _copula_ziehen(sortiert, latent, 4000, rng)
+        erreicht = np.nan_to_num(np.corrcoef(probe, rowvar=False))
+        latent = _nachbessern(np.clip(latent + (ziel - erreicht), -0.999, 0.999))
+    for _ in range(anzahl):
+        yield _copula_ziehen(sortiert, latent, n, rng)
+
+
+def _nullvergleich(m: Merkmale, methode: str, k: int, silhouette: float,
+                   einst: KommunentypenEinstellungen, st: _Stichproben, seed: int) -> Nullvergleich:
+    werte = []
+    for i, nd in enumerate(copula_null(m.roh.to_numpy(float)[st.guete], len(st.guete),
+                                       einst.null_ziehungen, seed)):
+        _, xn = transformieren(nd, einst.ipsatisieren, einst.standardisierung)
+        labels = UMSETZUNG[methode].anpassen(k, xn, seed + i).labels
+        werte.append(float(silhouette_score(xn, labels)) if len(np.unique(labels)) > 1 else 0.0)
+    null = np.asarray(werte)
+    schwelle = float(np.quantile(null, einst.null_perzentil))
+    return Nullvergleich(
+        verfahren="Gauß-Copula mit beobachteten Randverteilungen und Korrelationen",
+        ziehungen=len(null), perzentil=einst.null_perzentil, silhouette=silhouette,
+        null_mittel=float(null.mean()), null_schwelle=schwelle,
+        p_wert=float((1 + np.sum(null >= silhouette)) / (1 + len(null))),
+        ueber_null=bool(silhouette > schwelle))
+
+
+def _struktur_satz(null: Nullvergleich, wahl: _Wahl, stabil_ab: float) -> tuple[bool, str]:
+    stabil = bool(wahl.zeile["stabil"])
+    p = round(null.perzentil * 100)
+    if null.ueber_null and stabil:
+        return True, (f"Die Daten zeigen eine belastbare Typenstruktur: Die Silhouette "
+                      f"({zahl(null.silhouette, 2)}) liegt über dem {p}. Perzentil von "
+                      f"{null.ziehungen} Datensätzen ohne Clusterstruktur auf der Ratingskala "
+                      f"({zahl(null.null_schwelle, 2)}), und alle {wahl.k} Typen sind stabil.")
+    gruende = []
+    if not null.ueber_null:
+        gruende.append(f"die Silhouette ({zahl(null.silhouette, 2)}) liegt nicht über dem {p}. "
+                       f"Perzentil von {null.ziehungen} Datensätzen ohne Clusterstruktur mit "
+                       f"denselben Randverteilungen und Korrelationen ({zahl(null.null_schwelle, 2)})")
+    if not stabil:
+        gruende.append(f"nicht alle Typen sind stabil (kleinster mittlerer Jaccard "
+                       f"{zahl(wahl.zeile['jaccard_min'], 2)} < {zahl(stabil_ab, 2)})")
+    return False, ("Die Daten zeigen keine belastbare Typenstruktur: " + " und ".join(gruende)
+                   + ". Kommunen werden daher nicht einem Typ zugeordnet; die Berichte zeigen "
+                   "ihr Zielprofil.")
+
+
+# --------------------------------------------------------------------------- 5. Benennung
+
+
+def prototypabstand(prototypen: pd.DataFrame) -> float:
+    """Kleinster euklidischer Abstand zwischen zwei Prototypen."""
+    p = prototypen.to_numpy(float)
+    d = np.sqrt(((p[:, None, :] - p[None, :, :]) ** 2).sum(axis=2))
+    return float(d[~np.eye(len(p), dtype=bool)].min())
+
+
+def benennen(zentren: pd.DataFrame, prototypen: pd.DataFrame, schwelle: float = 0.5,
+             ) -> pd.DataFrame:
+    """Cluster → Prototyp, nur innerhalb der Grenze ``schwelle`` × kleinster Prototypabstand.
+
+    ``zentren`` und ``prototypen``: Zeilen Cluster bzw. Typ-ID, Spalten Ziel-IDs, im selben Raum.
+    Eins-zu-eins (ungarische Methode) → ``art = "prototyp"``; überzählige Cluster in der Grenze
+    eines schon vergebenen Prototyps → ``"variante"``; alle anderen → ``"neu"`` (``typ`` leer).
+    """
+    p = prototypen.loc[:, zentren.columns].to_numpy(float)
+    z = zentren.to_numpy(float)
     kosten = np.sqrt(((z[:, None, :] - p[None, :, :]) ** 2).sum(axis=2))
+    grenze = schwelle * prototypabstand(prototypen)
     zeilen, spalten = linear_sum_assignment(kosten)
-    typ = {int(r): prototypen.index[c] for r, c in zip(zeilen, spalten, strict=True)}
-    zeilen_liste = []
+    eins = {int(r): int(c) for r, c in zip(zeilen, spalten, strict=True) if kosten[r, c] <= grenze}
+    liste = []
     for c in range(len(z)):
-        if c in typ:
-            t, art = typ[c], "eindeutig"
+        naechster = int(kosten[c].argmin())
+        if c in eins:
+            typ, art, j = prototypen.index[eins[c]], "prototyp", eins[c]
+        elif kosten[c, naechster] <= grenze:
+            typ, art, j = prototypen.index[naechster], "variante", naechster
         else:
-            t, art = prototypen.index[int(kosten[c].argmin())], "variante"
-        j = prototypen.index.get_loc(t)
-        zeilen_liste.append({"cluster": int(zentren_roh.index[c]), "typ": t,
-                             "distanz": float(kosten[c, j]), "art": art})
-    return pd.DataFrame(zeilen_liste)
+            typ, art, j = "", "neu", naechster
+        liste.append({"cluster": int(zentren.index[c]), "typ": typ, "art": art,
+                      "naechster_prototyp": prototypen.index[naechster],
+                      "distanz": float(kosten[c, j]), "grenze": grenze})
+    return pd.DataFrame(liste)
+
+
+def _benennungen(tab: pd.DataFrame, zentren_roh: pd.DataFrame, namen: Mapping[str, str],
+                 zielnamen: Mapping[str, str]) -> list[Benennung]:
+    """Namen und (für neue Typen) Kurz-Steckbriefe aus dem Profil."""
+    gesamt = zentren_roh.mean()
+    aus, neu_nr, varianten = [], 0, {}
+    for z in tab.itertuples():
+        abweichung = (zentren_roh.loc[z.cluster] - gesamt).sort_values(ascending=False)
+        hoch = [zielnamen.get(g, g) for g in abweichung.index[:3]]
+        niedrig = [zielnamen.get(g, g) for g in abweichung.index[::-1][:2]]
+        kurz, typ = "", z.typ
+        if z.art == "prototyp":
+            name = namen.get(z.typ, z.typ)
+        elif z.art == "variante":
+            varianten[z.typ] = varianten.get(z.typ, 1) + 1
+            typ = f"{z.typ}_{varianten[z.typ]}"
+            name = f"{namen.get(z.typ, z.typ)} (Variante {varianten[z.typ]})"
+        else:
+            neu_nr += 1
+            typ = f"neu_{neu_nr}"
+            name = f"Neuer Typ {neu_nr}: {hoch[0]} und {hoch[1]}"
+            kurz = (f"Aus den Daten gebildeter Typ, zu dem kein Prototyp passt (Abstand "
+                    f"{zahl(z.distanz, 1)} zum nächsten Prototyp „"
+                    f"{namen.get(z.naechster_prototyp, z.naechster_prototyp)}“, Grenze "
+                    f"{zahl(z.grenze, 1)}). Diese Kommunen priorisieren stärker als im Mittel: "
+                    f"{', '.join(hoch)}; schwächer: {', '.join(niedrig)}.")
+        aus.append(Benennung(cluster=z.cluster, typ=typ, name=name, art=z.art,
+                             naechster_prototyp=z.naechster_prototyp, distanz=z.distanz,
+                             kurz=kurz, hoch=hoch, niedrig=niedrig))
+    return aus
+
+
+# --------------------------------------------------------------------------- 6. Sicherheit
+
+
+def _abgleichen(zentren_b: np.ndarray, zentren: np.ndarray) -> np.ndarray:
+    """Bootstrap-Cluster → Referenzcluster (ungarische Methode auf den Abständen der Zentren)."""
+    kosten = np.nan_to_num(_abstand2(zentren_b, zentren), posinf=1e12)
+    zeilen, spalten = linear_sum_assignment(kosten)
+    abbildung = np.full(len(zentren_b), -1)
+    abbildung[zeilen] = spalten
+    return abbildung
+
+
+@dataclass
+class _Sicherheit:
+    treffer: np.ndarray      # Wiederholungen im eigenen Typ
+    zweiter: np.ndarray      # zweitnächster Cluster
+    schwelle: float
+    fehlalarm: float
+    zentren: np.ndarray      # Referenzzentren im Merkmalsraum
+    boot: list[list[list[float] | None]]  # Bootstrap-Zentren, Referenzclustern zugeordnet
+    quantile: np.ndarray     # Residuenverteilung je Typ und Ziel
+
+
+#: Stützstellen der Residuenverteilung je Typ und Ziel (Quantile 0, 1 %, …, 100 %).
+RESIDUEN_QUANTILE = 101
+
+
+def _zufall(schluessel: list[str], b: int, d: int, seed: int) -> np.ndarray:
+    """Gleichverteilte Zufallszahlen (Zeilen × Wiederholungen × Ziele), je Kommune aus ihrem
+    eigenen Zufallsstrom (Seed und AGS): so erhält eine Kommune beim späteren Einordnen mit dem
+    gespeicherten Modell genau dieselben Wiederholungen wie im Studienlauf."""
+    return np.stack([np.random.default_rng(
+        [seed, 19, int(hashlib.sha256(s.encode()).hexdigest()[:12], 16)]).random((b, d))
+        for s in schluessel]) if schluessel else np.zeros((0, b, d))
+
+
+def residuen_quantile(x: np.ndarray, labels: np.ndarray, zentren: np.ndarray) -> np.ndarray:
+    """Typen × Ziele × Quantile: die beobachtete Verteilung der Residuen je Typ und Ziel
+    (mit ihrer Schiefe, etwa durch die Decke der Skala)."""
+    stufen = np.linspace(0, 1, RESIDUEN_QUANTILE)
+    return np.stack([np.quantile(x[labels == c] - zentren[c], stufen, axis=0,
+                                 method="inverted_cdf").T if np.any(labels == c)
+                     else np.zeros((x.shape[1], RESIDUEN_QUANTILE)) for c in range(len(zentren))])
+
+
+def _residuen(u: np.ndarray, quantile: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Gezogene Residuen (Form von ``u``: Zeilen × … × Ziele) aus den Quantilen des Typs der Zeile."""
+    idx = np.minimum((u * RESIDUEN_QUANTILE).astype(int), RESIDUEN_QUANTILE - 1)
+    d = u.shape[-1]
+    q = quantile[labels]  # Zeilen × Ziele × Quantile
+    zeilen = np.arange(len(labels)).reshape((-1,) + (1,) * (u.ndim - 1))
+    return q[zeilen, np.arange(d), idx]
+
+
+def _boot_geordnet(boot_zentren: list[np.ndarray], zentren: np.ndarray) -> list[list]:
+    """Bootstrap-Zentren in der Reihenfolge der Referenzcluster (fehlend: None)."""
+    aus = []
+    for zb in boot_zentren:
+        geordnet: list = [None] * len(zentren)
+        for j, c in enumerate(_abgleichen(zb, zentren)):
+            if c >= 0 and not np.isnan(zb[j]).any():
+                geordnet[c] = [float(v) for v in zb[j]]
+        aus.append(geordnet)
+    return aus
+
+
+def treffer_zaehlen(x: np.ndarray, labels: np.ndarray, schluessel: list[str],
+                    quantile: np.ndarray, boot: list[list], seed: int) -> np.ndarray:
+    """Zeilen × Typen: wie oft eine Kommune (mit gezogener Antwortstreuung ihres Typs) in den
+    Wiederholungen beim Zentrum jedes Typs landet. In Blöcken, damit der Speicher klein bleibt."""
+    k, d = quantile.shape[:2]
+    zb = [np.array([z if z is not None else [np.nan] * d for z in b], float) for b in boot]
+    zaehler = np.zeros((len(x), k))
+    for start in range(0, len(x), 2000):
+        teil = slice(start, start + 2000)
+        stoerung = _residuen(_zufall(schluessel[teil], len(zb), d, seed), quantile, labels[teil])
+        for i, z in enumerate(zb):
+            zu = _abstand2(x[teil] + stoerung[:, i, :], z).argmin(axis=1)
+            zaehler[np.arange(start, start + len(zu)), zu] += 1
+    return zaehler
+
+
+def _sicherheit(x: np.ndarray, labels: np.ndarray, k: int, boot_zentren: list[np.ndarray],
+                schluessel: list[str], fehlalarm: float, seed: int) -> _Sicherheit:
+    """Anteil der Wiederholungen, in denen eine Kommune in ihrem Typ landet.
+
+    Eine Wiederholung: die Zentren einer Bootstrap-Lösung (Kommunen mit Zurücklegen gezogen und
+    neu geclustert) und die Antworten der Kommune mit gezogener Antwortstreuung ihres Typs (je
+    Ziel ein Residuum aus der beobachteten Verteilung des Typs, wie bei einer erneuten
+    Befragung). Die Mischtyp-Schwelle ist das ``fehlalarm``-Quantil dieses Anteils unter
+    simulierten reinen Typmitgliedern (Zentrum plus je Ziel unabhängig gezogene Residuen: ohne
+    die Richtung zu einem anderen Typ, die Mischprofile hätten)."""
+    zentren = _zentren(x, labels, k)
+    quantile = residuen_quantile(x, labels, zentren)
+    boot = _boot_geordnet(boot_zentren, zentren)
+    n = len(x)
+    m = np.round(np.bincount(labels, minlength=k) / n * min(n, KALIBRIERUNG_N)).astype(int)
+    sim_lab = np.repeat(np.arange(k), m)
+    sim_schluessel = [f"simuliert {i}" for i in range(len(sim_lab))]
+    sim_x = zentren[sim_lab] + _residuen(_zufall(sim_schluessel, 1, x.shape[1], seed + 1)[:, 0, :],
+                                         quantile, sim_lab)
+    zaehler = treffer_zaehlen(np.vstack([x, sim_x]), np.concatenate([labels, sim_lab]),
+                              schluessel + sim_schluessel, quantile, boot, seed)
+    ref = np.concatenate([labels, sim_lab])
+    treffer = zaehler[np.arange(len(ref)), ref]
+    anteil_sim = treffer[n:] / max(len(boot), 1)
+    schwelle = float(np.quantile(anteil_sim, fehlalarm)) if len(anteil_sim) else 0.0
+    return _Sicherheit(treffer[:n].astype(int), zweiter_typ(zaehler[:n], x, labels, zentren),
+                       schwelle, float(np.mean(anteil_sim < schwelle)) if len(anteil_sim) else 0.0,
+                       zentren, boot, quantile)
+
+
+def zweiter_typ(zaehler: np.ndarray, x: np.ndarray, labels: np.ndarray,
+                zentren: np.ndarray) -> np.ndarray:
+    """Der in den Wiederholungen häufigste andere Typ; nie gewählt → zweitnächstes Zentrum."""
+    n = len(x)
+    andere = zaehler.copy()
+    andere[np.arange(n), labels] = -1
+    abstand = _abstand2(x, zentren)
+    abstand[np.arange(n), labels] = np.inf
+    return np.where(andere.max(axis=1) > 0, andere.argmax(axis=1), abstand.argmin(axis=1))
 
 
 # --------------------------------------------------------------------------- Hauptfunktion
 
 
-def _raenge(tabelle: pd.DataFrame) -> pd.Series:
-    r = pd.concat([tabelle["silhouette"].rank(ascending=False),
-                   tabelle["calinski_harabasz"].rank(ascending=False),
-                   tabelle["davies_bouldin"].rank(ascending=True)], axis=1)
-    return r.mean(axis=1)
-
-
 def typisieren(ziele: pd.DataFrame, katalog: Typkatalog, einst: KommunentypenEinstellungen,
-               seed: int) -> Typisierung:
+               seed: int, zielnamen: Mapping[str, str] | None = None) -> Typisierung:
     """Typisiert Kommunen nach ihren Zielprioritäten (Index ``ags``, je Ziel-ID eine Spalte)."""
     # einfädig: die vielen kleinen Anpassungen gewinnen durch OpenMP kaum, verlieren aber stark,
     # sobald andere Prozesse die Kerne belegen; so bleibt die Laufzeit vorhersagbar
     with threadpool_limits(limits=1):
-        return _typisieren(ziele, katalog, einst, seed)
+        return _typisieren(ziele, katalog, einst, seed, dict(zielnamen or {}))
 
 
-def _typisieren(ziele: pd.DataFrame, katalog: Typkatalog, einst: KommunentypenEinstellungen,
-                seed: int) -> Typisierung:
-    prototypen = katalog.prototypen()
-    fehlt = sorted(set(prototypen.columns) - set(ziele.columns))
-    if fehlt:
-        raise ValueError(f"Zielprioritäten fehlen für die Ziele {fehlt}")
-    ziele = ziele.loc[:, list(prototypen.columns)]
-    standardisierung = getattr(einst, "standardisierung", "keine")
-    roh, x, ohne, skalierung = vorbereiten(ziele, standardisierung)
-    n = x.shape[0]
+def _ks(einst: KommunentypenEinstellungen, n: int) -> list[int]:
     k_min, k_max = einst.k_bereich
     k_max = min(k_max, n - 1)
     if n < MINDESTANZAHL or k_max < k_min:
         raise ValueError(f"zu wenige typisierbare Kommunen ({n}) für k im Bereich {einst.k_bereich}")
-    rng = np.random.default_rng(seed)
-    reihenfolge = rng.permutation(n)
-    guete_idx = np.sort(reihenfolge[:STICHPROBE_GUETE])
-    boot_idx = np.sort(reihenfolge[:STICHPROBE_BOOTSTRAP])
-    ward_idx = None if n <= WARD_MAXIMUM else np.sort(reihenfolge[:WARD_MAXIMUM])
-
-    methoden = METHODEN if einst.methode == "auto" else (einst.methode,)
     ks = list(range(k_min, k_max + 1))
     if einst.k != "auto" and not k_min <= einst.k <= k_max:
         ks = sorted({*ks, int(einst.k)})
+    return ks
 
-    # 1. alle Lösungen auf allen Daten, Gütemaße
-    loesungen: dict[tuple[str, int], _Loesung] = {}
-    zeilen = []
-    ward_baum = _ward_baum(x if ward_idx is None else x[ward_idx]) if "ward" in methoden else None
-    for methode in methoden:
-        for k in ks:
-            loe = _anpassen(methode, k, x, seed, baum=ward_baum, ward_index=ward_idx)
-            loesungen[(methode, k)] = loe
-            anteile = np.bincount(loe.labels, minlength=k) / n
-            zeilen.append({"methode": methode, "k": k, **_guete(x, loe.labels, guete_idx),
-                           "kleinster_anteil": float(anteile.min())})
-    validitaet = pd.DataFrame(zeilen)
-    validitaet["rang"] = _raenge(validitaet)
 
-    # 2. Stabilität für die Kandidaten
-    if einst.k != "auto":
-        kandidaten = [(m, int(einst.k)) for m in methoden]
-    else:
-        kandidaten = []
-        for methode in methoden:
-            teil = validitaet[validitaet["methode"] == methode].sort_values(["rang", "k"])
-            kandidaten += [(methode, int(k)) for k in teil["k"].head(KANDIDATEN_JE_METHODE)]
-    stab = stabilitaet(x[boot_idx], {key: loesungen[key].labels[boot_idx] for key in kandidaten},
-                       einst.bootstrap, seed)
-    validitaet["jaccard_min"] = np.nan
-    validitaet["jaccard_mittel"] = np.nan
-    validitaet["ari_bootstrap"] = np.nan
-    for (methode, k), s in stab.items():
-        maske = (validitaet["methode"] == methode) & (validitaet["k"] == k)
-        validitaet.loc[maske, "jaccard_min"] = float(np.nanmin(s["jaccard"]))
-        validitaet.loc[maske, "jaccard_mittel"] = float(np.nanmean(s["jaccard"]))
-        validitaet.loc[maske, "ari_bootstrap"] = s["ari"]
-    validitaet["stabil"] = validitaet["jaccard_min"] >= einst.stabil_ab
+def _typisieren(ziele: pd.DataFrame, katalog: Typkatalog, einst: KommunentypenEinstellungen,
+                seed: int, zielnamen: dict[str, str]) -> Typisierung:
+    prototypen = katalog.prototypen()
+    fehlt = sorted(set(prototypen.columns) - set(ziele.columns))
+    if fehlt:
+        raise ValueError(f"Zielprioritäten fehlen für die Ziele {fehlt}")
+    m = vorbereiten(ziele.loc[:, list(prototypen.columns)], einst)
+    ks = _ks(einst, len(m.x))
+    st = _stichproben(len(m.x), seed)
+    methoden = METHODEN if einst.methode == "auto" else (einst.methode,)
+    loesungen, validitaet = _loesungen(m.x, methoden, ks, seed, st)
+    wahl = _waehlen(m.x, loesungen, validitaet, methoden, ks, einst, st, seed)
+    validitaet["gewaehlt"] = (validitaet["methode"] == wahl.methode) & (validitaet["k"] == wahl.k)
+    loesung = loesungen[(wahl.methode, wahl.k)]
+    null = _nullvergleich(m, wahl.methode, wahl.k, float(wahl.zeile["silhouette"]), einst, st,
+                          seed)
+    belastbar, satz = _struktur_satz(null, wahl, einst.stabil_ab)
 
-    # 3. Auswahl
-    geprueft = validitaet.dropna(subset=["jaccard_min"])
-    stabile = geprueft[geprueft["stabil"]]
-    if len(stabile):
-        wahl = stabile.sort_values(["rang", "k"]).iloc[0]
-        grund = (f"unter den Lösungen, deren Typen alle stabil sind (Jaccard ≥ "
-                 f"{zahl(einst.stabil_ab, 2)}), hat sie den besten mittleren Rang aus Silhouette, "
-                 f"Calinski-Harabasz und Davies-Bouldin")
-    else:
-        wahl = geprueft.sort_values(["jaccard_min", "rang"], ascending=[False, True]).iloc[0]
-        grund = ("keine geprüfte Lösung ist durchgehend stabil; sie ist die stabilste "
-                 f"(kleinster mittlerer Jaccard {zahl(wahl['jaccard_min'], 2)})")
-    methode, k = str(wahl["methode"]), int(wahl["k"])
-    validitaet["gewaehlt"] = (validitaet["methode"] == methode) & (validitaet["k"] == k)
-    fest = [t for t, frei in (("Methode", einst.methode == "auto"), ("k", einst.k == "auto"))
-            if not frei]
-    erklaerung = (f"Gewählt wurde {METHODEN_NAME[methode]} mit k = {k} "
-                  f"(Silhouette {zahl(wahl['silhouette'], 2)}, Calinski-Harabasz "
-                  f"{zahl(wahl['calinski_harabasz'], 0)}, Davies-Bouldin "
-                  f"{zahl(wahl['davies_bouldin'], 2)}, mittlerer Jaccard "
-                  f"{zahl(wahl['jaccard_mittel'], 2)}): {grund}.")
-    if fest:
-        erklaerung += f" Fest vorgegeben: {' und '.join(fest)}."
-    loesung = loesungen[(methode, k)]
+    proto_profil, _ = transformieren(prototypen.to_numpy(float), einst.ipsatisieren, "keine")
+    proto_profil = pd.DataFrame(proto_profil, index=prototypen.index, columns=prototypen.columns)
+    zentren_profil = pd.DataFrame(m.profil, columns=prototypen.columns).groupby(loesung.labels).mean()
+    zentren_roh = m.roh.groupby(loesung.labels).mean()
+    tab = benennen(zentren_profil, proto_profil, einst.benennung_schwelle)
+    benennungen = _benennungen(tab, zentren_roh, katalog.name, zielnamen)
 
-    # 4. Ehrlichkeit: Silhouette gegen Daten ohne Struktur
-    null = _null_silhouette(x[guete_idx], methode, k, seed)
-    null_q95 = float(np.quantile(null, 0.95))
-    sil = float(wahl["silhouette"])
-    ueber_null = sil >= null_q95 + SILHOUETTE_MARGE
-    stabil = bool(wahl["stabil"])
-    struktur = bool(ueber_null and stabil)
-    if struktur:
-        struktur_satz = (f"Die Daten zeigen eine belastbare Typenstruktur: Die Silhouette "
-                         f"({zahl(sil, 2)}) liegt klar über der von Daten ohne Clusterstruktur "
-                         f"({zahl(null_q95, 2)}), und alle {k} Typen sind stabil.")
-    else:
-        gruende = []
-        if not ueber_null:
-            gruende.append(f"die Silhouette ({zahl(sil, 2)}) liegt nicht deutlich über der von "
-                           f"Daten ohne Clusterstruktur ({zahl(null_q95, 2)})")
-        if not stabil:
-            gruende.append(f"nicht alle Typen sind stabil (kleinster mittlerer Jaccard "
-                           f"{zahl(wahl['jaccard_min'], 2)} < {zahl(einst.stabil_ab, 2)})")
-        struktur_satz = ("Die Daten zeigen keine belastbare Typenstruktur: "
-                         + " und ".join(gruende) + ". Die Typen sind daher nur als grobe "
-                         "Orientierung zu lesen, nicht als klar getrennte Gruppen.")
-
-    # 5. Benennung über die Zentren auf der Originalskala
-    zentren_roh = roh.groupby(loesung.labels).mean()
-    zentren_roh.index.name = "cluster"
-    benennung = benennen(zentren_roh, prototypen)
-    typ_von = dict(zip(benennung["cluster"], benennung["typ"], strict=True))
-
-    # 6. Zuordnung je Kommune
-    zentren_x = _zentren(x, loesung.labels, k)
-    abstand = np.sqrt(((x[:, None, :] - zentren_x[None, :, :]) ** 2).sum(axis=2))
-    eigen = abstand[np.arange(n), loesung.labels]
-    andere = abstand.copy()
-    andere[np.arange(n), loesung.labels] = np.inf
-    zweit = andere.argmin(axis=1) if k > 1 else loesung.labels
-    d2 = andere[np.arange(n), zweit] if k > 1 else np.full(n, np.inf)
-    sicherheit = np.clip(1 - eigen / np.maximum(d2, 1e-12), 0, 1)
-    typ = np.array([typ_von[c] for c in loesung.labels], dtype=object)
-    typ[sicherheit < einst.mischtyp_schwelle] = "mischtyp"
+    s = wahl.stab[(wahl.methode, wahl.k)]
+    sich = _sicherheit(m.x, loesung.labels, wahl.k, s.zentren, [str(a) for a in m.roh.index],
+                       einst.mischtyp_fehlalarm, seed)
+    typ_von = np.array([b.typ for b in benennungen], dtype=object)
+    anteil = sich.treffer / einst.bootstrap
+    typ = typ_von[loesung.labels].copy()
+    typ[anteil < sich.schwelle] = MISCHTYP
     zuordnung = pd.DataFrame({
-        "ags": roh.index.astype(str),
-        "typ": typ,
-        "cluster": loesung.labels.astype(int),
-        "sicherheit": sicherheit.astype(float),
-        # nächster Typ = der des eigenen Clusters (bei Mischtypen der Typ, dem sie am nächsten
-        # liegen); zweiter Typ = der des zweitnächsten Clusters
-        "naechster_typ": [typ_von[c] for c in loesung.labels],
-        "zweiter_typ": [typ_von[c] for c in zweit],
+        "ags": m.roh.index.astype(str), "typ": typ, "cluster": loesung.labels.astype(int),
+        "sicherheit": anteil.astype(float), "treffer": sich.treffer.astype(int),
+        "wiederholungen": int(einst.bootstrap),
+        # nächster Typ = der des eigenen Clusters (auch bei Mischtypen), zweiter = zweitnächster
+        "naechster_typ": typ_von[loesung.labels], "zweiter_typ": typ_von[sich.zweiter],
+        "typstruktur_belastbar": belastbar,
     }).sort_values("ags", ignore_index=True)
 
-    # 7. Tabellen
-    s = stab.get((methode, k), None)
-    groesse = np.bincount(loesung.labels, minlength=k)
-    stabil_tab = benennung.assign(
-        name=lambda d: d["typ"].map(katalog.name),
-        n=groesse[benennung["cluster"]],
-        anteil=groesse[benennung["cluster"]] / n,
-        anteil_mischtyp=[float(np.mean(sicherheit[loesung.labels == c] < einst.mischtyp_schwelle))
-                         if groesse[c] else np.nan for c in benennung["cluster"]],
-        jaccard_mittel=np.nan if s is None else s["jaccard"][benennung["cluster"]],
+    tabellen = {"typen_validitaet": validitaet,
+                "typen_stabilitaet": _stabilitaetstabelle(benennungen, loesung.labels, typ, s,
+                                                          einst.stabil_ab)}
+    pca = PCA(n_components=2, random_state=seed).fit(m.x)
+    tabellen["typen_projektion"] = _projektion(pca.transform(m.x), typ, loesung.labels, seed)
+    mittel, streuung = skalierung(m.profil, einst.standardisierung)
+    proto_koord = pca.transform((proto_profil.to_numpy() - mittel) / streuung)
+    modell = TypenModell(
+        methode=wahl.methode, k=wahl.k, seed=int(seed), auswahl=_auswahl(einst),
+        erklaerung=_erklaerung(wahl, einst), typstruktur_belastbar=belastbar, struktur_satz=satz,
+        null=null, ari_bootstrap=s.ari, jaccard_min=float(np.nanmin(s.jaccard)),
+        stabil_ab=einst.stabil_ab,
+        sicherheit=Sicherheitsregel(
+            wiederholungen=int(einst.bootstrap), schwelle=sich.schwelle,
+            fehlalarm_ziel=einst.mischtyp_fehlalarm, fehlalarm_simuliert=sich.fehlalarm,
+            anteil_mischtyp=float(np.mean(typ == MISCHTYP)),
+            merkmal_mittel=mittel.tolist(), merkmal_streuung=streuung.tolist(),
+            zentren_merkmale=sich.zentren.tolist(),
+            residuen_quantile=sich.quantile.tolist(),
+            bootstrap_zentren=sich.boot),
+        n_typisiert=len(m.x), n_nicht_typisiert=len(m.ohne),
+        nicht_typisiert=[str(a) for a in m.ohne],
+        zentren={str(c): {z: float(v) for z, v in zeile.items()}
+                 for c, zeile in zentren_roh.iterrows()},
+        benennung=benennungen,
+        prototypen_ohne_cluster=sorted(set(prototypen.index) - {
+            b.typ for b in benennungen if b.art == "prototyp"}),
+        vorbereitung=Vorbereitung(
+            mindestanteil_ziele=MINDESTANTEIL_ZIELE,
+            imputation="Zeilenmittel der übrigen Prioritäten derselben Kommune",
+            anteil_imputiert=m.anteil_imputiert, standardisierung=einst.standardisierung,
+            ipsatisieren=einst.ipsatisieren),
+        verfahren=Verfahren(
+            methoden=list(methoden), k_bereich=[ks[0], ks[-1]], bootstrap=int(einst.bootstrap),
+            stichprobe_bootstrap=len(st.bootstrap), stichprobe_silhouette=len(st.guete),
+            ward_maximum=WARD_MAXIMUM, kandidaten_stabilitaet=wahl.kandidaten,
+            benennung_schwelle=einst.benennung_schwelle,
+            benennung_grenze=float(tab["grenze"].iloc[0]),
+            kleinster_prototypabstand=prototypabstand(proto_profil)),
+        pca_varianz=[float(v) for v in pca.explained_variance_ratio_],
+        pca_prototypen={t: [float(a), float(b)]
+                        for t, (a, b) in zip(prototypen.index, proto_koord, strict=True)},
     )
-    stabil_tab["stabil"] = stabil_tab["jaccard_mittel"] >= einst.stabil_ab
-    stabil_tab = stabil_tab[["cluster", "typ", "name", "art", "n", "anteil", "anteil_mischtyp",
-                             "distanz", "jaccard_mittel", "stabil"]]
+    return Typisierung(zuordnung=zuordnung, tabellen=tabellen, modell=modell)
 
-    pca = PCA(n_components=2, random_state=seed).fit(x)
-    koord = pca.transform(x)
-    zufall = np.random.default_rng(seed + 1).permutation(n)  # Reihenfolge verrät keine AGS
-    projektion = pd.DataFrame({"pc1": koord[zufall, 0], "pc2": koord[zufall, 1],
-                               "typ": typ[zufall], "cluster": loesung.labels[zufall].astype(int)})
-    proto_x = (prototypen.to_numpy(float) - skalierung["mittel"]) / skalierung["streuung"]
-    proto_koord = pca.transform(proto_x)
 
-    modell = {
-        "methode": methode,
-        "k": k,
-        "seed": int(seed),
-        "auswahl": "daten" if not fest else "fest: " + ", ".join(fest),
-        "erklaerung": erklaerung,
-        "struktur_vorhanden": struktur,
-        "struktur_satz": struktur_satz,
-        "silhouette": sil,
-        "silhouette_null_mittel": float(null.mean()),
-        "silhouette_null_q95": null_q95,
-        "ari_bootstrap": None if s is None else s["ari"],
-        "jaccard_min": None if s is None else float(np.nanmin(s["jaccard"])),
-        "stabil_ab": einst.stabil_ab,
-        "mischtyp_schwelle": einst.mischtyp_schwelle,
-        "anteil_mischtyp": float(np.mean(typ == "mischtyp")),
-        "n_typisiert": int(n),
-        "n_nicht_typisiert": int(len(ohne)),
-        "nicht_typisiert": [str(a) for a in ohne],
-        "zentren": {str(c): {z: float(v) for z, v in zeile.items()}
-                    for c, zeile in zentren_roh.iterrows()},
-        "benennung": benennung.to_dict(orient="records"),
-        "prototypen_ohne_cluster": sorted(set(prototypen.index) - set(
-            benennung.loc[benennung["art"] == "eindeutig", "typ"])),
-        "vorbereitung": {
-            "mindestanteil_ziele": MINDESTANTEIL_ZIELE,
-            "imputation": "Zeilenmittel der übrigen Prioritäten derselben Kommune",
-            "anteil_imputiert": skalierung["anteil_imputiert"],
-            "standardisierung": standardisierung,
-        },
-        "verfahren": {
-            "methoden": list(methoden),
-            "k_bereich": [k_min, k_max],
-            "gmm_kovarianz": "diagonal",
-            "bootstrap": int(einst.bootstrap),
-            "stichprobe_bootstrap": int(len(boot_idx)),
-            "stichprobe_silhouette": int(len(guete_idx)),
-            "ward_maximum": WARD_MAXIMUM,
-            "null_ziehungen": NULL_ZIEHUNGEN,
-            "silhouette_marge": SILHOUETTE_MARGE,
-            "kandidaten_stabilitaet": [[m, kk] for m, kk in kandidaten],
-            "sicherheit": ("relativer Abstandsvorteil 1 − d₁/d₂ zum nächsten gegenüber dem "
-                           "zweitnächsten Clusterzentrum"),
-        },
-        "pca": {"erklaerte_varianz": [float(v) for v in pca.explained_variance_ratio_],
-                "prototypen": {t: [float(a), float(b)]
-                               for t, (a, b) in zip(prototypen.index, proto_koord, strict=True)}},
-    }
-    return Typisierung(zuordnung=zuordnung,
-                       tabellen={"typen_validitaet": validitaet,
-                                 "typen_stabilitaet": stabil_tab,
-                                 "typen_projektion": projektion},
-                       modell=modell)
+def _auswahl(einst: KommunentypenEinstellungen) -> str:
+    fest = [t for t, frei in (("Methode", einst.methode == "auto"), ("k", einst.k == "auto"))
+            if not frei]
+    return "daten" if not fest else "fest: " + ", ".join(fest)
+
+
+def _erklaerung(wahl: _Wahl, einst: KommunentypenEinstellungen) -> str:
+    z = wahl.zeile
+    text = (f"Gewählt wurde {METHODEN_NAME[wahl.methode]} mit k = {wahl.k} "
+            f"(Silhouette {zahl(z['silhouette'], 2)}, Calinski-Harabasz "
+            f"{zahl(z['calinski_harabasz'], 0)}, Davies-Bouldin {zahl(z['davies_bouldin'], 2)}"
+            + (f", BIC {zahl(z['bic'], 0)}" if pd.notna(z["bic"]) else "")
+            + f", mittlerer Jaccard {zahl(z['jaccard_mittel'], 2)}): {wahl.grund}.")
+    if einst.methode != "auto" or einst.k != "auto":
+        text += f" Fest vorgegeben: {_auswahl(einst).removeprefix('fest: ')}."
+    return text
+
+
+def _stabilitaetstabelle(benennungen: list[Benennung], labels: np.ndarray, typ: np.ndarray,
+                         s: Stabilitaet, stabil_ab: float) -> pd.DataFrame:
+    groesse = np.bincount(labels, minlength=len(benennungen))
+    tab = pd.DataFrame([{
+        "cluster": b.cluster, "typ": b.typ, "name": b.name, "art": b.art,
+        "naechster_prototyp": b.naechster_prototyp, "n": int(groesse[b.cluster]),
+        "anteil": float(groesse[b.cluster] / len(labels)),
+        "anteil_mischtyp": float(np.mean(typ[labels == b.cluster] == MISCHTYP))
+        if groesse[b.cluster] else np.nan,
+        "distanz": b.distanz, "jaccard_mittel": float(s.jaccard[b.cluster]),
+    } for b in benennungen])
+    tab["stabil"] = tab["jaccard_mittel"] >= stabil_ab
+    return tab
+
+
+def _projektion(koord: np.ndarray, typ: np.ndarray, labels: np.ndarray, seed: int) -> pd.DataFrame:
+    zufall = np.random.default_rng(seed + 1).permutation(len(koord))  # Reihenfolge verrät keine AGS
+    return pd.DataFrame({"pc1": koord[zufall, 0], "pc2": koord[zufall, 1],
+                         "typ": typ[zufall], "cluster": labels[zufall].astype(int)})
+
+
+def einordnen(ziele: pd.DataFrame, modell: TypenModell, seed: int) -> pd.DataFrame:
+    """Ordnet Kommunen mit dem gespeicherten Modell ein, ohne neu zu clustern.
+
+    Gleiche Vorbereitung, nächstes Zentrum als Typ; Sicherheit mit den gespeicherten
+    Bootstrap-Zentren und derselben Antwortstreuung (Zufallsstrom je AGS) wie im Studienlauf,
+    Mischtyp unter derselben Schwelle: für eine Kommune der Studie genau ihr Ergebnis.
+    """
+    s = modell.sicherheit
+    v = modell.vorbereitung
+    einst = KommunentypenEinstellungen(ipsatisieren=v.ipsatisieren,
+                                       standardisierung=v.standardisierung)
+    m = vorbereiten(ziele, einst)
+    spalten = ["ags", "typ", "cluster", "sicherheit", "treffer", "wiederholungen",
+               "naechster_typ", "zweiter_typ", "typstruktur_belastbar"]
+    if m.roh.empty or not s.zentren_merkmale:
+        return pd.DataFrame(columns=spalten)
+    x = (m.profil - np.asarray(s.merkmal_mittel)) / np.asarray(s.merkmal_streuung)
+    zentren = np.asarray(s.zentren_merkmale)
+    abstand = _abstand2(x, zentren)
+    labels = abstand.argmin(axis=1)
+    zaehler = treffer_zaehlen(x, labels, [str(a) for a in m.roh.index],
+                              np.asarray(s.residuen_quantile), s.bootstrap_zentren, seed)
+    treffer = zaehler[np.arange(len(x)), labels].astype(int)
+    b = max(len(s.bootstrap_zentren), 1)
+    zweit = zweiter_typ(zaehler, x, labels, zentren)
+    typ_von = {bn.cluster: bn.typ for bn in modell.benennung}
+    typ = [MISCHTYP if t / b < s.schwelle else typ_von[c] for t, c in zip(treffer, labels,
+                                                                           strict=True)]
+    return pd.DataFrame({
+        "ags": m.roh.index.astype(str), "typ": typ, "cluster": labels.astype(int),
+        "sicherheit": treffer / b, "treffer": treffer, "wiederholungen": b,
+        "naechster_typ": [typ_von[c] for c in labels], "zweiter_typ": [typ_von[c] for c in zweit],
+        "typstruktur_belastbar": modell.typstruktur_belastbar})[spalten]
+
