@@ -320,7 +320,7 @@ def _streudiagramm(erg: Ergebnisse, proj: pd.DataFrame) -> Html:
 
 def _verfahren_liste(m: TypenModell) -> list[str]:
     """Die geprüften Verfahren aus dem Register (eine Stelle für Namen und k-Wahl)."""
-    return [f"{v.name}: {v.beschreibung}; k nach {v.k_wahl}"
+    return [f"{v.name}: {v.beschreibung}; Wahl von k: {v.k_wahl}"
             for mid, v in CLUSTERVERFAHREN.items() if mid in m.verfahren.methoden]
 
 

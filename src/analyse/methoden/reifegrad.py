@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
+from scipy.stats import wishart
 
 from analyse.eingabe.fragebogen import Fragebogen, Item
 from analyse.eingabe.studie import ReifegradEinstellungen
@@ -58,7 +59,7 @@ GESAMT = "gesamt"
 #: Anteil der Varianten, deren Spanne berichtet wird (5.–95. Perzentil).
 SPANNE = (0.05, 0.95)
 #: Höchstens so viele Kommunen der aktuellen Welle gehen in die Sobol'-Analyse (Stichprobe).
-SENSITIVITAET_KOMMUNEN = 2000
+SENSITIVITAET_KOMMUNEN = 1000
 URTEILE = ("deutlich gestiegen", "deutlich gesunken", "keine gesicherte Veränderung")
 
 
@@ -278,8 +279,9 @@ def entwicklung(werte: pd.DataFrame, spannen: pd.DataFrame | None = None) -> pd.
     else:
         ent["veraenderung_p05"] = np.nan
         ent["veraenderung_p95"] = np.nan
-    ent["urteil"] = [urteil(a, b) for a, b in zip(ent["veraenderung_p05"],
-                                                 ent["veraenderung_p95"], strict=True)]
+    p05, p95 = ent["veraenderung_p05"].to_numpy(float), ent["veraenderung_p95"].to_numpy(float)
+    ent["urteil"] = np.select([np.isnan(p05) | np.isnan(p95), p05 > 0, p95 < 0],
+                              ["", URTEILE[0], URTEILE[1]], URTEILE[2])
     return ent[ENTWICKLUNG_SPALTEN]
 
 
@@ -467,7 +469,7 @@ def _spannen(sim_felder: np.ndarray, sim_gesamt: np.ndarray, ags: np.ndarray, we
 def _sensitivitaet(v: mc.Varianten, gewichte: np.ndarray, nominal: mc.Szenario,
                    wellen: np.ndarray, gesamt: np.ndarray, einst: ReifegradEinstellungen,
                    seed: int) -> Sensitivitaet | None:
-    """Sobol'-Indizes auf der aktuellen Welle (Stichprobe von höchstens 2.000 Kommunen)."""
+    """Sobol'-Indizes auf der aktuellen Welle (Stichprobe von höchstens 1.000 Kommunen)."""
     welle = int(wellen.max())
     zeilen = np.flatnonzero((wellen == welle) & ~np.isnan(gesamt))
     if not einst.sensitivitaet or len(zeilen) < 3:
@@ -491,11 +493,14 @@ def parallelanalyse(daten: np.ndarray, ziehungen: int, seed: int) -> tuple[np.nd
     n = int(np.median((da.T @ da)[np.triu_indices(daten.shape[1], 1)]))
     kor = pd.DataFrame(daten).corr(min_periods=3).fillna(0.0).to_numpy()
     eigen = np.sort(np.linalg.eigvalsh(kor))[::-1]
-    rng = np.random.default_rng([seed, 13])
     p = daten.shape[1]
-    zufall = np.array([np.sort(np.linalg.eigvalsh(np.corrcoef(rng.standard_normal((n, p)),
-                                                              rowvar=False)))[::-1]
-                       for _ in range(ziehungen)])
+    # Korrelationsmatrizen unkorrelierter Normaldaten direkt aus der Wishart-Verteilung
+    # (gleichverteilt wie aus n × p Zufallszahlen, aber ohne sie zu erzeugen)
+    w = wishart(df=max(n - 1, p), scale=np.eye(p)).rvs(size=ziehungen,
+                                                        random_state=np.random.default_rng([seed, 13]))
+    w = w.reshape(ziehungen, p, p)
+    d = np.sqrt(np.einsum("zii->zi", w))
+    zufall = np.sort(np.linalg.eigvalsh(w / d[:, :, None] / d[:, None, :]), axis=1)[:, ::-1]
     return eigen, np.quantile(zufall, 0.95, axis=0)
 
 
@@ -533,7 +538,7 @@ def struktur_satz(dimensionen: list[Dimension], anzahl_felder: int) -> str:
                + ", ".join(mehr) + "; diese Feldwerte bündeln Verschiedenes.")]
     if "items" in d:
         f = d["items"].faktoren
-        saetze.append(f"Über alle Items trägt die Parallelanalyse {f} Faktoren; "
+        saetze.append(f"Über alle Items trägt die Parallelanalyse {f} Faktor{'en' if f != 1 else ''}; "
                       + ("das stützt die Trennung in die Handlungsfelder." if f >= anzahl_felder
                          else f"weniger als die {anzahl_felder} Felder: nicht alle Felder sind "
                               "empirisch voneinander getrennt."))

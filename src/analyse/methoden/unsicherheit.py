@@ -151,6 +151,16 @@ class Varianten:
                                        da.astype(np.float32))
         return self._cache[schluessel]
 
+    def teil(self, zeilen: np.ndarray, normalisierungen: list[str]) -> Varianten:
+        """Dieselben Varianten für eine Auswahl von Zeilen (Itemmittel usw. wie im Ganzen)."""
+        t = Varianten(self.felder, self.wellen[zeilen], self.bewertbar[zeilen])
+        for wn in WEISS_NICHT:
+            for imp in IMPUTATIONEN:
+                for norm in normalisierungen:
+                    x, da = self.items(wn, imp, norm)
+                    t._cache[(wn, imp, norm)] = (x[zeilen], da[zeilen])
+        return t
+
     def alle_items(self, weiss_nicht: str, imputation: str, norm: str) -> np.ndarray:
         """Feldwerte über alle Items (ohne Maske), je Variante einmal berechnet."""
         schluessel = ("alle", weiss_nicht, imputation, norm)
@@ -252,7 +262,8 @@ def sensitivitaet(v: Varianten, gewichte: np.ndarray, nominal: Szenario, zeilen:
     stichproben = item_stichproben(v.felder, AUSLOESER_STUFEN, rng)
     faktoren = rng.uniform(1 - GEWICHT_SCHWANKUNG, 1 + GEWICHT_SCHWANKUNG,
                            (AUSLOESER_STUFEN, len(v.felder)))
-    nominal_raenge = raenge(auswerten(v, nominal, gewichte, zeilen)[1])
+    v = v.teil(zeilen, normalisierungen)  # einmal schneiden statt in jeder Auswertung
+    nominal_raenge = raenge(auswerten(v, nominal, gewichte)[1])
     x = sobol_stichprobe.sample(problem, basis, calc_second_order=False, seed=seed)
 
     def stufe(u: float, anzahl: int) -> int:
@@ -268,7 +279,7 @@ def sensitivitaet(v: Varianten, gewichte: np.ndarray, nominal: Szenario, zeilen:
             spalten=stichproben[stufe(u["messfehler"], AUSLOESER_STUFEN)] if messfehler else None,
             faktoren=faktoren[stufe(u["gewichte"], AUSLOESER_STUFEN)],
             aggregation=AGGREGATIONEN[stufe(u["aggregation"], 2)])
-        y[i] = np.mean(np.abs(raenge(auswerten(v, s, gewichte, zeilen)[1]) - nominal_raenge))
+        y[i] = np.mean(np.abs(raenge(auswerten(v, s, gewichte)[1]) - nominal_raenge))
     si = sobol_analyse.analyze(problem, y, calc_second_order=False, seed=seed)
     return [{"faktor": f, "name": FAKTOREN[f], "s1": float(si["S1"][j]),
              "s1_konfidenz": float(si["S1_conf"][j]), "st": float(si["ST"][j]),
