@@ -124,7 +124,8 @@ def versprechen(sd: eingabe.Studiendaten, st: studie_modul.Studie) -> list[Probl
     """Prüft die Einstellungen gegen die Daten: reichen sie für jedes Verfahren?"""
     probleme = []
     z = ziele(sd.antworten, sd.fragebogen, st.aktuelle_welle)
-    n = kommunentypen.vorbereiten(z).x.shape[0]
+    x = kommunentypen.vorbereiten(z).x
+    n = x.shape[0]
     einst = st.kommunentypen
     k_min = einst.k_bereich[0]
     noetig_k = max(k_min, einst.k if einst.k != "auto" else 0) + 1

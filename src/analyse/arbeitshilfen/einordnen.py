@@ -349,6 +349,7 @@ def einordnen(auskunft: Selbstauskunft, erg: Ergebnisse,
     tabellen[T.OZG_STAND] = ozg_einordnen(kommune, antworten, erg, ozg_katalog, welle)
     tabellen.update(planen(kommune, tabellen[T.REIFEGRAD], tabellen[T.TYPEN],
                            tabellen[T.STRUKTUR], erg, st, tabellen[T.OZG_STAND]))
-    e = Einordnung(auskunft, st, tabellen, typnamen=dict(erg.typkatalog.name))
+    e = Einordnung(auskunft, st, tabellen,
+                   typnamen=erg.typkatalog.name | erg.modell.kommunentypen.typnamen)
     e.vergleich = vergleich(e, erg)
     return e

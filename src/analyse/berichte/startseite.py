@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analyse.berichte.kontext import reifegrad_breit
+from analyse.berichte.kontext import reifegrad_breit, typmodell
+from analyse.berichte.kontext import typnamen as typnamen_je_typ
 from analyse.eingabe import groessenklassen
 from analyse.ergebnisse.namen import Tabelle as T
 from analyse.ergebnisse.speicher import Ergebnisse
@@ -32,10 +33,7 @@ def stand(erg: Ergebnisse) -> str:
 
 def _typen_belastbar(erg: Ergebnisse) -> bool:
     """Typen nennt die Startseite nur, wo die Studie eine belastbare Typenstruktur hat."""
-    modell = erg.modell if isinstance(erg.modell, dict) else {}
-    typen = modell.get("kommunentypen", {}) if isinstance(modell, dict) else {}
-    wert = typen.get("typstruktur_belastbar") if isinstance(typen, dict) else None
-    return True if wert is None else bool(wert)
+    return typmodell(erg).typstruktur_belastbar
 
 
 def typnamen(erg: Ergebnisse) -> pd.Series:
@@ -46,7 +44,7 @@ def typnamen(erg: Ergebnisse) -> pd.Series:
         return pd.Series(dtype=object)
     if typen.empty or not _typen_belastbar(erg):
         return pd.Series(dtype=object)
-    namen = erg.typkatalog.name
+    namen = typnamen_je_typ(erg)
     return typen.set_index("ags")["typ"].map(lambda t: namen.get(t, t))
 
 

@@ -249,7 +249,7 @@ def steckbriefe(erg: Ergebnisse) -> html.Html:
     n = typen["typ"].value_counts()
     rg = steckbrief_reifegrad(erg)
     mix = steckbrief_groessenklassen(erg)
-    namen = erg.typkatalog.name
+    namen = typnamen(erg)
     mindest = mindestgroesse(erg)
     teile = []
     for t in [*erg.typkatalog.typen]:

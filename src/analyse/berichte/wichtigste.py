@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from analyse.berichte import html, kommune
-from analyse.berichte.kontext import ags_pruefen, feldnamen, reifegrad_breit
+from analyse.berichte.kontext import ags_pruefen, feldnamen, reifegrad_breit, typmodell, typnamen
+from analyse.ergebnisse.namen import Tabelle as T
 from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.zahlen import anzahl, euro, zahl
 
@@ -47,19 +48,15 @@ def reifegrad_satz(erg: Ergebnisse, ags: str) -> str:
 
 def typ_satz(erg: Ergebnisse, ags: str) -> str:
     """Der Typ mit seiner Sicherheit, oder das Zielprofil, wo die Studie keine Typen trägt."""
-    typen = _tabelle(erg, "typen")
+    typen = _tabelle(erg, T.TYPEN)
     if typen.empty or ags not in set(typen["ags"]):
         return "Keine Typzuordnung."
     z = typen.set_index("ags").loc[ags]
-    belastbar = bool(z["typstruktur_belastbar"]) if "typstruktur_belastbar" in z else True
-    if not belastbar:
+    if not typmodell(erg).typstruktur_belastbar:
         return ("Die Studie zeigt keine belastbaren Kommunentypen; maßgeblich ist das eigene "
                 "Zielprofil (Abschnitt Kommunentyp).")
-    namen = kommune.typnamen(erg) if hasattr(kommune, "typnamen") else erg.typkatalog.name
-    if "treffer" in z and "wiederholungen" in z:
-        sicher = f"in {int(z['treffer'])} von {int(z['wiederholungen'])} Wiederholungen"
-    else:
-        sicher = f"Sicherheit {zahl(float(z['sicherheit']) * 100)} %"
+    namen = typnamen(erg)
+    sicher = f"in {int(z['treffer'])} von {int(z['wiederholungen'])} Wiederholungen"
     if z["typ"] == "mischtyp":
         return (f"Mischtyp zwischen „{namen.get(z['naechster_typ'], z['naechster_typ'])}“ und "
                 f"„{namen.get(z['zweiter_typ'], z['zweiter_typ'])}“ ({sicher} beim ersten).")

@@ -26,6 +26,9 @@ class Tabelle(StrEnum):
     TRENNSCHAERFE = "trennschaerfe"
     REIFEGRAD_KORRELATION = "reifegrad_korrelation"
     UNSICHERHEIT = "unsicherheit"
+    UNSICHERHEIT_FELDER = "unsicherheit_felder"
+    REIFEGRAD_STRUKTUR = "reifegrad_struktur"
+    SENSITIVITAET = "sensitivitaet"
     ENTWICKLUNG = "entwicklung"
     # Kommunentypen (methoden.kommunentypen)
     TYPEN = "typen"

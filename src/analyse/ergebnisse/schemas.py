@@ -89,17 +89,28 @@ SCHEMAS: dict[T, pa.DataFrameSchema] = {s.name: s for s in [
         "wert_median": "zahl", "wert_p05": "zahl", "wert_p95": "zahl"}),
     _schema(T.ENTWICKLUNG, {"ags": "text", "welle": "ganz", "handlungsfeld": "text"}, {
         "vorwelle": "ganz", "wert": "zahl", "wert_vorwelle": "zahl", "veraenderung": "zahl"}),
+    _schema(T.UNSICHERHEIT_FELDER, {"ags": "text", "welle": "ganz", "handlungsfeld": "text"}, {
+        "wert_p05": "zahl", "wert_median": "zahl", "wert_p95": "zahl"}),
+    _schema(T.REIFEGRAD_STRUKTUR, {"ebene": "text"}, {
+        "variablen": "zahl", "faelle": "zahl", "faktoren": "zahl", "eigenwert_1": "zahl",
+        "anteil_1": "zahl", "schwelle_1": "zahl"}),
+    _schema(T.SENSITIVITAET, {"faktor": "text"}, {
+        "name": "text", "s1": "zahl", "s1_konfidenz": "zahl", "st": "zahl",
+        "st_konfidenz": "zahl"}),
+    # Sicherheit: Anteil der Wiederholungen (treffer von wiederholungen) im eigenen Typ
     _schema(T.TYPEN, {"ags": "text"}, {
-        "typ": "text", "cluster": "zahl", "sicherheit": "zahl", "naechster_typ": "text",
-        "zweiter_typ": "text"}),
+        "typ": "text", "cluster": "zahl", "sicherheit": "zahl", "treffer": "zahl",
+        "wiederholungen": "zahl", "naechster_typ": "text", "zweiter_typ": "text",
+        "typstruktur_belastbar": "wahr"}),
     _schema(T.TYPEN_VALIDITAET, {"methode": "text", "k": "ganz"}, {
         "silhouette": "zahl", "calinski_harabasz": "zahl", "davies_bouldin": "zahl",
-        "jaccard_min": "zahl", "ari_bootstrap": "zahl", "gewaehlt": "wahr"}),
+        "bic": "zahl", "jaccard_min": "zahl", "ari_bootstrap": "zahl", "gewaehlt": "wahr"}),
     _schema(T.TYPEN_STABILITAET, {"cluster": "ganz"}, {
-        "name": "text", "art": "text", "n": "zahl", "anteil_mischtyp": "zahl",
-        "distanz": "zahl", "jaccard_mittel": "zahl", "stabil": "wahr"}),
+        "typ": "text", "name": "text", "art": "text", "naechster_prototyp": "text", "n": "zahl",
+        "anteil_mischtyp": "zahl", "distanz": "zahl", "jaccard_mittel": "zahl", "stabil": "wahr"}),
     # ohne AGS: die Projektion darf keine Kommune erkennbar machen
-    _schema(T.TYPEN_PROJEKTION, {}, {"pc1": "zahl", "pc2": "zahl", "typ": "text"}),
+    _schema(T.TYPEN_PROJEKTION, {}, {"pc1": "zahl", "pc2": "zahl", "typ": "text",
+                                     "cluster": "ganz"}),
     _schema(T.ZIELWERTE, {"groessenklasse": "text", "handlungsfeld": "text"}, {"ziel": "zahl"}),
     _schema(T.EMPFEHLUNGEN, {"ags": "text", "massnahme": "text"}, {
         "rang": "ganz", "titel": "text", "hauptfeld_name": "text", "begruendung": "text",
