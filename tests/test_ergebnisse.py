@@ -95,7 +95,7 @@ def test_laden_prueft_schema_und_liefert_typisiertes_modell(tmp_path, daten):
     erg = laden(tmp_path / "erg")
     assert isinstance(erg.modell, modell.Modell)
     assert erg.modell.format == modell.FORMAT
-    assert erg.modell.kommunentypen.verfahren.k_bereich == (2, 4)
+    assert erg.modell.kommunentypen.verfahren.k_bereich == [2, 4]
     assert list(erg.kommunen.index) == ["05000001", "05000002"]
     # eine fremd veränderte Tabelle fällt beim Laden auf, nicht erst im Bericht
     pfad = tmp_path / "erg" / "tabellen" / "kommunen.parquet"

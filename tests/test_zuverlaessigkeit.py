@@ -35,6 +35,17 @@ def _zeilen(pfad: Path) -> list[str]:
     return pfad.read_text(encoding="utf-8").splitlines()
 
 
+def _ohne_abschnitt(zeilen: list[str], schluessel: str) -> list[str]:
+    """Die Zeilen ohne den Eintrag ``schluessel:`` der obersten Ebene samt eingerückter Zeilen."""
+    raus, ergebnis = False, []
+    for z in zeilen:
+        if not z.startswith((" ", "#")) and z.strip():
+            raus = z.startswith(schluessel + ":")
+        if not raus:
+            ergebnis.append(z)
+    return ergebnis
+
+
 def _schreiben(pfad: Path, zeilen: list[str]) -> None:
     pfad.write_text("\n".join(zeilen) + "\n", encoding="utf-8")
 
@@ -254,13 +265,13 @@ def test_yaml_syntaxfehler_auf_deutsch(kleine_studie, kaputt):
 @pytest.mark.parametrize("aenderung, erwartet", [
     ("seed: -1\n", "eine Zahl ≥ 0"),
     ("seed: viele\n", "eine ganze Zahl"),
-    ("kommunentypen: {methode: besser}\n", "einen der Werte"),
+    ("kommunentypen: {methode: besser}\n", "eines von auto, kmeans, ward, gmm"),
     ("reifegrad: {mindestanteil: 2}\n", "eine Zahl ≤ 1"),
     ("roadmap: {startjahr: 2027.5}\n", "ganze Zahl"),
 ])
 def test_pydantic_meldungen_auf_deutsch(kleine_studie, aenderung, erwartet):
     studie = kleine_studie / "studie.yml"
-    zeilen = [z for z in _zeilen(studie) if not z.startswith(aenderung.split(":")[0] + ":")]
+    zeilen = _ohne_abschnitt(_zeilen(studie), aenderung.split(":")[0])
     studie.write_text("\n".join(zeilen) + "\n" + aenderung, encoding="utf-8")
     code, text = analyse("pruefen", "--daten", str(kleine_studie))
     assert code == 2 and erwartet in text
@@ -457,8 +468,8 @@ def test_zu_wenige_kommunen_zum_typisieren(kleine_studie, anzahl):
 def test_zu_grosses_k_fuer_die_daten(kleine_studie):
     _nur_kommunen(kleine_studie, 12)
     studie = kleine_studie / "studie.yml"
-    studie.write_text(studie.read_text(encoding="utf-8") + "kommunentypen: {k: 20}\n",
-                      encoding="utf-8")
+    studie.write_text("\n".join(_ohne_abschnitt(_zeilen(studie), "kommunentypen"))
+                      + "\nkommunentypen: {k: 20}\n", encoding="utf-8")
     code, text = analyse("pruefen", "--daten", str(kleine_studie))
     assert code == 2 and "mindestens 21 Kommunen" in text
 
