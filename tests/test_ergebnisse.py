@@ -105,6 +105,24 @@ def test_laden_prueft_schema_und_liefert_typisiertes_modell(tmp_path, daten):
         erg.tabelle(Tabelle.KOMMUNEN)
 
 
+def test_fehlende_tabelle_none_oder_leer_vorhandene_geprueft(tmp_path, daten):
+    """Berichtsabschnitte lesen optionale Tabellen über eine Stelle (``tabelle_falls_vorhanden``)."""
+    ergebnisse_speichern(tmp_path / "erg", {Tabelle.KOMMUNEN: _kommunen()}, daten)
+    erg = laden(tmp_path / "erg")
+    assert erg.tabelle_falls_vorhanden(Tabelle.VERBAND_UMLAGE) is None
+    leer = erg.tabelle_oder_leer(Tabelle.VERBAND_UMLAGE)
+    assert isinstance(leer, pd.DataFrame) and leer.empty
+    with pytest.raises(KeyError, match="verband_umlage"):
+        erg.tabelle(Tabelle.VERBAND_UMLAGE)
+    assert list(erg.tabelle_falls_vorhanden(Tabelle.KOMMUNEN)["ags"]) == ["05000001", "05000002"]
+    # vorhanden, aber kaputt: kein stilles None, sondern der Schemafehler
+    pfad = tmp_path / "erg" / "tabellen" / "kommunen.parquet"
+    _kommunen(einwohner=["viele", "wenige"]).to_parquet(pfad, index=False)
+    erg._cache.clear()
+    with pytest.raises(SchemaFehler):
+        erg.tabelle_oder_leer(Tabelle.KOMMUNEN)
+
+
 @pytest.mark.parametrize("alt", [None, 1])
 def test_ergebnisse_einer_aelteren_version_klar_abgelehnt(tmp_path, daten, alt):
     ergebnisse_speichern(tmp_path / "erg", {Tabelle.KOMMUNEN: _kommunen()}, daten)

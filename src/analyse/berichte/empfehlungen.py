@@ -23,13 +23,6 @@ from analyse.zahlen import anzahl
 _FARBEN = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
 
 
-def _tabelle(erg: Ergebnisse, name: T) -> pd.DataFrame | None:
-    try:
-        return erg.tabelle(name)
-    except KeyError:
-        return None
-
-
 def _eigene(df: pd.DataFrame | None, ags: str) -> pd.DataFrame:
     if df is None or df.empty:
         return pd.DataFrame(columns=[] if df is None else df.columns)
@@ -48,7 +41,7 @@ def _name(erg: Ergebnisse, ags: str) -> str:
 
 def massnahmen(erg: Ergebnisse, ags: str) -> html.Html:
     """Tabelle der empfohlenen Maßnahmen mit Begründung und Kosten."""
-    e = _eigene(_tabelle(erg, T.EMPFEHLUNGEN), ags).sort_values("rang")
+    e = _eigene(erg.tabelle_falls_vorhanden(T.EMPFEHLUNGEN), ags).sort_values("rang")
     teile: list[html.Html] = []  # Überschrift steht im Notebook
     if e.empty:
         return html.Html.verbinden(teile + [html.hinweis(
@@ -56,7 +49,7 @@ def massnahmen(erg: Ergebnisse, ags: str) -> html.Html:
             "erhalten individuelle Empfehlungen).")])
     st = erg.studie.empfehlungen
     teile += _ohne_reifegrad_hinweis(erg, ags)
-    anzahl_t = _eigene(_tabelle(erg, T.EMPFEHLUNGEN_ANZAHL), ags)
+    anzahl_t = _eigene(erg.tabelle_falls_vorhanden(T.EMPFEHLUNGEN_ANZAHL), ags)
     teile.append(html.absatz(
         f"Aus dem Maßnahmenkatalog wurden {anzahl(len(e), 'Maßnahme', 'Maßnahmen')} ausgewählt. "
         f"Maßgeblich sind die Lücken zum Zielwert je Handlungsfeld (Quantil "
@@ -102,7 +95,7 @@ def massnahmen(erg: Ergebnisse, ags: str) -> html.Html:
 
 def massnahmen_beschreibungen(erg: Ergebnisse, ags: str) -> html.Html:
     """Was jede empfohlene Maßnahme umfasst: aufklappbar je Maßnahme, in Rangfolge."""
-    e = _eigene(_tabelle(erg, T.EMPFEHLUNGEN), ags).sort_values("rang")
+    e = _eigene(erg.tabelle_falls_vorhanden(T.EMPFEHLUNGEN), ags).sort_values("rang")
     if e.empty:
         return html.Html()
     punkte = []
@@ -124,7 +117,7 @@ def _typ_text(erg: Ergebnisse) -> str:
 
 
 def _ohne_reifegrad_hinweis(erg: Ergebnisse, ags: str) -> list[html.Html]:
-    rg = _tabelle(erg, T.REIFEGRAD)
+    rg = erg.tabelle_falls_vorhanden(T.REIFEGRAD)
     if rg is None:
         return []
     eigener = rg[(rg["ags"] == ags) & (rg["welle"] == erg.studie.aktuelle_welle)
@@ -191,9 +184,9 @@ def _zeitplan(r: pd.DataFrame, startjahr: int, jahre: int) -> list[html.Html]:
 
 def roadmap(erg: Ergebnisse, ags: str) -> html.Html:
     """Rahmen, Gantt-Diagramm, Kosten und Personentage je Jahr, verschobene Maßnahmen."""
-    r = _eigene(_tabelle(erg, T.ROADMAP), ags)
-    j = _eigene(_tabelle(erg, T.ROADMAP_JAHRE), ags)
-    v = _eigene(_tabelle(erg, T.VERSCHIEBUNGEN), ags)
+    r = _eigene(erg.tabelle_falls_vorhanden(T.ROADMAP), ags)
+    j = _eigene(erg.tabelle_falls_vorhanden(T.ROADMAP_JAHRE), ags)
+    v = _eigene(erg.tabelle_falls_vorhanden(T.VERSCHIEBUNGEN), ags)
     teile: list[html.Html] = []  # Überschrift steht im Notebook
     if r.empty and v.empty:
         return html.Html.verbinden(teile + [html.hinweis("Keine Roadmap für diese Kommune.")])
@@ -201,7 +194,7 @@ def roadmap(erg: Ergebnisse, ags: str) -> html.Html:
     startjahr = int(j["jahr"].min()) if not j.empty else (einst.startjahr
                                                          or erg.studie.aktuelle_welle + 1)
     jahre = einst.jahre
-    rahmen = _eigene(_tabelle(erg, T.RAHMEN), ags)
+    rahmen = _eigene(erg.tabelle_falls_vorhanden(T.RAHMEN), ags)
     teile.append(html.absatz(
         f"Die Maßnahmen sind über {anzahl(jahre, 'Jahr', 'Jahre')} ({startjahr}–"
         f"{startjahr + jahre - 1}) in Quartalen geplant: Voraussetzungen zuerst, jede Maßnahme "
@@ -214,7 +207,8 @@ def roadmap(erg: Ergebnisse, ags: str) -> html.Html:
         teile += _zeitplan(r, startjahr, jahre)
     if not j.empty:
         teile.append(_jahres_tabelle(j))
-    teile += _verschoben(v, _eigene(_tabelle(erg, T.ROADMAP_BILANZ), ags), startjahr + jahre - 1)
+    bilanz = _eigene(erg.tabelle_falls_vorhanden(T.ROADMAP_BILANZ), ags)
+    teile += _verschoben(v, bilanz, startjahr + jahre - 1)
     return html.Html.verbinden(teile)
 
 
@@ -238,8 +232,8 @@ def ozg_abdeckung(erg: Ergebnisse, ags: str) -> html.Html:
     from analyse.eingabe.ozg_katalog import ONLINE_AB, STUFEN
 
     teile: list[html.Html] = []  # Überschrift steht im Notebook
-    a = _eigene(_tabelle(erg, T.OZG_ABDECKUNG), ags)
-    s = _eigene(_tabelle(erg, T.OZG_STAND), ags)
+    a = _eigene(erg.tabelle_falls_vorhanden(T.OZG_ABDECKUNG), ags)
+    s = _eigene(erg.tabelle_falls_vorhanden(T.OZG_STAND), ags)
     if a.empty:
         return html.Html.verbinden(teile + [html.hinweis(
             "Für diese Kommune liegen keine Angaben zum Online-Reifegrad von OZG-Leistungen vor.")])
@@ -266,7 +260,7 @@ def ozg_abdeckung(erg: Ergebnisse, ags: str) -> html.Html:
             f"Die Vergleichsgruppe ist kleiner als {erg.studie.berichte.peer_mindestgroesse} "
             f"Kommunen; Gruppenwerte werden daher nicht gezeigt."))
     if not s.empty:
-        vergl = _tabelle(erg, T.OZG_VERGLEICH)
+        vergl = erg.tabelle_falls_vorhanden(T.OZG_VERGLEICH)
         anteil = {}
         if vergl is not None and not vergl.empty:
             vg = vergl[vergl["groessenklasse"] == gk]
@@ -287,7 +281,7 @@ def ozg_abdeckung(erg: Ergebnisse, ags: str) -> html.Html:
 def excel_download(erg: Ergebnisse, ags: str) -> html.Html:
     """Link auf die Excel-Datei neben der Seite (``<ags>.xlsx``)."""
     ags = str(ags)
-    if _eigene(_tabelle(erg, T.EMPFEHLUNGEN), ags).empty:
+    if _eigene(erg.tabelle_falls_vorhanden(T.EMPFEHLUNGEN), ags).empty:
         return html.Html()
     return html.Html.verbinden([
         html.ueberschrift("Maßnahmen und Roadmap als Excel-Datei", 3, "excel"),
@@ -304,8 +298,8 @@ def excel_download(erg: Ergebnisse, ags: str) -> html.Html:
 def gesamtuebersicht(erg: Ergebnisse) -> html.Html:
     """Alle Empfehlungen gezählt, Kosten je Handlungsfeld und Jahr."""
     teile: list[html.Html] = []  # Überschrift steht im Notebook
-    s, j, e = (_tabelle(erg, n) for n in (T.EMPFEHLUNGEN_SUMMEN, T.KOSTEN_JE_FELD_JAHR,
-                                           T.EMPFEHLUNGEN))
+    s, j, e = (erg.tabelle_falls_vorhanden(n) for n in (
+        T.EMPFEHLUNGEN_SUMMEN, T.KOSTEN_JE_FELD_JAHR, T.EMPFEHLUNGEN))
     if s is None or e is None or e.empty:
         return html.Html.verbinden(teile + [html.hinweis("Keine Empfehlungen berechnet.")])
     gesamt = s[s["handlungsfeld"] == "gesamt"].iloc[0]
@@ -349,7 +343,7 @@ def gesamtuebersicht(erg: Ergebnisse) -> html.Html:
 def verband(erg: Ergebnisse) -> html.Html:
     """Empfehlungen für den Verband: Rangfolge, Roadmap im Rahmen, Umlage je Mitglied."""
     teile: list[html.Html] = []  # Überschrift steht im Notebook
-    v = _tabelle(erg, T.VERBAND_EMPFEHLUNGEN)
+    v = erg.tabelle_falls_vorhanden(T.VERBAND_EMPFEHLUNGEN)
     if v is None or v.empty:
         return html.Html.verbinden(teile + [html.hinweis(
             "Keine Verbandsempfehlungen: zu wenige Mitglieder mit Reifegrad oder kein "
@@ -379,8 +373,8 @@ def verband(erg: Ergebnisse) -> html.Html:
 
 
 def _verband_plan(erg: Ergebnisse) -> list[html.Html]:
-    rm, j, vs = (_tabelle(erg, n) for n in ("verband_roadmap", "verband_jahre",
-                                             "verband_verschiebungen"))
+    rm, j, vs = (erg.tabelle_falls_vorhanden(n) for n in (
+        T.VERBAND_ROADMAP, T.VERBAND_JAHRE, T.VERBAND_VERSCHIEBUNGEN))
     if j is None or j.empty:
         return []
     jahre = erg.studie.roadmap.jahre
@@ -408,7 +402,7 @@ def _verband_plan(erg: Ergebnisse) -> list[html.Html]:
 
 
 def _verband_umlage(erg: Ergebnisse) -> list[html.Html]:
-    u = _tabelle(erg, T.VERBAND_UMLAGE)
+    u = erg.tabelle_falls_vorhanden(T.VERBAND_UMLAGE)
     if u is None or u.empty:
         return []
     breit = u.pivot_table(index=["name", "ags", "anteil"], columns="jahr", values="umlage",
@@ -437,7 +431,7 @@ def _verband_umlage(erg: Ergebnisse) -> list[html.Html]:
 def personal_finanzen(erg: Ergebnisse) -> html.Html:
     """Personal- und Finanzrichtwerte je Größenklasse (Spannen) für Mitglieder ohne Referenzstatus."""
     teile: list[html.Html] = []  # Überschrift steht im Notebook
-    p = _tabelle(erg, T.PERSONAL_RICHTWERTE)
+    p = erg.tabelle_falls_vorhanden(T.PERSONAL_RICHTWERTE)
     if p is None or p.empty:
         return html.Html.verbinden(teile + [html.hinweis("Keine Strukturdaten vorhanden.")])
     teile.append(html.absatz(
@@ -474,7 +468,7 @@ def personal_finanzen(erg: Ergebnisse) -> html.Html:
 
 def ozg_relevanz(erg: Ergebnisse) -> html.Html:
     """Anzahl relevanter OZG-Leistungen je Art und Größenklasse (Abschlussbericht)."""
-    r = _tabelle(erg, T.OZG_RELEVANZ)
+    r = erg.tabelle_falls_vorhanden(T.OZG_RELEVANZ)
     if r is None or r.empty:
         return html.Html()
     return html.Html.verbinden([

@@ -38,10 +38,7 @@ def _typen_belastbar(erg: Ergebnisse) -> bool:
 
 def typnamen(erg: Ergebnisse) -> pd.Series:
     """Typname je Kommune; leer, wo die Studie keine belastbaren Typen hat."""
-    try:
-        typen = erg.tabelle(T.TYPEN)
-    except (FileNotFoundError, KeyError):  # KeyError: Tabelle fehlt im Ergebnisordner
-        return pd.Series(dtype=object)
+    typen = erg.tabelle_oder_leer(T.TYPEN)
     if typen.empty or not _typen_belastbar(erg):
         return pd.Series(dtype=object)
     namen = typnamen_je_typ(erg)

@@ -27,13 +27,6 @@ from analyse.methoden import peers
 from analyse.zahlen import anzahl
 
 
-def _tabelle(erg: Ergebnisse, name: T) -> pd.DataFrame:
-    try:
-        return erg.tabelle(name)
-    except (FileNotFoundError, KeyError):  # KeyError: Tabelle fehlt im Ergebnisordner
-        return pd.DataFrame()
-
-
 def _stufe_gesamt(erg: Ergebnisse) -> pd.Series:
     r = erg.tabelle(T.REIFEGRAD)
     r = r[(r["welle"] == erg.studie.aktuelle_welle) & (r["handlungsfeld"] == "gesamt")]
@@ -42,7 +35,7 @@ def _stufe_gesamt(erg: Ergebnisse) -> pd.Series:
 
 def _typname(erg: Ergebnisse) -> pd.Series:
     """Typname je Kommune, wie ihn die Kommunenberichte nennen."""
-    typen = _tabelle(erg, T.TYPEN)
+    typen = erg.tabelle_oder_leer(T.TYPEN)
     if typen.empty:
         return pd.Series(dtype=object)
     if not typmodell(erg).typstruktur_belastbar:  # keine Typbehauptung ohne Typenstruktur
@@ -58,7 +51,7 @@ def referenzkommunen_tabelle(erg: Ergebnisse) -> pd.DataFrame:
     """Je Referenzkommune: Name, Art, Größenklasse, Typ, Stufe, Reifegrad, Zahl der Maßnahmen."""
     k = erg.kommunen[erg.kommunen["referenzkommune"]].sort_values("name", kind="stable")
     rg = reifegrad_breit(erg)
-    e = _tabelle(erg, T.EMPFEHLUNGEN)
+    e = erg.tabelle_oder_leer(T.EMPFEHLUNGEN)
     n_massnahmen = e.groupby("ags").size() if not e.empty else pd.Series(dtype=int)
     return pd.DataFrame({
         "ags": k.index,
@@ -145,7 +138,7 @@ def mitglieder_vergleich(erg: Ergebnisse) -> html.Html:
 
 def ozg_fehlend_tabelle(erg: Ergebnisse, anzahl_zeilen: int = 10) -> pd.DataFrame:
     """Die OZG-Leistungen, die bei den meisten Mitgliedern noch nicht online sind."""
-    s = _tabelle(erg, T.OZG_STAND)
+    s = erg.tabelle_oder_leer(T.OZG_STAND)
     if s.empty:
         return pd.DataFrame()
     mitglieder = set(erg.kommunen.index[erg.kommunen["mitglied"]])
@@ -162,7 +155,7 @@ def ozg_fehlend_tabelle(erg: Ergebnisse, anzahl_zeilen: int = 10) -> pd.DataFram
 
 def ozg_abdeckung_je_klasse(erg: Ergebnisse) -> pd.DataFrame:
     """Anteil der relevanten Leistungen online (Median) je Größenklasse, nur Mitglieder."""
-    a = _tabelle(erg, T.OZG_ABDECKUNG)
+    a = erg.tabelle_oder_leer(T.OZG_ABDECKUNG)
     if a.empty:
         return pd.DataFrame()
     mitglieder = set(erg.kommunen.index[erg.kommunen["mitglied"]])
@@ -218,7 +211,7 @@ def ozg_verband(erg: Ergebnisse) -> html.Html:
 
 def steckbrief_reifegrad(erg: Ergebnisse) -> pd.DataFrame:
     """Median des Reifegrads je Typ und Handlungsfeld (Typen ab Mindestgröße)."""
-    typen = _tabelle(erg, T.TYPEN)
+    typen = erg.tabelle_oder_leer(T.TYPEN)
     if typen.empty:
         return pd.DataFrame()
     rg = reifegrad_breit(erg)
@@ -229,7 +222,7 @@ def steckbrief_reifegrad(erg: Ergebnisse) -> pd.DataFrame:
 
 def steckbrief_groessenklassen(erg: Ergebnisse) -> pd.DataFrame:
     """Anzahl je Typ und Größenklasse; Zellen unter der Mindestgröße als ``< n``."""
-    typen = _tabelle(erg, T.TYPEN)
+    typen = erg.tabelle_oder_leer(T.TYPEN)
     if typen.empty:
         return pd.DataFrame()
     gk = erg.kommunen["groessenklasse"].astype(str).reindex(typen["ags"]).to_numpy()
@@ -241,7 +234,7 @@ def steckbrief_groessenklassen(erg: Ergebnisse) -> pd.DataFrame:
 
 def steckbriefe(erg: Ergebnisse) -> html.Html:
     """Ein vollständiger Steckbrief je Typ wie in der ÖFIT/KGSt-Studie."""
-    typen = _tabelle(erg, T.TYPEN)
+    typen = erg.tabelle_oder_leer(T.TYPEN)
     if typen.empty:
         return html.hinweis("Keine Kommunentypen gebildet.")
     if not typmodell(erg).typstruktur_belastbar:
@@ -290,8 +283,8 @@ def personal_mitglieder_tabelle(erg: Ergebnisse) -> pd.DataFrame:
     Lücke Personal = untere Korridorgrenze (Stellen je 10.000 EW) × EW / 10.000 − eigene VZÄ;
     Lücke Budget = untere Korridorgrenze (€ je EW) × EW − eigenes Budget; jeweils nicht negativ.
     """
-    p = _tabelle(erg, T.PERSONAL_RICHTWERTE)
-    s = _tabelle(erg, T.STRUKTUR)
+    p = erg.tabelle_oder_leer(T.PERSONAL_RICHTWERTE)
+    s = erg.tabelle_oder_leer(T.STRUKTUR)
     if p.empty or s.empty:
         return pd.DataFrame()
     k = erg.kommunen[erg.kommunen["mitglied"] & ~erg.kommunen["referenzkommune"]]
@@ -364,8 +357,8 @@ def kernaussagen_liste(erg: Ergebnisse) -> list[str]:
             f"{html.zahl(mitglieder['gesamt'].median())} von 100 Punkten. Am weitesten sind sie "
             f"im Handlungsfeld {namen[stark]} (Median {html.zahl(felder[stark])}), den größten "
             f"Nachholbedarf haben sie bei {namen[schwach]} (Median {html.zahl(felder[schwach])}).")
-    e = _tabelle(erg, T.EMPFEHLUNGEN)
-    v = _tabelle(erg, T.VERBAND_EMPFEHLUNGEN)
+    e = erg.tabelle_oder_leer(T.EMPFEHLUNGEN)
+    v = erg.tabelle_oder_leer(T.VERBAND_EMPFEHLUNGEN)
     if not e.empty:
         je = e.groupby("ags").size()
         satz = (f"Für die {anzahl(int(e['ags'].nunique()), 'Referenzkommune', 'Referenzkommunen')}"

@@ -17,13 +17,6 @@ from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.zahlen import anzahl, euro, zahl
 
 
-def _tabelle(erg: Ergebnisse, name: str) -> pd.DataFrame:
-    try:
-        return erg.tabelle(name)
-    except (FileNotFoundError, KeyError):  # KeyError: Tabelle fehlt im Ergebnisordner
-        return pd.DataFrame()
-
-
 def _eigene(df: pd.DataFrame, ags: str) -> pd.DataFrame:
     return df[df["ags"].astype(str) == ags] if "ags" in df.columns else df.iloc[0:0]
 
@@ -33,11 +26,11 @@ def reifegrad_satz(erg: Ergebnisse, ags: str) -> str:
     wert = rg["gesamt"].get(ags, np.nan) if "gesamt" in rg else np.nan
     if pd.isna(wert):
         return "Für die aktuelle Erhebung liegt kein Gesamtreifegrad vor."
-    r = _eigene(_tabelle(erg, "reifegrad"), ags)
+    r = _eigene(erg.tabelle_oder_leer(T.REIFEGRAD), ags)
     r = r[(r["welle"] == erg.studie.aktuelle_welle) & (r["handlungsfeld"] == "gesamt")]
     stufe = r["stufe"].iloc[0] if len(r) and isinstance(r["stufe"].iloc[0], str) else None
     satz = f"{zahl(wert)} von 100 Punkten" + (f", Stufe „{stufe}“" if stufe else "")
-    u = _eigene(_tabelle(erg, "unsicherheit"), ags)
+    u = _eigene(erg.tabelle_oder_leer(T.UNSICHERHEIT), ags)
     u = u[u["welle"] == erg.studie.aktuelle_welle] if "welle" in u else u
     if len(u) and {"wert_p05", "wert_p95"} <= set(u.columns):
         z = u.iloc[0]
@@ -48,7 +41,7 @@ def reifegrad_satz(erg: Ergebnisse, ags: str) -> str:
 
 def typ_satz(erg: Ergebnisse, ags: str) -> str:
     """Der Typ mit seiner Sicherheit, oder das Zielprofil, wo die Studie keine Typen trägt."""
-    typen = _tabelle(erg, T.TYPEN)
+    typen = erg.tabelle_oder_leer(T.TYPEN)
     if typen.empty or ags not in set(typen["ags"]):
         return "Keine Typzuordnung."
     z = typen.set_index("ags").loc[ags]
@@ -80,7 +73,7 @@ def felder_saetze(erg: Ergebnisse, ags: str) -> tuple[str, str]:
 
 
 def massnahmen_top(erg: Ergebnisse, ags: str, n: int = 3) -> list[str]:
-    e = _eigene(_tabelle(erg, "empfehlungen"), ags).sort_values("rang")
+    e = _eigene(erg.tabelle_oder_leer(T.EMPFEHLUNGEN), ags).sort_values("rang")
     zeilen = []
     for z in e.head(n).itertuples(index=False):
         einmalig = getattr(z, "kosten_einmalig_eigen", z.kosten_einmalig)
@@ -94,7 +87,7 @@ def massnahmen_top(erg: Ergebnisse, ags: str, n: int = 3) -> list[str]:
 
 def geld_saetze(erg: Ergebnisse, ags: str) -> tuple[str, str]:
     """Summe über den Zeitraum und laufende Kosten je Jahr danach (eigene Anteile)."""
-    jahre = _eigene(_tabelle(erg, "roadmap_jahre"), ags)
+    jahre = _eigene(erg.tabelle_oder_leer(T.ROADMAP_JAHRE), ags)
     n_jahre = erg.studie.roadmap.jahre
     if jahre.empty:
         return "–", "–"
@@ -104,8 +97,8 @@ def geld_saetze(erg: Ergebnisse, ags: str) -> tuple[str, str]:
              f"({int(jahre['jahr'].min())}–{int(jahre['jahr'].max())})")
     if umlage > 0:
         summe += f", davon {euro(umlage)} Umlage an den Verband"
-    r = _eigene(_tabelle(erg, "roadmap"), ags)
-    e = _eigene(_tabelle(erg, "empfehlungen"), ags).set_index("massnahme")
+    r = _eigene(erg.tabelle_oder_leer(T.ROADMAP), ags)
+    e = _eigene(erg.tabelle_oder_leer(T.EMPFEHLUNGEN), ags).set_index("massnahme")
     spalte = "kosten_jaehrlich_eigen" if "kosten_jaehrlich_eigen" in e else "kosten_jaehrlich"
     laufend = float(e[spalte].reindex(r["massnahme"]).fillna(0).sum()) if len(r) else 0.0
     danach = (f"{euro(laufend)} je Jahr für die geplanten Maßnahmen"
@@ -114,7 +107,7 @@ def geld_saetze(erg: Ergebnisse, ags: str) -> tuple[str, str]:
 
 
 def verband_satz(erg: Ergebnisse, ags: str) -> str:
-    e = _eigene(_tabelle(erg, "empfehlungen"), ags)
+    e = _eigene(erg.tabelle_oder_leer(T.EMPFEHLUNGEN), ags)
     if "ueber_verband" not in e or not e["ueber_verband"].any():
         return "Keine der empfohlenen Maßnahmen kommt über den Verband."
     v = e[e["ueber_verband"].astype(bool)]

@@ -83,13 +83,31 @@ class Ergebnisse:
     def tabelle(self, name: Tabelle) -> pd.DataFrame:
         """Eine Tabelle (``namen.Tabelle``), beim ersten Lesen gegen ihr Schema geprüft."""
         if name not in self._cache:
-            pfad = self.ordner / TABELLEN_ORDNER / f"{name}.parquet"
+            pfad = self._pfad(name)
             if not pfad.exists():
                 raise KeyError(f"Tabelle '{name}' fehlt in {self.ordner}")
             df = pd.read_parquet(pfad)
             schemas.pruefen(name, df, f"beim Laden aus {self.ordner}")
             self._cache[name] = df
         return self._cache[name]
+
+    def tabelle_falls_vorhanden(self, name: Tabelle) -> pd.DataFrame | None:
+        """Wie ``tabelle``, aber ``None``, wenn der Ergebnisordner sie nicht enthält.
+
+        Berichtsabschnitte überstehen so Ergebnisse ohne eine Tabelle (z. B. ohne Verband
+        oder OZG-Angaben); eine vorhandene Tabelle wird wie immer gegen ihr Schema geprüft.
+        """
+        if name not in self._cache and not self._pfad(name).exists():
+            return None
+        return self.tabelle(name)
+
+    def tabelle_oder_leer(self, name: Tabelle) -> pd.DataFrame:
+        """Wie ``tabelle_falls_vorhanden``, aber eine leere Tabelle statt ``None``."""
+        df = self.tabelle_falls_vorhanden(name)
+        return pd.DataFrame() if df is None else df
+
+    def _pfad(self, name: Tabelle) -> Path:
+        return self.ordner / TABELLEN_ORDNER / f"{name}.parquet"
 
     @property
     def tabellen(self) -> list[str]:
