@@ -2,8 +2,7 @@
 
 import pytest
 
-from analyse import pipeline
-from analyse.ergebnisse import namen
+from analyse import namen, pipeline
 from analyse.ressourcen import berichtsvorlage
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analyse import __version__, batch
+from analyse import __version__, batch, namen
 from analyse.arbeitshilfen import einlesen, selbstauskunft
 from analyse.arbeitshilfen import einordnen as einordnen_modul
 from analyse.berichte import arbeitshilfen as arbeitshilfen_seiten
@@ -27,10 +27,9 @@ from analyse.eingabe import studienordner as eingabe
 from analyse.eingabe.fehler import Eingabefehler, Problem
 from analyse.eingabe.fragebogen import ziele
 from analyse.eingabe.quellen import importieren as quellen_import
-from analyse.ergebnisse import namen
 from analyse.ergebnisse import speicher as ergebnisse
-from analyse.ergebnisse.namen import Tabelle as T
 from analyse.methoden import kommunentypen, reifegrad
+from analyse.namen import Tabelle as T
 from analyse.planung import empfehlungen as empfehlungen_modul
 from analyse.planung import ozg, personal, plaene, rahmen, verband
 from analyse.ressourcen import berichtsvorlage
@@ -230,15 +229,15 @@ def planen(sd: eingabe.Studiendaten, st: studie_modul.Studie, reifegrad_werte: p
                           e.ozg_ziel_stufe, e.ziel_quantil, mindest)
     # Ohne belastbare Typenstruktur entfällt der Typzuschlag der Auswahl.
     auswahl = empfehlungen_modul.auswahl(
-        kommunen, reifegrad_werte, ty.zuordnung, ozg_t["ozg_luecken"], sd.massnahmen, st, namen,
+        kommunen, reifegrad_werte, ty.zuordnung, ozg_t[T.OZG_LUECKEN], sd.massnahmen, st, namen,
         typstruktur=typstruktur_belastbar(ty))
     rahmen_t = rahmen.berechnen(kommunen, struktur_df, welle, st.roadmap)
-    verband_t = verband.planen(kommunen, reifegrad_werte, auswahl["zielwerte"],
-                               auswahl["empfehlungen"], rahmen_t, sd.massnahmen, st, namen)
-    plaene_t = plaene.erstellen(verband_t["empfehlungen"], rahmen_t, verband_t["verband_umlage"],
+    verband_t = verband.planen(kommunen, reifegrad_werte, auswahl[T.ZIELWERTE],
+                               auswahl[T.EMPFEHLUNGEN], rahmen_t, sd.massnahmen, st, namen)
+    plaene_t = plaene.erstellen(verband_t[T.EMPFEHLUNGEN], rahmen_t, verband_t[T.VERBAND_UMLAGE],
                                 sd.massnahmen, st, namen.felder)
-    return {**ozg_t, **auswahl, "rahmen": rahmen_t, **verband_t, **plaene_t,
-            "personal_richtwerte": personal.richtwerte(kommunen, reifegrad_werte, struktur_df,
+    return {**ozg_t, **auswahl, T.RAHMEN: rahmen_t, **verband_t, **plaene_t,
+            T.PERSONAL_RICHTWERTE: personal.richtwerte(kommunen, reifegrad_werte, struktur_df,
                                                        welle, mindest)}
 
 
@@ -299,7 +298,7 @@ def berichte_erstellen(pfade: Pfade, alle: bool = False, parallel: int | None = 
                                        fortschritt=fortschritt)
     # Welche Berichte zu diesem Lauf gehören, liest die Website hieraus.
     atomar_schreiben(pfade.berichte / namen.BERICHTSLAUF, json.dumps(
-        {"kommunen": kommunen}, indent=1))
+        {namen.BERICHTSLAUF_KOMMUNEN: kommunen}, indent=1))
     return zusammenfassung
 
 
@@ -444,8 +443,8 @@ def einordnen(pfade: Pfade, antwort: Path, ausgabe: Path, berichte: bool = True,
     if eingeordnet or fehler:
         arbeitshilfen_seiten.uebersicht_schreiben(erg, ausgabe, [
             {"ags": e.ags, "name": e.auskunft.kommune["name"], "quelle": e.auskunft.quelle,
-             "bericht": (ausgabe / "kommunen" / f"{e.ags}.html").exists(),
-             "pdf": (ausgabe / "kommunen" / f"{e.ags}.pdf").exists()}
+             "bericht": (ausgabe / namen.KOMMUNEN_ORDNER / f"{e.ags}.html").exists(),
+             "pdf": (ausgabe / namen.KOMMUNEN_ORDNER / f"{e.ags}.pdf").exists()}
             for e in eingeordnet], fehler)
     return Einordnungslauf(ausgabe, eingeordnet, fehler, zusammenfassung)
 

@@ -30,9 +30,9 @@ from analyse.eingabe import massnahmen as massnahmen_modul
 from analyse.eingabe import studie as studie_modul
 from analyse.eingabe.fehler import Eingabefehler, Problem
 from analyse.eingabe.fragebogen import ziele as ziele_tabelle
-from analyse.ergebnisse.namen import Tabelle as T
 from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.methoden import kommunentypen, peers, reifegrad
+from analyse.namen import Tabelle as T
 from analyse.planung import empfehlungen as empfehlungen_modul
 from analyse.planung import ozg as ozg_modul
 from analyse.planung import plaene as plaene_modul
@@ -165,13 +165,13 @@ def reifegrad_einordnen(zeile: pd.DataFrame, erg: Ergebnisse, st: studie_modul.S
     rg = reifegrad.berechnen(alle, erg.fragebogen, st.reifegrad.model_copy(update=aus),
                              st.seed)
     eigen = {n: df[df["ags"].astype(str) == ags].reset_index(drop=True)
-             for n, df in (("reifegrad", rg.werte), ("reifegrad_ausschluesse", rg.ausschluesse),
-                           ("unsicherheit", rg.tabellen[T.UNSICHERHEIT]))}
+             for n, df in ((T.REIFEGRAD, rg.werte), (T.REIFEGRAD_AUSSCHLUESSE, rg.ausschluesse),
+                           (T.UNSICHERHEIT, rg.tabellen[T.UNSICHERHEIT]))}
     # Entwicklung gegenüber früheren Wellen der Studie (nur für Kommunen der Studie)
     r = erg.tabelle(T.REIFEGRAD)
     frueher = r[(r["ags"].astype(str) == ags) & (r["welle"] < welle)]
-    ent = reifegrad.entwicklung(pd.concat([frueher, eigen["reifegrad"]], ignore_index=True))
-    eigen["entwicklung"] = ent[ent["welle"] == welle].reset_index(drop=True)
+    ent = reifegrad.entwicklung(pd.concat([frueher, eigen[T.REIFEGRAD]], ignore_index=True))
+    eigen[T.ENTWICKLUNG] = ent[ent["welle"] == welle].reset_index(drop=True)
     return eigen
 
 
@@ -191,7 +191,7 @@ def _ozg_profil(ozg_stand: pd.DataFrame | None, ags: str, gk: str, erg: Ergebnis
     """Eigener Anteil der OZG-Leistungen ab der Zielstufe und Zielwert der Größenklasse (aus der
     Studie, Tabelle ``ozg_luecken``). Ohne eigenen OZG-Stand (kein Katalog übergeben) gilt der
     Stand der Studie, wenn die Kommune darin vorkommt."""
-    if "ozg_luecken" not in erg.tabellen:
+    if T.OZG_LUECKEN not in erg.tabellen:
         return {}
     luecken = erg.tabelle(T.OZG_LUECKEN)
     stufen = ozg_stand["stufe"].dropna() if ozg_stand is not None and not ozg_stand.empty \
@@ -266,15 +266,15 @@ def planen(kommune: pd.DataFrame, rg: pd.DataFrame, typ: pd.DataFrame, struktur_
         tabelle, rahmen_zeile, plaene_modul.umlage_je_jahr(umlage, ags, startjahr,
                                                            st.roadmap.jahre),
         katalog, startjahr, st.roadmap.jahre)
-    aus = {"empfehlungen": tabelle, "roadmap": rm, "roadmap_kosten": rk, "roadmap_jahre": rj,
-           "verschiebungen": rv}
+    aus = {T.EMPFEHLUNGEN: tabelle, T.ROADMAP: rm, T.ROADMAP_KOSTEN: rk, T.ROADMAP_JAHRE: rj,
+           T.VERSCHIEBUNGEN: rv}
     return {n: df.reindex(columns=erg.tabelle(n).columns) if n in erg.tabellen else df
             for n, df in aus.items()}
 
 
 def ozg_einordnen(kommune: pd.DataFrame, antworten: pd.DataFrame, erg: Ergebnisse,
                   ozg_katalog: pd.DataFrame | None, welle: int) -> pd.DataFrame:
-    if ozg_katalog is None or "ozg_stand" not in erg.tabellen:
+    if ozg_katalog is None or T.OZG_STAND not in erg.tabellen:
         return pd.DataFrame()
     stand = ozg_modul.stand(kommune, antworten, erg.fragebogen, ozg_katalog, welle)
     return stand.reindex(columns=erg.tabelle(T.OZG_STAND).columns)

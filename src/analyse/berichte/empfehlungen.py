@@ -15,8 +15,8 @@ from matplotlib.patches import Patch
 
 from analyse.berichte import html
 from analyse.eingabe import groessenklassen
-from analyse.ergebnisse.namen import Tabelle as T
 from analyse.ergebnisse.speicher import Ergebnisse
+from analyse.namen import Tabelle as T
 from analyse.zahlen import anzahl
 
 # Farbenblind-taugliche Palette (Okabe-Ito) je Handlungsfeld.

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from analyse.dateien import atomar_datei, xlsx_ohne_zeit
-from analyse.ergebnisse.namen import Tabelle as T
+from analyse.namen import Tabelle as T
 
 #: Blatt → (Quelltabelle, {Spalte: deutsche Überschrift}) in dieser Reihenfolge.
 BLAETTER: dict[str, tuple[T, dict[str, str]]] = {

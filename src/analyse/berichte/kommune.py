@@ -24,9 +24,9 @@ from analyse.berichte.kontext import (
     typnamen,
 )
 from analyse.eingabe.fragebogen import ziele
-from analyse.ergebnisse.namen import Tabelle as T
 from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.methoden import peers
+from analyse.namen import Tabelle as T
 from analyse.zahlen import anzahl as zahl_anzahl
 
 FARBEN = {"eigen": "#0b5394", "gk": "#e69138", "typ": "#6aa84f"}  # kontraststark, farbenblind-tauglich

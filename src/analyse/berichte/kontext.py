@@ -6,10 +6,10 @@ import pandas as pd
 
 from analyse.eingabe import groessenklassen
 from analyse.eingabe.studienordner import AGS_MUSTER
-from analyse.ergebnisse.namen import Tabelle as T
 from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.methoden import peers
 from analyse.methoden.kommunentypen import TypenModell
+from analyse.namen import Tabelle as T
 
 
 def ags_pruefen(erg: Ergebnisse, ags: str) -> str:

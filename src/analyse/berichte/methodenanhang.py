@@ -14,10 +14,10 @@ from analyse.berichte import html
 from analyse.berichte.html import Html
 from analyse.berichte.kontext import feldnamen, typmodell, typnamen
 from analyse.eingabe.studie import CLUSTERVERFAHREN
-from analyse.ergebnisse.namen import Tabelle as T
 from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.methoden import reifegrad
 from analyse.methoden.kommunentypen import METHODEN_NAME, TypenModell
+from analyse.namen import Tabelle as T
 
 GESAMT = reifegrad.GESAMT
 

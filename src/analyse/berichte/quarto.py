@@ -30,7 +30,7 @@ import yaml
 from analyse import __version__
 from analyse.berichte import kommune, uebersicht, website
 from analyse.dateien import atomar_ordner, besitz_pruefen
-from analyse.ergebnisse.namen import ABSCHLUSSBERICHT, KOMMUNEN_ORDNER
+from analyse.namen import ABSCHLUSSBERICHT, KOMMUNEN_ORDNER
 from analyse.ressourcen import berichtsvorlage
 
 VORLAGE = berichtsvorlage("_quarto.yml")

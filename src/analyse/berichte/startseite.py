@@ -15,8 +15,8 @@ import pandas as pd
 from analyse.berichte.kontext import reifegrad_breit, typmodell
 from analyse.berichte.kontext import typnamen as typnamen_je_typ
 from analyse.eingabe import groessenklassen
-from analyse.ergebnisse.namen import Tabelle as T
 from analyse.ergebnisse.speicher import Ergebnisse
+from analyse.namen import Tabelle as T
 from analyse.zahlen import zahl
 
 #: Verfügbare Fassungen eines Kommunenberichts neben der HTML-Seite (Endung → Linktext).

@@ -17,9 +17,9 @@ from analyse.berichte.kontext import (
     typnamen,
 )
 from analyse.eingabe import fragebogen, groessenklassen
-from analyse.ergebnisse.namen import Tabelle as T
 from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.methoden import peers
+from analyse.namen import Tabelle as T
 
 
 def titel(erg: Ergebnisse) -> str:

@@ -21,9 +21,9 @@ from analyse.berichte.kontext import (
 )
 from analyse.eingabe import groessenklassen
 from analyse.eingabe.ozg_katalog import ONLINE_AB
-from analyse.ergebnisse.namen import Tabelle as T
 from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.methoden import peers
+from analyse.namen import Tabelle as T
 from analyse.zahlen import anzahl
 
 

@@ -27,7 +27,12 @@ from analyse.berichte import arbeitshilfen
 from analyse.berichte import startseite as startseite_daten
 from analyse.dateien import atomar_ordner
 from analyse.ergebnisse import speicher as ergebnisse
-from analyse.ergebnisse.namen import ABSCHLUSSBERICHT, BERICHTSLAUF, KOMMUNEN_ORDNER
+from analyse.namen import (
+    ABSCHLUSSBERICHT,
+    BERICHTSLAUF,
+    BERICHTSLAUF_KOMMUNEN,
+    KOMMUNEN_ORDNER,
+)
 
 VORLAGEN = resources.files("analyse.berichte") / "vorlagen"
 STARTSEITE = "Übersicht"  # Titel der Startseite (Tab) auf beiden Wegen
@@ -118,7 +123,7 @@ def kommunenliste(erg, berichte: Path) -> list[dict]:
     """Die Kommunen des letzten Berichtslaufs, deren Bericht vorliegt (Zeilen der Startseite,
     Referenzkommunen zuerst)."""
     lauf = berichte / BERICHTSLAUF
-    gewuenscht = set(json.loads(lauf.read_text(encoding="utf-8"))["kommunen"]) if lauf.exists() \
+    gewuenscht = set(json.loads(lauf.read_text(encoding="utf-8"))[BERICHTSLAUF_KOMMUNEN]) if lauf.exists() \
         else None
     vorhanden = {p.stem for p in (berichte / KOMMUNEN_ORDNER).glob("*.ipynb")}
     if gewuenscht is not None:

@@ -12,8 +12,8 @@ import pandas as pd
 
 from analyse.berichte import html, kommune
 from analyse.berichte.kontext import ags_pruefen, feldnamen, reifegrad_breit, typmodell, typnamen
-from analyse.ergebnisse.namen import Tabelle as T
 from analyse.ergebnisse.speicher import Ergebnisse
+from analyse.namen import Tabelle as T
 from analyse.zahlen import anzahl, euro, zahl
 
 

@@ -14,7 +14,7 @@ import pandera.pandas as pa
 from pandas.api import types
 
 from analyse.ergebnisse.modell import ErgebnisFehler
-from analyse.ergebnisse.namen import Tabelle as T
+from analyse.namen import Tabelle as T
 
 
 class SchemaFehler(ErgebnisFehler):
@@ -180,7 +180,7 @@ def pruefen(name: str, df: pd.DataFrame, wo: str) -> None:
     Verstößen auf einmal. ``wo``: Kontext für die Meldung (z. B. "beim Speichern")."""
     if name not in SCHEMAS:
         raise SchemaFehler(f"Unbekannte Ergebnistabelle '{name}' {wo}: jede Tabelle braucht "
-                           "einen Namen in analyse.ergebnisse.namen und ein Schema hier.")
+                           "einen Namen in analyse.namen und ein Schema hier.")
     try:
         SCHEMAS[name].validate(df, lazy=True)
     except pa.errors.SchemaErrors as e:

@@ -23,7 +23,7 @@ from analyse.eingabe import studie as studie_modul
 from analyse.eingabe import typkatalog
 from analyse.ergebnisse import modell as modell_modul
 from analyse.ergebnisse import schemas
-from analyse.ergebnisse.namen import KONFIGURATION_ORDNER, MODELL_DATEI, TABELLEN_ORDNER, Tabelle
+from analyse.namen import KONFIGURATION_ORDNER, MODELL_DATEI, TABELLEN_ORDNER, Tabelle
 
 #: Konfigurationsdateien, die in den Ergebnisordner kopiert werden.
 KONFIGURATIONEN = ("studie.yml", "fragebogen.yml", "kommunentypen.yml", "massnahmen.yml")

@@ -52,6 +52,7 @@ from analyse.methoden.unsicherheit import (
     Feld,
     aggregieren,
 )
+from analyse.namen import Tabelle as T
 
 __all__ = ["GEWICHT_SCHWANKUNG", "IMPUTATIONEN", "WEISS_NICHT", "aggregieren"]
 
@@ -354,18 +355,18 @@ def berechnen(antworten: pd.DataFrame, fragebogen: Fragebogen, einst: ReifegradE
         schritte=[Schritt(**s) for s in schritte(einst)],
     )
     return Reifegrad(werte=werte, ausschluesse=ausschluesse, modell=modell, tabellen={
-        "reliabilitaet": reliabilitaet,
-        "trennschaerfe": trennschaerfe,
-        "unsicherheit": unsicherheit,
-        "unsicherheit_felder": spannen.drop(columns=["veraenderung_p05", "veraenderung_p95"]),
-        "entwicklung": entwicklung(werte, spannen[["ags", "welle", "handlungsfeld",
+        T.RELIABILITAET: reliabilitaet,
+        T.TRENNSCHAERFE: trennschaerfe,
+        T.UNSICHERHEIT: unsicherheit,
+        T.UNSICHERHEIT_FELDER: spannen.drop(columns=["veraenderung_p05", "veraenderung_p95"]),
+        T.ENTWICKLUNG: entwicklung(werte, spannen[["ags", "welle", "handlungsfeld",
                                                    "veraenderung_p05", "veraenderung_p95"]]),
-        "reifegrad_korrelation": _feldkorrelation(feld, feld_ids, wellen),
-        "reifegrad_struktur": pd.DataFrame([d.model_dump() for d in dimensionen],
+        T.REIFEGRAD_KORRELATION: _feldkorrelation(feld, feld_ids, wellen),
+        T.REIFEGRAD_STRUKTUR: pd.DataFrame([d.model_dump() for d in dimensionen],
                                            columns=list(Dimension.model_fields)),
-        "sensitivitaet": pd.DataFrame([i.model_dump() for i in sens.indizes] if sens else [],
+        T.SENSITIVITAET: pd.DataFrame([i.model_dump() for i in sens.indizes] if sens else [],
                                       columns=list(Sobolindex.model_fields)),
-        "reifegrad_ausschluesse": ausschluesse,
+        T.REIFEGRAD_AUSSCHLUESSE: ausschluesse,
     })
 
 

@@ -51,6 +51,7 @@ import pandas as pd
 from analyse.eingabe.groessenklassen import KOSTENKLASSE, kurz
 from analyse.eingabe.massnahmen import Katalog, Massnahme
 from analyse.eingabe.studie import EmpfehlungenEinstellungen, Studie
+from analyse.namen import Tabelle as T
 from analyse.zahlen import anzahl, zahl
 
 #: Die Verbandsspalten füllt ``planung.verband.einbeziehen``; hier stehen Voreinstellungen.
@@ -465,9 +466,9 @@ def auswahl(kommunen: pd.DataFrame, reifegrad: pd.DataFrame, typen: pd.DataFrame
     referenz = sorted(k.index[k["referenzkommune"].fillna(False).astype(bool)])
     profile = [_profil(a, k, breit, ziele, t, o, typstruktur) for a in referenz]
     return {
-        "zielwerte": ziele,
-        "empfehlungen": _verbinden([empfehlungen_fuer(p, katalog, e, namen) for p in profile],
+        T.ZIELWERTE: ziele,
+        T.EMPFEHLUNGEN: _verbinden([empfehlungen_fuer(p, katalog, e, namen) for p in profile],
                                    EMPFEHLUNG_SPALTEN),
-        "empfehlungen_anzahl": pd.DataFrame([anzahl_zeile(p, katalog, e) for p in profile],
+        T.EMPFEHLUNGEN_ANZAHL: pd.DataFrame([anzahl_zeile(p, katalog, e) for p in profile],
                                             columns=ANZAHL_SPALTEN),
     }

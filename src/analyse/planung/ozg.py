@@ -11,6 +11,7 @@ import pandas as pd
 from analyse.eingabe.fragebogen import Fragebogen
 from analyse.eingabe.groessenklassen import kurz
 from analyse.eingabe.ozg_katalog import ONLINE_AB, relevanz
+from analyse.namen import Tabelle as T
 
 
 def stand(kommunen: pd.DataFrame, antworten: pd.DataFrame, fragebogen: Fragebogen,
@@ -151,7 +152,7 @@ def auswerten(kommunen: pd.DataFrame, antworten: pd.DataFrame | None,
          if fragebogen is not None and antworten is not None else
          pd.DataFrame(columns=["ags", "welle", "leistung", "leistung_name", "themenfeld",
                                "ebene", "stufe"]))
-    return {"ozg_stand": s, "ozg_abdeckung": abdeckung(s, k, mindestgroesse),
-            "ozg_vergleich": vergleich(s, k, mindestgroesse),
-            "ozg_relevanz": relevanz_uebersicht(katalog),
-            "ozg_luecken": luecken(s, k, stufe, quantil, mindestgroesse)}
+    return {T.OZG_STAND: s, T.OZG_ABDECKUNG: abdeckung(s, k, mindestgroesse),
+            T.OZG_VERGLEICH: vergleich(s, k, mindestgroesse),
+            T.OZG_RELEVANZ: relevanz_uebersicht(katalog),
+            T.OZG_LUECKEN: luecken(s, k, stufe, quantil, mindestgroesse)}

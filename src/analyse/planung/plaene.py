@@ -17,6 +17,7 @@ import pandas as pd
 
 from analyse.eingabe.massnahmen import Katalog
 from analyse.eingabe.studie import Studie
+from analyse.namen import Tabelle as T
 from analyse.planung import roadmap
 
 ZUSATZ = ["rang", "hauptfeld", "hauptfeld_name", "ueber_verband", "verband_titel"]
@@ -95,17 +96,17 @@ def erstellen(empfehlungen: pd.DataFrame, rahmen: pd.DataFrame, verband_umlage: 
             liste.append(t)
         bilanz.append(zeile)
     ergebnis = {
-        "roadmap": _verbinden(teile[0], [*roadmap.ROADMAP_SPALTEN, *ZUSATZ]),
-        "roadmap_kosten": _verbinden(teile[1], [*roadmap.KOSTEN_SPALTEN[:2], *ZUSATZ,
+        T.ROADMAP: _verbinden(teile[0], [*roadmap.ROADMAP_SPALTEN, *ZUSATZ]),
+        T.ROADMAP_KOSTEN: _verbinden(teile[1], [*roadmap.KOSTEN_SPALTEN[:2], *ZUSATZ,
                                                 *roadmap.KOSTEN_SPALTEN[2:]]),
-        "roadmap_jahre": _verbinden(teile[2], roadmap.JAHRE_SPALTEN),
-        "verschiebungen": _verbinden(teile[3], [*roadmap.VERSCHOBEN_SPALTEN[:3], *ZUSATZ,
+        T.ROADMAP_JAHRE: _verbinden(teile[2], roadmap.JAHRE_SPALTEN),
+        T.VERSCHIEBUNGEN: _verbinden(teile[3], [*roadmap.VERSCHOBEN_SPALTEN[:3], *ZUSATZ,
                                                 *roadmap.VERSCHOBEN_SPALTEN[3:]]),
-        "roadmap_bilanz": pd.DataFrame(bilanz, columns=BILANZ_SPALTEN),
+        T.ROADMAP_BILANZ: pd.DataFrame(bilanz, columns=BILANZ_SPALTEN),
     }
-    summe, je_jahr = summen(empfehlungen, ergebnis["roadmap_kosten"], ergebnis["verschiebungen"],
+    summe, je_jahr = summen(empfehlungen, ergebnis[T.ROADMAP_KOSTEN], ergebnis[T.VERSCHIEBUNGEN],
                             feldnamen)
-    return ergebnis | {"empfehlungen_summen": summe, "kosten_je_feld_jahr": je_jahr}
+    return ergebnis | {T.EMPFEHLUNGEN_SUMMEN: summe, T.KOSTEN_JE_FELD_JAHR: je_jahr}
 
 
 def summen(empfehlungen: pd.DataFrame, roadmap_kosten: pd.DataFrame,

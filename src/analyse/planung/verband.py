@@ -40,6 +40,7 @@ import pandas as pd
 
 from analyse.eingabe.massnahmen import Katalog, Massnahme
 from analyse.eingabe.studie import EmpfehlungenEinstellungen, Studie, VerbandEinstellungen
+from analyse.namen import Tabelle as T
 from analyse.planung import roadmap
 from analyse.planung.empfehlungen import Namen, reifegrad_breit, umgesetzt
 from analyse.zahlen import anzahl, euro, zahl
@@ -346,13 +347,13 @@ def einbeziehen_aus_tabellen(empfehlungen: pd.DataFrame, verband_roadmap: pd.Dat
 
 
 def _leer(empfehlungen: pd.DataFrame, satz: str) -> dict[str, pd.DataFrame]:
-    return {"verband_empfehlungen": pd.DataFrame(columns=EMPFEHLUNG_SPALTEN),
-            "verband_roadmap": pd.DataFrame(columns=[*roadmap.ROADMAP_SPALTEN[1:], "rang"]),
-            "verband_verschiebungen": pd.DataFrame(
+    return {T.VERBAND_EMPFEHLUNGEN: pd.DataFrame(columns=EMPFEHLUNG_SPALTEN),
+            T.VERBAND_ROADMAP: pd.DataFrame(columns=[*roadmap.ROADMAP_SPALTEN[1:], "rang"]),
+            T.VERBAND_VERSCHIEBUNGEN: pd.DataFrame(
                 columns=[*roadmap.VERSCHOBEN_SPALTEN[1:], "rang"]),
-            "verband_jahre": pd.DataFrame([{"satz": satz}], columns=JAHRE_SPALTEN).iloc[0:0],
-            "verband_umlage": pd.DataFrame(columns=UMLAGE_SPALTEN),
-            "empfehlungen": empfehlungen}
+            T.VERBAND_JAHRE: pd.DataFrame([{"satz": satz}], columns=JAHRE_SPALTEN).iloc[0:0],
+            T.VERBAND_UMLAGE: pd.DataFrame(columns=UMLAGE_SPALTEN),
+            T.EMPFEHLUNGEN: empfehlungen}
 
 
 def planen(kommunen: pd.DataFrame, reifegrad: pd.DataFrame, zielwerte: pd.DataFrame,
@@ -388,10 +389,10 @@ def planen(kommunen: pd.DataFrame, reifegrad: pd.DataFrame, zielwerte: pd.DataFr
         columns=JAHRE_SPALTEN)
     # Leere Pläne tragen dieselben Spalten wie volle (Schema der Ergebnistabellen).
     rm, rv = (df if "rang" in df else df.assign(rang=pd.Series(dtype="Int64")) for df in (rm, rv))
-    return {"verband_empfehlungen": tabelle,
-            "verband_roadmap": rm.drop(columns="ags"),
-            "verband_verschiebungen": rv.drop(columns="ags"),
-            "verband_jahre": jahre,
-            "verband_umlage": umlage_tabelle(jahre, anteil, mitglieder, rahmen_m, ev.umlage),
-            "empfehlungen": einbeziehen(empfehlungen, plan, tabelle, anteil, mitglieder["name"],
+    return {T.VERBAND_EMPFEHLUNGEN: tabelle,
+            T.VERBAND_ROADMAP: rm.drop(columns="ags"),
+            T.VERBAND_VERSCHIEBUNGEN: rv.drop(columns="ags"),
+            T.VERBAND_JAHRE: jahre,
+            T.VERBAND_UMLAGE: umlage_tabelle(jahre, anteil, mitglieder, rahmen_m, ev.umlage),
+            T.EMPFEHLUNGEN: einbeziehen(empfehlungen, plan, tabelle, anteil, mitglieder["name"],
                                         katalog, ev)}

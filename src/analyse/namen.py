@@ -1,10 +1,11 @@
 """Namen, die eine Grenze überqueren: Ergebnistabellen, Berichte, Dateien im Berichtsordner.
 
-Der einzige Ort, an dem diese Namen stehen. Berichte, Excel, Website und Pipeline lesen
-Tabellen über ``Tabelle.X``; ``speicher.speichern`` nimmt nur Tabellen an, deren Name hier
-steht (und deren Schema in ``schemas`` geprüft wird). Rechnende Schichten unter
-``ergebnisse`` (``methoden``, ``planung``) liefern ihre Tabellen unter denselben Namen; ein
-Tippfehler dort fällt beim Speichern auf, nicht erst im Bericht.
+Der einzige Ort, an dem diese Namen stehen, in der untersten Schicht, damit alle sie benutzen:
+``methoden`` und ``planung`` liefern ihre Tabellen unter ``Tabelle.X``, ``pipeline``
+verbindet sie, ``ergebnisse.speichern`` nimmt nur Tabellen an, deren Name hier steht (und
+deren Schema in ``ergebnisse.schemas`` geprüft wird), und Berichte, Excel, Website und
+Arbeitshilfen lesen sie über ``Tabelle.X``. Nackte Tabellennamen als Zeichenketten verbietet
+``tests/test_namen.py``.
 """
 
 from __future__ import annotations
@@ -77,3 +78,5 @@ VORLAGE_ABSCHLUSS = f"{ABSCHLUSSBERICHT}.ipynb"
 KOMMUNEN_ORDNER = "kommunen"
 #: Welche Kommunenberichte zum letzten Lauf gehören (liest die Website).
 BERICHTSLAUF = "berichte.json"
+#: Schlüssel in ``BERICHTSLAUF``: die AGS der Kommunenberichte des Laufs.
+BERICHTSLAUF_KOMMUNEN = "kommunen"
