@@ -428,7 +428,8 @@ def einordnen(pfade: Pfade, antwort: Path, ausgabe: Path, berichte: bool = True,
         tabellen, modell = einordnen_modul.ergebnisordner(erg, e)
         ordner = ausgabe / "ergebnisse" / e.ags
         ergebnisse.speichern(ordner, tabellen, modell, erg.ordner / "konfiguration")
-        excel.schreiben(tabellen, e.ags, ausgabe / namen.KOMMUNEN_ORDNER / f"{e.ags}.xlsx")
+        excel.schreiben(ergebnisse.laden(ordner), e.ags,
+                        ausgabe / namen.KOMMUNEN_ORDNER / f"{e.ags}.xlsx")
         auftraege.append(batch.Auftrag(
             name=e.ags, titel=f"{e.auskunft.kommune['name']}: Digitalisierungsbericht",
             vorlage=pfade.vorlage(namen.VORLAGE_KOMMUNE),

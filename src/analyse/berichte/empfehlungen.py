@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from analyse.berichte import html
+from analyse.berichte import excel, html
 from analyse.eingabe import groessenklassen
 from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.namen import Tabelle as T
@@ -286,8 +286,8 @@ def excel_download(erg: Ergebnisse, ags: str) -> html.Html:
     return html.Html.verbinden([
         html.ueberschrift("Maßnahmen und Roadmap als Excel-Datei", 3, "excel"),
         html.Html("<p>")
-        + html.link(f"{ags}.xlsx", f"Excel-Datei herunterladen ({ags}.xlsx, Blätter: "
-                                   "Maßnahmen, Roadmap, Kosten je Jahr, Verschoben)")
+        + html.link(f"{ags}.xlsx", f"Excel-Datei zum Planen herunterladen ({ags}.xlsx, "
+                                   f"Blätter: {', '.join(excel.BLAETTER)})")
         + html.Html("</p>"),
     ])
 
