@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from analyse import pipeline
-from analyse.berichte import html, verband
+from analyse import demo, pipeline
+from analyse.berichte import html, kontext, verband
+from analyse.demo import simulation as sim
+from analyse.eingabe import fragebogen, typkatalog
 from analyse.ergebnisse import laden
 from analyse.zahlen import anzahl
 
@@ -77,3 +81,66 @@ def test_kernaussagen_stimmen_mit_zahlen(erg):
     assert any(f"zusammen {anzahl(len(e), 'Handlungsempfehlung', 'Handlungsempfehlungen')}" in s
                for s in saetze)
     assert all(isinstance(s, str) and s.endswith(".") for s in saetze)
+
+
+# ------------------------------------------------------------------ Steckbrief eines neuen Typs
+
+
+@pytest.fixture(scope="module")
+def erg_neuer_typ(tmp_path_factory):
+    """Eine Studie, in der ein Viertel der Kommunen ein Zielprofil hat, das zu keinem Prototyp
+    passt (wie in ``test_kommunentypen``: ``simulation.fremdes_profil``): ein neuer Typ."""
+    basis = tmp_path_factory.mktemp("neuer_typ")
+    daten = basis / "studie"
+    demo.schreiben(daten, anzahl=120, seed=7)
+    fb = fragebogen.laden(daten / "fragebogen.yml")
+    fremd = sim.fremdes_profil(typkatalog.laden(daten / "kommunentypen.yml").prototypen())
+    a = pd.read_csv(daten / "antworten.csv", dtype=str, keep_default_na=False)
+    rng = np.random.default_rng(1)
+    wahl = a["ags"].isin(rng.choice(sorted(a["ags"].unique()), 30, replace=False))
+    for ziel, item in fb.ziel_items().items():
+        a.loc[wahl, item] = [str(int(x)) for x in np.clip(
+            np.rint(fremd[ziel] + rng.normal(0, 0.6, wahl.sum())), 1, 5)]
+    a.to_csv(daten / "antworten.csv", index=False)
+    pipeline.auswerten(pipeline.Pfade(daten, basis / "aus"))
+    return laden(basis / "aus" / "ergebnisse")
+
+
+def test_neuer_typ_hat_vollen_steckbrief_aus_den_daten(erg_neuer_typ):
+    erg = erg_neuer_typ
+    neu = [s for s in verband.steckbrief_daten(erg) if s.herkunft == "daten"]
+    assert len(neu) == 1 and neu[0].typ.startswith("neu_") and neu[0].n >= 20
+    sb = neu[0]
+    # Stärken über, Herausforderungen unter dem Median aller Kommunen (nachgerechnet)
+    r = erg.tabelle("reifegrad")
+    r = r[r["welle"] == erg.studie.aktuelle_welle].pivot(index="ags", columns="handlungsfeld",
+                                                          values="wert")
+    r.columns = [kontext.feldnamen(erg)[f] for f in r.columns]
+    mitglieder = erg.tabelle("typen").set_index("ags")["typ"] == sb.typ
+    typ_median = r.loc[mitglieder[mitglieder].index.intersection(r.index)].median().round()
+    alle = r.median().round()
+    assert sb.staerken and sb.herausforderungen
+    for satz in sb.staerken:
+        feld = satz.split(":")[0]
+        assert typ_median[feld] > alle[feld], satz
+        assert f"{int(typ_median[feld] - alle[feld])} Punkt" in satz
+    for satz in sb.herausforderungen:
+        feld = satz.split(":")[0]
+        assert typ_median[feld] < alle[feld], satz
+    # lernt von: ein anderer Typ, der im schwächsten Feld höher liegt
+    assert sb.lernt_von
+    namen = kontext.typnamen(erg)
+    for eintrag in sb.lernt_von:
+        assert any(eintrag.startswith(namen[t]) for t in set(erg.tabelle("typen")["typ"])
+                   if t != sb.typ)
+    inhalt = str(verband.steckbriefe(erg))
+    assert f"Steckbrief: {html.text(sb.name)} (aus den Daten gebildet)" in inhalt
+    assert "nicht aus der Studie übernommen" in inhalt
+    assert f"Reifegrad je Handlungsfeld: {html.text(sb.name)}" in inhalt
+    for teil in (">Stärken</h4>", ">Herausforderungen</h4>", "Lernt im D-Team besonders von",
+                 "<p>Größenklassen:", "<caption>Reifegrad je Handlungsfeld"):
+        assert inhalt.count(teil) == len(verband.steckbrief_daten(erg)), teil
+    # die Prototypen behalten ihre Texte aus dem Katalog
+    for t in erg.typkatalog.typen:
+        if t.id in set(erg.tabelle("typen")["typ"]):
+            assert html.text(t.steckbrief.kurz) in inhalt

@@ -7,6 +7,8 @@ Werte einzelner Kommunen nur für Mitglieder des Verbands, an den sich der Beric
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -232,42 +234,153 @@ def steckbrief_groessenklassen(erg: Ergebnisse) -> pd.DataFrame:
     return kreuz.astype(object).where((kreuz == 0) | (kreuz >= mindest), f"< {mindest}")
 
 
+@dataclass(frozen=True)
+class Steckbrief:
+    """Ein Steckbrief je gefundenem Typ, wie in der ÖFIT/KGSt-Studie.
+
+    ``herkunft``: ``katalog`` (Texte aus ``kommunentypen.yml``), ``variante`` (Texte des
+    Prototyps, der Typ ist eine Variante) oder ``daten`` (neuer Typ: alles aus seinem Profil
+    und seinen Reifegraden gebildet, siehe ``_aus_daten``).
+    """
+
+    typ: str
+    name: str
+    herkunft: str
+    n: int
+    kurz: str
+    staerken: list[str]
+    herausforderungen: list[str]
+    lernt_von: list[str]
+    profil: str = ""
+
+
+def _reihenfolge(erg: Ergebnisse, vorhanden: set[str]) -> list[str]:
+    katalog = [t.id for t in erg.typkatalog.typen]
+    gefunden = [b.typ for b in typmodell(erg).benennung if b.typ not in katalog]
+    return [t for t in [*katalog, *gefunden] if t in vorhanden]
+
+
+def _feld_saetze(erg: Ergebnisse, typ: str, rg: pd.DataFrame, studie: pd.Series
+                 ) -> tuple[list[str], list[str], list[str]]:
+    """(Stärken, Herausforderungen, lernt von) eines Typs aus seinen Reifegraden.
+
+    Stärke: Median des Typs über dem Median aller Kommunen der Studie; Herausforderung: darunter
+    (je die drei größten Abstände). Lernt von: je schwächstem Feld (bis zu zwei) der Typ mit dem
+    höchsten Median dort, sofern er über dem eigenen liegt.
+    """
+    if typ not in rg.index or rg.loc[typ].isna().all():
+        hinweis = f"Erst ab {mindestgroesse(erg)} Kommunen des Typs aus den Reifegraden ableitbar."
+        return [hinweis], [hinweis], []
+    eigen = rg.loc[typ].drop("Gesamt", errors="ignore")
+    bezug = studie.reindex(eigen.index)
+    abstand = (eigen.round() - bezug.round()).dropna()  # Abstand der gezeigten Zahlen
+    oben = abstand[abstand > 0].sort_values(ascending=False, kind="stable").head(3)
+    unten = abstand[abstand < 0].sort_values(kind="stable").head(3)
+
+    def satz(feld: str, richtung: str) -> str:
+        return (f"{feld}: Median {html.zahl(eigen[feld])}, "
+                f"{anzahl(int(abs(abstand[feld])), 'Punkt', 'Punkte')} {richtung} dem Median "
+                f"aller Kommunen ({html.zahl(bezug[feld])})")
+
+    staerken = [satz(f, "über") for f in oben.index] or [
+        "Kein Handlungsfeld liegt über dem Median aller Kommunen der Studie."]
+    schwaechen = [satz(f, "unter") for f in unten.index] or [
+        "Kein Handlungsfeld liegt unter dem Median aller Kommunen der Studie."]
+    typnamen_ = typnamen(erg)
+    lernt: list[str] = []
+    for feld in unten.index[:2]:
+        andere = rg[feld].drop(typ, errors="ignore").drop("mischtyp", errors="ignore").dropna()
+        if len(andere) and andere.max() > eigen[feld]:
+            bester = andere.idxmax()
+            lernt.append(f"{typnamen_.get(bester, bester)} (im Feld {feld}: Median "
+                         f"{html.zahl(andere[bester])})")
+    return staerken, schwaechen, lernt
+
+
+def steckbrief_daten(erg: Ergebnisse) -> list[Steckbrief]:
+    """Ein Steckbrief je Typ, der in der Studie vorkommt, auch für Varianten und neue Typen."""
+    typen = erg.tabelle_oder_leer(T.TYPEN)
+    if typen.empty:
+        return []
+    n = typen["typ"].value_counts()
+    rg = steckbrief_reifegrad(erg)
+    breit = reifegrad_breit(erg)
+    studie = breit.median().rename(feldnamen(erg))
+    namen = typnamen(erg)
+    katalog = {t.id: t for t in erg.typkatalog.typen}
+    ergebnis = []
+    for typ in _reihenfolge(erg, set(n.index)):
+        b = typmodell(erg).benennung_von(typ)
+        profil = (f"Priorisiert stärker als im Mittel aller Kommunen: {', '.join(b.hoch)}; "
+                  f"schwächer: {', '.join(b.niedrig)}." if b and b.hoch else "")
+        basis = katalog.get(typ) or (katalog.get(b.naechster_prototyp) if b and b.art ==
+                                     "variante" else None)
+        if basis is not None:
+            s = basis.steckbrief
+            kurz = s.kurz if typ in katalog else (
+                f"Variante des Typs „{basis.name}“: Die Texte stammen aus dessen Steckbrief. "
+                + s.kurz)
+            ergebnis.append(Steckbrief(
+                typ, namen.get(typ, typ), "katalog" if typ in katalog else "variante",
+                int(n[typ]), kurz, list(s.staerken), list(s.herausforderungen),
+                [namen.get(x, x) for x in s.lernt_von], profil))
+        else:
+            staerken, schwaechen, lernt = _feld_saetze(erg, typ, rg, studie)
+            ergebnis.append(Steckbrief(
+                typ, namen.get(typ, typ), "daten", int(n[typ]),
+                (b.kurz if b and b.kurz else "Aus den Daten gebildeter Typ."), staerken,
+                schwaechen, lernt, profil))
+    return ergebnis
+
+
+def _reifegrad_tabelle(erg: Ergebnisse, sb: Steckbrief, rg: pd.DataFrame) -> html.Html:
+    if sb.typ not in rg.index or rg.loc[sb.typ].isna().all():
+        return html.hinweis(f"Reifegrad je Feld erst ab {mindestgroesse(erg)} Kommunen des Typs.")
+    zeile = rg.loc[sb.typ]
+    studie = reifegrad_breit(erg).median().rename(feldnamen(erg)).reindex(zeile.index)
+    return html.tabelle(
+        pd.DataFrame({"Handlungsfeld": zeile.index, "Median des Typs": zeile.to_numpy(),
+                      "Median aller Kommunen": studie.to_numpy(),
+                      "Abstand": (zeile.round() - studie.round()).to_numpy()}),
+        f"Reifegrad je Handlungsfeld: {sb.name}",
+        formate={"Median des Typs": "zahl", "Median aller Kommunen": "zahl",
+                 "Abstand": "{:+.0f}"}, zeilenkopf=True)
+
+
 def steckbriefe(erg: Ergebnisse) -> html.Html:
-    """Ein vollständiger Steckbrief je Typ wie in der ÖFIT/KGSt-Studie."""
+    """Ein vollständiger Steckbrief je Typ wie in der ÖFIT/KGSt-Studie; neue Typen sind als aus
+    den Daten gebildet gekennzeichnet."""
     typen = erg.tabelle_oder_leer(T.TYPEN)
     if typen.empty:
         return html.hinweis("Keine Kommunentypen gebildet.")
     if not typmodell(erg).typstruktur_belastbar:
         return html.hinweis(typmodell(erg).struktur_satz)
-    n = typen["typ"].value_counts()
     rg = steckbrief_reifegrad(erg)
     mix = steckbrief_groessenklassen(erg)
-    namen = typnamen(erg)
-    mindest = mindestgroesse(erg)
     teile = []
-    for t in [*erg.typkatalog.typen]:
-        if n.get(t.id, 0) == 0:
-            continue
-        s = t.steckbrief
-        teile += [html.ueberschrift(f"Steckbrief: {t.name}", 3),
-                  html.absatz(f"{anzahl(int(n[t.id]), 'Kommune', 'Kommunen')} in der Studie. "
-                              + s.kurz)]
-        teile += [html.ueberschrift("Stärken", 4), html.liste(s.staerken)]
-        if s.herausforderungen:
-            teile += [html.ueberschrift("Herausforderungen", 4), html.liste(s.herausforderungen)]
-        if s.lernt_von:
-            teile.append(html.absatz("Lernt im D-Team besonders von: "
-                                     + ", ".join(namen.get(x, x) for x in s.lernt_von) + "."))
-        if t.id in rg.index and rg.loc[t.id].notna().any():
-            zeile = rg.loc[t.id]
-            teile.append(html.tabelle(
-                pd.DataFrame({"Handlungsfeld": zeile.index, "Median": zeile.to_numpy()}),
-                f"Reifegrad je Handlungsfeld: {t.name}", formate={"Median": "zahl"},
-                zeilenkopf=True))
-        else:
-            teile.append(html.hinweis(f"Reifegrad je Feld erst ab {mindest} Kommunen des Typs."))
-        if t.id in mix.index:
-            m = mix.loc[t.id]
+    for sb in steckbrief_daten(erg):
+        titel = f"Steckbrief: {sb.name}" + (" (aus den Daten gebildet)"
+                                            if sb.herkunft == "daten" else "")
+        teile += [html.ueberschrift(titel, 3),
+                  html.absatz(f"{anzahl(sb.n, 'Kommune', 'Kommunen')} in der Studie. " + sb.kurz)]
+        if sb.herkunft == "daten":
+            teile.append(html.hinweis(
+                "Zu diesem Typ passt kein Prototyp der ÖFIT/KGSt-Studie. Name, Beschreibung, "
+                "Stärken, Herausforderungen und „lernt von“ sind aus seinem Zielprofil und seinen "
+                "Reifegraden gebildet (Stärke: Median des Typs über dem Median aller Kommunen, "
+                "Herausforderung: darunter; lernt von: der Typ mit dem höchsten Median in seinen "
+                "schwächsten Feldern), nicht aus der Studie übernommen."))
+        elif sb.profil:
+            teile.append(html.absatz(sb.profil))
+        teile += [html.ueberschrift("Stärken", 4), html.liste(sb.staerken)]
+        if sb.herausforderungen:
+            teile += [html.ueberschrift("Herausforderungen", 4), html.liste(sb.herausforderungen)]
+        if sb.lernt_von:
+            teile.append(html.absatz("Lernt im D-Team besonders von: " + ", ".join(sb.lernt_von)
+                                     + "."))
+        teile.append(_reifegrad_tabelle(erg, sb, rg))
+        if sb.typ in mix.index:
+            m = mix.loc[sb.typ]
             m = m[m.astype(str) != "0"]
             teile.append(html.absatz("Größenklassen: " + "; ".join(
                 f"{groessenklassen.bezeichnung(g, kurz=True)}: {v}" for g, v in m.items()) + "."))
