@@ -1,9 +1,13 @@
 """Auswahl der Handlungsempfehlungen: deterministisch, Voraussetzungen, Begründung, Verband."""
 
+import shutil
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from hilfen import ergebnisse_speichern
 
+from analyse import demo
 from analyse.eingabe import ozg_katalog
 from analyse.eingabe.massnahmen import Katalog
 from analyse.eingabe.studie import Studie
@@ -165,6 +169,8 @@ def test_berichtsabschnitte(daten, katalog, tmp_path):
         "titel: t\nverband: Zweckverband <Test>\nwellen: [{id: 2026, bezeichnung: '2026'}]\n"
         "empfehlungen: {minimum: 2, maximum: 5, verband_schwelle: 0.1}\n"
         "roadmap: {jahre: 2}\n", encoding="utf-8")
+    # Das Codebuch legt die Farben der Handlungsfelder im Zeitplan fest
+    shutil.copy(Path(demo.__file__).parent / "vorlagen" / "fragebogen.yml", tmp_path / "daten")
     kommunen = daten[0]
     tabellen = {"kommunen": kommunen, **_ableiten(daten, katalog,
                                                   _studie(jahre=2, verband_schwelle=0.1))}

@@ -1,7 +1,10 @@
+from types import SimpleNamespace
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from analyse.berichte import html
+from analyse.berichte.kleine_zellen import Diagrammdaten
 
 BOESE = '<script>alert(1)</script>'
 
@@ -23,12 +26,24 @@ def test_tabelle_maskiert_kopf_und_zellen():
     assert '<th scope="col">' in t and "<caption>" in t
 
 
-def test_abbildung_hat_alternativtext():
-    fig, ax = plt.subplots()
-    ax.plot([1, 2])
-    a = html.abbildung(fig, alt='Linie "steigend" <b>', beschriftung="Abb. 1").inhalt
+def test_abbildung_hat_alternativtext_und_daten():
+    studie = SimpleNamespace(studie=SimpleNamespace(berichte=SimpleNamespace(
+        peer_mindestgroesse=5)))
+
+    @html.abbildungsfunktion
+    def linie(erg):
+        fig, ax = plt.subplots()
+        ax.plot([1, 2])
+        return html.abbildung(fig, alt='Linie "steigend" <b>', beschriftung="Abb. 1",
+                              daten=Diagrammdaten(pd.DataFrame({"x": [BOESE]}), {"alle": 5}))
+
+    try:
+        a = linie(studie).inhalt
+    finally:
+        html.ABBILDUNGEN.pop(f"{__name__}.{linie.__qualname__}", None)
     assert 'alt="Linie &quot;steigend&quot; &lt;b&gt;"' in a
-    assert a.startswith("<figure><img src=\"data:image/png;base64,")
+    assert a.startswith('<figure class="abbildung"><img src="data:image/svg+xml;base64,')
+    assert "<details" in a and "Daten zur Abbildung: Abb. 1" in a and "<script>" not in a
     assert not plt.get_fignums()  # Abbildung wurde geschlossen
 
 

@@ -13,14 +13,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from analyse.berichte import excel, html
+from analyse.berichte import excel, farben, html, kleine_zellen
 from analyse.eingabe import groessenklassen
 from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.namen import Tabelle as T
 from analyse.zahlen import anzahl
-
-# Farbenblind-taugliche Palette (Okabe-Ito) je Handlungsfeld.
-_FARBEN = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
 
 
 def _eigene(df: pd.DataFrame | None, ags: str) -> pd.DataFrame:
@@ -130,26 +127,45 @@ def _ohne_reifegrad_hinweis(erg: Ergebnisse, ags: str) -> list[html.Html]:
         "und sollten nach einer vollständigen Erhebung überprüft werden.")]
 
 
-@html.abbildungsfunktion
-def _gantt(r: pd.DataFrame, startjahr: int, jahre: int, titel: str):
+def _gantt(r: pd.DataFrame, startjahr: int, jahre: int, titel: str,
+           stile: dict[str, farben.Stil]) -> plt.Figure:
+    """Balken je Maßnahme in Quartalen; Handlungsfeld als Farbe, Schraffur und Beschriftung."""
     r = r.sort_values(["start_quartal", "rang"])
-    felder = list(dict.fromkeys(r["hauptfeld_name"]))
-    farbe = {f: _FARBEN[i % len(_FARBEN)] for i, f in enumerate(felder)}
-    fig, ax = plt.subplots(figsize=(9, 0.38 * len(r) + 1.4))
-    y = list(range(len(r)))[::-1]
+    titel_zeilen = [textwrap.fill(str(t), 44) for t in r["titel"]]
+    hoehen = [0.28 + 0.16 * t.count("\n") for t in titel_zeilen]
+    quartale = 4 * jahre
+    fig, ax = plt.subplots(figsize=(10, sum(hoehen) + 0.25 * len(r) + 1.2))
+    oben = np.cumsum([0.0, *[h + 0.25 for h in hoehen[:-1]]])  # Abstand von der ersten Zeile
+    y = oben.max() - oben  # erste Maßnahme oben
     for yi, z in zip(y, r.itertuples(), strict=True):
-        ax.barh(yi, z.ende_quartal - z.start_quartal + 1, left=z.start_quartal - 1,
-                color=farbe[z.hauptfeld_name], edgecolor="black", linewidth=0.4)
-    ax.set_yticks(y)
-    ax.set_yticklabels([textwrap.shorten(t, 48, placeholder="…") for t in r["titel"]], fontsize=8)
-    ax.set_xticks([4 * j + 2 for j in range(jahre)])
-    ax.set_xticklabels([str(startjahr + j) for j in range(jahre)])
-    for j in range(1, jahre):
-        ax.axvline(4 * j, color="#666666", linewidth=0.6, linestyle="--")
-    ax.set_xlim(0, 4 * jahre)
+        stil = stile.get(z.hauptfeld, farben.Stil(farben.GRAU, "o", ""))
+        breite = z.ende_quartal - z.start_quartal + 1
+        ax.barh(yi, breite, left=z.start_quartal - 1, height=0.45, **stil.balken(),
+                hatchcolor="white")
+        # Das Handlungsfeld steht am Balken: rechts davon, am Ende des Zeitraums links davon
+        rechts = z.ende_quartal <= quartale * 0.6
+        ax.text(z.ende_quartal + 0.15 if rechts else z.start_quartal - 1.15, yi,
+                z.hauptfeld_name, ha="left" if rechts else "right", va="center", fontsize=7.5)
+    ax.set_yticks(y, titel_zeilen, fontsize=8)
+    ax.set_ylim(-0.6, y.max() + 0.6)
+    mitten = [q + 0.5 for q in range(quartale)]
+    ax.set_xticks(mitten, [f"Q{q % 4 + 1}" + (f"\n{startjahr + q // 4}" if q % 4 == 0 else "")
+                           for q in range(quartale)], fontsize=8)
+    ax.tick_params(axis="x", length=0)
+    for q in range(1, quartale):
+        jahr = q % 4 == 0
+        ax.axvline(q, color="#666666" if jahr else "#cccccc", linewidth=0.8 if jahr else 0.5,
+                   linestyle="--" if jahr else "-", zorder=0)
+    ax.set_xlim(0, quartale)
+    ax.set_xlabel("Quartal")
     ax.set_title(titel, fontsize=10)
-    ax.legend(handles=[Patch(color=farbe[f], label=f) for f in felder], fontsize=7,
-              loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    felder = list(dict.fromkeys(zip(r["hauptfeld"], r["hauptfeld_name"], strict=True)))
+    ax.legend(handles=[Patch(facecolor=stile[f].farbe, hatch=stile[f].schraffur,
+                             edgecolor=farben.KANTE, label=n) for f, n in felder if f in stile],
+              fontsize=7.5, loc="upper center",
+              bbox_to_anchor=(0.5, -0.75 / (ax.get_position().height * fig.get_figheight())),
+              ncol=3, frameon=False, handleheight=1.6, handlelength=2.4)
     return fig
 
 
@@ -167,19 +183,34 @@ def _jahres_tabelle(j: pd.DataFrame) -> html.Html:
                         | {"Personentage": "zahl0", "Kapazität (PT)": "zahl0"})
 
 
-def _zeitplan(r: pd.DataFrame, startjahr: int, jahre: int) -> list[html.Html]:
+def _startjahr(erg: Ergebnisse, ags: str) -> int:
+    j = _eigene(erg.tabelle_falls_vorhanden(T.ROADMAP_JAHRE), ags)
+    return int(j["jahr"].min()) if not j.empty else (erg.studie.roadmap.startjahr
+                                                    or erg.studie.aktuelle_welle + 1)
+
+
+@html.abbildungsfunktion
+def zeitplan(erg: Ergebnisse, ags: str) -> html.Html:
+    """Gantt-Diagramm der eigenen Maßnahmen mit der Tabelle des Zeitplans (seine Daten)."""
+    r = _eigene(erg.tabelle_falls_vorhanden(T.ROADMAP), ags)
+    if r.empty:
+        return html.Html()
+    startjahr, jahre = _startjahr(erg, ags), erg.studie.roadmap.jahre
     ende = startjahr + jahre - 1
-    fig = _gantt(r, startjahr, jahre, f"Roadmap {startjahr}–{ende}")
+    fig = _gantt(r, startjahr, jahre, f"Roadmap {startjahr}–{ende}", farben.feldstile(erg))
     erste = r.sort_values(["start_quartal", "rang"]).head(3)["titel"].tolist()
     alt = (f"Gantt-Diagramm mit {anzahl(len(r), 'geplanten Maßnahme', 'geplanten Maßnahmen')} "
            f"von {startjahr} bis {ende}. Zuerst beginnen: " + "; ".join(erste) + ". "
-           "Die Tabelle darunter nennt Beginn und Ende jeder Maßnahme.")
+           "Die Tabelle darunter nennt Handlungsfeld, Beginn und Ende jeder Maßnahme.")
     plan = r.sort_values(["start_quartal", "rang"])
     weg = ["über den Verband" if v else "eigenes Vorhaben" for v in plan["ueber_verband"]]
-    return [html.abbildung(fig, alt=alt, beschriftung="Zeitplan der Maßnahmen"),
-            html.tabelle(pd.DataFrame({
-                "Maßnahme": plan["titel"], "Handlungsfeld": plan["hauptfeld_name"], "Weg": weg,
-                "Beginn": plan["start"], "Ende": plan["ende"]}), "Zeitplan")]
+    tab = pd.DataFrame({"Maßnahme": plan["titel"], "Handlungsfeld": plan["hauptfeld_name"],
+                        "Weg": weg, "Beginn": plan["start"], "Ende": plan["ende"]})
+    # Nur Werte der eigenen Kommune: keine Gruppe anderer Kommunen
+    daten = kleine_zellen.Diagrammdaten(tab, {}, sichtbar=True)
+    return html.Html.verbinden([
+        html.abbildung(fig, alt=alt, beschriftung="Zeitplan der Maßnahmen", daten=daten),
+        html.tabelle(tab, "Zeitplan", zeilenkopf=True)])
 
 
 def roadmap(erg: Ergebnisse, ags: str) -> html.Html:
@@ -190,10 +221,7 @@ def roadmap(erg: Ergebnisse, ags: str) -> html.Html:
     teile: list[html.Html] = []  # Überschrift steht im Notebook
     if r.empty and v.empty:
         return html.Html.verbinden(teile + [html.hinweis("Keine Roadmap für diese Kommune.")])
-    einst = erg.studie.roadmap
-    startjahr = int(j["jahr"].min()) if not j.empty else (einst.startjahr
-                                                         or erg.studie.aktuelle_welle + 1)
-    jahre = einst.jahre
+    startjahr, jahre = _startjahr(erg, ags), erg.studie.roadmap.jahre
     rahmen = _eigene(erg.tabelle_falls_vorhanden(T.RAHMEN), ags)
     teile.append(html.absatz(
         f"Die Maßnahmen sind über {anzahl(jahre, 'Jahr', 'Jahre')} ({startjahr}–"
@@ -204,7 +232,7 @@ def roadmap(erg: Ergebnisse, ags: str) -> html.Html:
     if not rahmen.empty:
         teile.append(html.absatz(str(rahmen["satz"].iloc[0])))
     if not r.empty:
-        teile += _zeitplan(r, startjahr, jahre)
+        teile.append(zeitplan(erg, ags))
     if not j.empty:
         teile.append(_jahres_tabelle(j))
     bilanz = _eigene(erg.tabelle_falls_vorhanden(T.ROADMAP_BILANZ), ags)

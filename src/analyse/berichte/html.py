@@ -7,9 +7,12 @@ zeigt sich in Jupyter, papermill, nbconvert und Quarto über ``_repr_html_``.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
+import inspect
 import io
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from html import escape, unescape
 
 import matplotlib
@@ -18,22 +21,89 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from analyse.berichte import kleine_zellen  # noqa: E402
+from analyse.berichte.kleine_zellen import Diagrammdaten  # noqa: E402
 from analyse.zahlen import euro, zahl  # noqa: E402,F401  (für Aufrufer: html.zahl, html.euro)
 
 #: Für alle Abbildungen: Text aus Daten ist nie eine Formel ("$" in Namen würde sonst als
-#: mathtext gelesen und bräche die Abbildung ab).
-STIL = {"text.parse_math": False}
+#: mathtext gelesen und bräche die Abbildung ab). SVG ist deterministisch: feste Salz für die IDs,
+#: Text als Pfade (sieht überall gleich aus, auch ohne die Schrift beim Leser).
+STIL = {"text.parse_math": False, "svg.hashsalt": "analyse", "svg.fonttype": "path",
+        "hatch.linewidth": 0.8}
+
+#: Format der eingebetteten Bilder: "svg" (Vektor, scharf bei jedem Zoom) oder "png".
+#: Entschieden nach Messung, siehe ``docs/benchmarks.md`` und ``benchmarks/abbildungen.py``.
+BILDFORMAT = "svg"
+#: Auflösung der PNG-Bilder und Maßstab der SVG-Bilder (SVG wird gleich groß angezeigt).
+DPI = 110
+
+#: Alle Abbildungsfunktionen der Berichte: Name → Funktion ``f(erg)`` oder ``f(erg, ags)``.
+#: Der Test der kleinen Zellen ruft jede auf (``tests/test_abbildungen.py``).
+ABBILDUNGEN: dict[str, Callable] = {}
+
+#: Die Diagrammdaten der gerade laufenden Abbildungsfunktionen (Stapel, innen zuletzt).
+_laufend: list[list[Diagrammdaten]] = []
+#: Offene Protokolle (``protokollieren``): (Abbildungsfunktion, Diagrammdaten) je Abbildung.
+_protokolle: list[list[tuple[str, Diagrammdaten]]] = []
+
+
+class AbbildungsFehler(RuntimeError):
+    """Eine Abbildung ohne Abbildungsfunktion oder ohne Diagrammdaten (ein Programmierfehler)."""
 
 
 def abbildungsfunktion(funktion):
-    """Dekorator: die Funktion zeichnet im Berichtsstil (``STIL``), egal was zuvor eingestellt war."""
+    """Dekorator für jede Funktion, die Abbildungen zeichnet.
+
+    Sie zeichnet im Berichtsstil (``STIL``), egal was zuvor eingestellt war, und steht in
+    ``ABBILDUNGEN``. Ihre Signatur ist ``(erg)`` oder ``(erg, ags)``. Jede Abbildung, die sie über
+    ``abbildung`` einbettet, bringt ihre ``Diagrammdaten`` mit; hier werden sie gegen die
+    Mindestgröße aus ``studie.yml`` geprüft (``kleine_zellen.verletzungen``). Eine Figur, die sie
+    offen lässt (gezeichnet, aber nicht über ``abbildung`` eingebettet), ist ein Fehler.
+    """
+    parameter = list(inspect.signature(funktion).parameters)
+    if parameter not in (["erg"], ["erg", "ags"]):
+        raise TypeError(f"Abbildungsfunktion {funktion.__qualname__}: Signatur (erg) oder "
+                        f"(erg, ags) erwartet, nicht ({', '.join(parameter)})")
+    name = f"{funktion.__module__}.{funktion.__qualname__}"
 
     @functools.wraps(funktion)
-    def mit_stil(*args, **kwargs):
-        with plt.rc_context(STIL):
-            return funktion(*args, **kwargs)
+    def mit_stil(erg, *args, **kwargs):
+        mindest = erg.studie.berichte.peer_mindestgroesse
+        vorher = set(plt.get_fignums())
+        gesammelt: list[Diagrammdaten] = []
+        _laufend.append(gesammelt)
+        try:
+            with plt.rc_context(STIL):
+                ergebnis = funktion(erg, *args, **kwargs)
+        finally:
+            _laufend.pop()
+            offen = set(plt.get_fignums()) - vorher
+            for nummer in offen:
+                plt.close(nummer)
+        if offen:
+            raise AbbildungsFehler(f"{name} hat eine Figur gezeichnet, aber nicht über "
+                                   "html.abbildung (mit Diagrammdaten) eingebettet")
+        for daten in gesammelt:
+            if fehler := kleine_zellen.verletzungen(daten, mindest):
+                raise kleine_zellen.KleineZellenFehler(
+                    f"{name} zeigt Gruppen unter der Mindestgröße {mindest}: {', '.join(fehler)}")
+            for protokoll in _protokolle:
+                protokoll.append((name, daten))
+        return ergebnis
 
+    ABBILDUNGEN[name] = mit_stil
     return mit_stil
+
+
+@contextlib.contextmanager
+def protokollieren():
+    """Sammelt (Abbildungsfunktion, Diagrammdaten) jeder geprüften Abbildung (für Tests)."""
+    protokoll: list[tuple[str, Diagrammdaten]] = []
+    _protokolle.append(protokoll)
+    try:
+        yield protokoll
+    finally:
+        _protokolle.remove(protokoll)
 
 
 #: Was seit ``seite_beginnen()`` angezeigt wurde: das Glossar einer Seite liest daraus, welche
@@ -153,19 +223,54 @@ def _formatieren(wert: object, format_: str | None) -> object:
     return wert
 
 
-def abbildung(fig: plt.Figure, alt: str, beschriftung: str | None = None) -> Html:
-    """Bettet eine Abbildung als SVG-freies PNG mit Alternativtext ein und schließt sie.
-
-    Der Alternativtext ist Pflicht (BITV 2.0 / WCAG 2.1 AA, 1.1.1).
-    """
+def bild(fig: plt.Figure, format_: str | None = None) -> tuple[str, bytes, str]:
+    """Die Figur als Bild: (MIME-Typ, Bytes, Größenattribute), deterministisch, ohne Datum."""
+    format_ = format_ or BILDFORMAT
     puffer = io.BytesIO()
-    fig.savefig(puffer, format="png", dpi=110, bbox_inches="tight",
-                metadata={"Software": None})
+    with plt.rc_context(STIL):
+        if format_ == "svg":
+            fig.savefig(puffer, format="svg", bbox_inches="tight",
+                        metadata={"Date": None, "Creator": None})
+        else:
+            fig.savefig(puffer, format="png", dpi=DPI, bbox_inches="tight",
+                        metadata={"Software": None})
+    inhalt = puffer.getvalue()
+    if format_ != "svg":
+        return "image/png", inhalt, ""
+    # Gleich groß wie das PNG mit DPI anzeigen: die SVG-Maße stehen in pt (1/72 Zoll)
+    masse = re.search(rb'width="([\d.]+)pt" height="([\d.]+)pt"', inhalt[:2000])
+    groesse = (f' width="{round(float(masse[1]) * DPI / 72)}" '
+               f'height="{round(float(masse[2]) * DPI / 72)}"' if masse else "")
+    return "image/svg+xml", inhalt, groesse
+
+
+def abbildung(fig: plt.Figure, alt: str, beschriftung: str | None = None, *,
+              daten: Diagrammdaten) -> Html:
+    """Bettet eine Abbildung mit Alternativtext und ihren Daten ein und schließt sie.
+
+    Der Alternativtext ist Pflicht (BITV 2.0 / WCAG 2.1 AA, 1.1.1), die Daten auch: Sie stehen
+    aufklappbar unter dem Bild („Daten zur Abbildung“, außer ``daten.sichtbar``) und werden von
+    der umgebenden ``abbildungsfunktion`` auf kleine Gruppen geprüft. Das Bild ist ein ``img``
+    (Rolle ``img``, Name aus ``alt``) mit einer Data-URI: es bringt keine IDs, Skripte oder Texte
+    in die Seite und wird in Browsern, WeasyPrint und Quarto gleich dargestellt.
+    """
+    if not _laufend:
+        plt.close(fig)
+        raise AbbildungsFehler("html.abbildung nur in einer @html.abbildungsfunktion aufrufen "
+                               "(dort werden die Diagrammdaten geprüft)")
+    _laufend[-1].append(daten)
+    mime, inhalt, groesse = bild(fig)
     plt.close(fig)
-    daten = base64.b64encode(puffer.getvalue()).decode("ascii")
+    b64 = base64.b64encode(inhalt).decode("ascii")
     cap = f"<figcaption>{text(beschriftung)}</figcaption>" if beschriftung else ""
-    return Html(f'<figure><img src="data:image/png;base64,{daten}" alt="{text(alt)}" '
-                f'style="max-width:100%;height:auto">{cap}</figure>')
+    teile = [f'<figure class="abbildung"><img src="data:{mime};base64,{b64}" alt="{text(alt)}"'
+             f'{groesse} style="max-width:100%;height:auto">{cap}</figure>']
+    if not daten.sichtbar:
+        titel = f"Daten zur Abbildung: {beschriftung}" if beschriftung else "Daten zur Abbildung"
+        tab = tabelle(daten.tabelle, titel, formate=daten.formate, zeilenkopf=daten.zeilenkopf)
+        teile.append(f'<details class="abbildung-daten"><summary>{text(titel)}</summary>'
+                     f"{tab.inhalt}</details>")
+    return Html("".join(teile))
 
 
 def link(ziel: str, beschriftung: str) -> Html:

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analyse.berichte import html
+from analyse.berichte import farben, html, kleine_zellen
 from analyse.berichte.kontext import (
     ags_pruefen,
     feldnamen,
@@ -28,8 +28,6 @@ from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.methoden import peers
 from analyse.namen import Tabelle as T
 from analyse.zahlen import anzahl as zahl_anzahl
-
-FARBEN = {"eigen": "#0b5394", "gk": "#e69138", "typ": "#6aa84f"}  # kontraststark, farbenblind-tauglich
 
 
 def titel(erg: Ergebnisse, ags: str) -> str:
@@ -124,14 +122,16 @@ def reifegrad_profil(erg: Ergebnisse, ags: str) -> html.Html:
     felder = [f for f in namen if f != "gesamt"]
     fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(felder) + 1.2))
     y = np.arange(len(felder))[::-1]
-    # leicht versetzt, damit gleiche Werte einander nicht verdecken
-    for spalte, farbe, marker, label, versatz in (
-            ("Größenklasse", FARBEN["gk"], "s", gk_text, 0.18),
-            ("Kommunentyp", FARBEN["typ"], "^", typ_text, -0.18),
-            ("wert", FARBEN["eigen"], "o", str(k["name"]), 0.0)):
+    typ_stil = farben.typstile(erg).get(typ, farben.typstile(erg)[farben.MISCHTYP])
+    # leicht versetzt, damit gleiche Werte einander nicht verdecken; je Reihe eigener Marker
+    for spalte, stil, label, versatz in (
+            ("Größenklasse", farben.GROESSENKLASSE, gk_text, 0.18),
+            ("Kommunentyp", typ_stil, typ_text, -0.18),
+            ("wert", farben.EIGEN, str(k["name"]), 0.0)):
         werte = v.loc[felder, spalte].to_numpy(dtype=float)
-        ax.scatter(werte, y + versatz, s=90 if spalte == "wert" else 60, color=farbe,
-                   marker=marker, label=label, zorder=3)
+        ax.scatter(werte, y + versatz, s=90 if spalte == "wert" else 60, color=stil.farbe,
+                   marker="o" if spalte == "wert" else stil.marker, label=label, zorder=3,
+                   edgecolor="white" if spalte == "wert" else None, linewidth=0.8)
     ax.set_yticks(y, [namen[f] for f in felder])
     ax.set_xlim(0, 100)
     ax.set_xlabel("Reifegrad (0–100)")
@@ -144,12 +144,20 @@ def reifegrad_profil(erg: Ergebnisse, ags: str) -> html.Html:
     tabelle = tabelle.rename(columns={"wert": "Eigener Wert", "Größenklasse": gk_text,
                                       "Größenklasse_n": "n (Größenklasse)",
                                       "Kommunentyp": typ_text, "Kommunentyp_n": "n (Typ)"})
+    # Gezeigte Gruppen: jeder Median, der im Bild steht (die eigenen Werte sind keine Gruppe)
+    gruppen = {f"{namen[f]}: {bez}": int(v.loc[f, f"{spalte}_n"])
+               for f in felder for spalte, bez in (("Größenklasse", gk_text),
+                                                    ("Kommunentyp", typ_text))
+               if pd.notna(v.loc[f, spalte])}
+    daten = kleine_zellen.Diagrammdaten(tabelle, gruppen, sichtbar=True)
     alt = ("Punktdiagramm des Reifegrads je Handlungsfeld: "
-           + "; ".join(f"{namen[f]} {html.zahl(v.loc[f, 'wert'])}" for f in felder))
+           + "; ".join(f"{namen[f]} {html.zahl(v.loc[f, 'wert'])}" for f in felder)
+           + ". Die Vergleichswerte stehen in der Tabelle darunter.")
     teile = [
-        html.abbildung(fig, alt, "Reifegrad je Handlungsfeld im Vergleich (Kreis: eigener Wert)"),
+        html.abbildung(fig, alt, "Reifegrad je Handlungsfeld im Vergleich (Kreis: eigener Wert)",
+                       daten=daten),
         html.tabelle(tabelle, "Reifegrad je Handlungsfeld und Vergleichswerte",
-                     formate={"n (Größenklasse)": "zahl", "n (Typ)": "zahl"}),
+                     formate={"n (Größenklasse)": "zahl", "n (Typ)": "zahl"}, zeilenkopf=True),
     ]
     if v[["Größenklasse", "Kommunentyp"]].isna().any().any():
         teile.append(html.hinweis(

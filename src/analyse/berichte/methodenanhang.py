@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analyse.berichte import html
+from analyse.berichte import farben, html, kleine_zellen
 from analyse.berichte.html import Html
 from analyse.berichte.kontext import feldnamen, typmodell, typnamen
 from analyse.eingabe.studie import CLUSTERVERFAHREN
@@ -151,28 +151,68 @@ def verbandsentwicklung(erg: Ergebnisse) -> Html:
     teile.append(html.tabelle(tab, beschriftung="Mittlerer Reifegrad (0–100) der Verbandsmitglieder",
                               formate={f"Mittel {w}": "zahl1" for w in wellen}))
     if len(wellen) > 1:
-        fig, ax = plt.subplots(figsize=(7, 4))
-        for f in felder:
-            ax.plot(wellen, [mittel.loc[f, w] for w in wellen], marker="o",
-                    linewidth=3 if f == GESAMT else 1.5, label=_feldname(erg, f),
-                    color="black" if f == GESAMT else None)
-        ax.set_xticks(wellen)
-        ax.set_xlabel("Erhebungswelle")
-        ax.set_ylabel("mittlerer Reifegrad (0–100)")
-        ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1, 0.5))
-        ges = mittel.loc[GESAMT] if GESAMT in mittel.index else None
-        alt = ("Liniendiagramm: mittlerer Reifegrad der Verbandsmitglieder je Handlungsfeld über "
-               "die Wellen " + ", ".join(map(str, wellen)))
-        if ges is not None:
-            alt += (f"; Gesamt von {html.zahl(ges[wellen[0]], 1)} auf "
-                    f"{html.zahl(ges[wellen[-1]], 1)}")
-        teile.append(html.abbildung(fig, alt=alt + "."))
+        n = ve.set_index(["handlungsfeld", "welle"])["n"]
+        gruppen = {f"{_feldname(erg, f)} {w}": int(n[(f, w)])
+                   for f in felder for w in wellen if (f, w) in n.index}
+        daten = kleine_zellen.Diagrammdaten(tab, gruppen, sichtbar=True)
+        teile.append(html.abbildung(_linien(erg, mittel, felder, wellen),
+                                    alt=_linien_alt(erg, mittel, felder, wellen),
+                                    beschriftung="Mittlerer Reifegrad der Verbandsmitglieder je "
+                                    "Welle (Werte in der Tabelle oben)", daten=daten))
         teile.append(html.absatz(
             "Die Veränderung (Panel) vergleicht nur Mitglieder, die an beiden Wellen teilgenommen "
             "haben; die Mittelwerte je Welle umfassen alle bewerteten Mitglieder der Welle."))
     else:
         teile.append(html.hinweis("Bisher liegt nur eine Erhebungswelle vor."))
     return Html.verbinden(teile)
+
+
+def _linien(erg: Ergebnisse, mittel: pd.DataFrame, felder: list[str],
+            wellen: list[int]) -> plt.Figure:
+    """Eine Linie je Handlungsfeld: eigene Farbe, eigener Marker, Name am Linienende."""
+    stile = farben.feldstile(erg)
+    fig, ax = plt.subplots(figsize=(8, 4.6))
+    enden = []
+    for f in felder:
+        werte = [mittel.loc[f, w] for w in wellen]
+        stil = stile.get(f, farben.Stil(farben.GRAU, "o", ""))
+        ax.plot(wellen, werte, marker=stil.marker, markersize=7 if f == GESAMT else 6,
+                linewidth=3 if f == GESAMT else 1.6, color=stil.farbe, label=_feldname(erg, f),
+                markeredgecolor="white", markeredgewidth=0.6)
+        gueltig = [(w, x) for w, x in zip(wellen, werte, strict=True) if pd.notna(x)]
+        if gueltig:
+            enden.append((gueltig[-1][1], gueltig[-1][0], f))
+    # Endbeschriftungen ohne Überlappung: von unten nach oben mit Mindestabstand
+    enden.sort()
+    ziele: list[float] = []
+    for wert, _, _ in enden:
+        ziele.append(max(wert, ziele[-1] + 4.2) if ziele else wert)
+    spanne = wellen[-1] - wellen[0]
+    for (wert, welle, f), ziel in zip(enden, ziele, strict=True):
+        # Name am Linienende: Marker der Linie, dann der Name in dunkler Schrift (Kontrast)
+        stil = stile.get(f, farben.Stil(farben.GRAU, "o", ""))
+        ax.plot([welle, welle + 0.1 * spanne], [wert, ziel], color="#999999", linewidth=0.5,
+                clip_on=False)
+        ax.plot([welle + 0.1 * spanne], [ziel], marker=stil.marker, color=stil.farbe,
+                markersize=6, clip_on=False, markeredgecolor="white", markeredgewidth=0.6)
+        ax.text(welle + 0.125 * spanne, ziel, _feldname(erg, f), va="center", fontsize=8,
+                color="#222222", fontweight="bold" if f == GESAMT else "normal")
+    ax.set_xticks(wellen)
+    ax.set_xlim(wellen[0] - 0.05 * spanne, wellen[-1] + 0.05 * spanne)
+    ax.set_ylim(0, 100)  # ein Niveau: die Achse beginnt bei 0
+    ax.set_xlabel("Erhebungswelle")
+    ax.set_ylabel("mittlerer Reifegrad (0–100)")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.subplots_adjust(right=0.7)
+    return fig
+
+
+def _linien_alt(erg: Ergebnisse, mittel: pd.DataFrame, felder: list[str],
+                wellen: list[int]) -> str:
+    teile = [f"{_feldname(erg, f)} von {html.zahl(mittel.loc[f, wellen[0]], 1)} auf "
+             f"{html.zahl(mittel.loc[f, wellen[-1]], 1)}" for f in felder]
+    return ("Liniendiagramm: mittlerer Reifegrad der Verbandsmitglieder je Handlungsfeld über "
+            f"die Wellen {', '.join(map(str, wellen))}: " + "; ".join(teile) + ".")
 
 
 # --------------------------------------------------------------------------- Methodenanhang
@@ -287,35 +327,68 @@ def _sensitivitaet(m: reifegrad.ReifegradModell) -> list[Html]:
         f"{staerkste.name} (ST {html.zahl(staerkste.st, 2)}).")]
 
 
-_FARBEN = plt.get_cmap("tab10")
-
-
 @html.abbildungsfunktion
-def _streudiagramm(erg: Ergebnisse, proj: pd.DataFrame) -> Html:
+def streudiagramm(erg: Ergebnisse) -> Html:
+    """Kommunen in den ersten beiden Hauptkomponenten: Farbe und Marker je Typ, Typen unter der
+    Mindestgröße zusammengelegt (oder weggelassen, wenn auch zusammen zu klein)."""
+    proj = erg.tabelle(T.TYPEN_PROJEKTION)
     m = typmodell(erg)
     namen = typnamen(erg)
-    typen = [t for t in [*m.pca_prototypen, *(b.typ for b in m.benennung), "mischtyp"]
-             if t in set(proj["typ"])]
-    typen = list(dict.fromkeys(typen))
-    fig, ax = plt.subplots(figsize=(7, 5))
-    punkte = proj if len(proj) <= 5000 else proj.sample(5000, random_state=0)
-    for i, t in enumerate(typen):
-        teil = punkte[punkte["typ"] == t]
-        farbe = "0.6" if t == "mischtyp" else _FARBEN(i % 10)
-        ax.scatter(teil["pc1"], teil["pc2"], s=8, alpha=0.6, color=farbe,
-                   label=f"{namen.get(t, t)} ({(proj['typ'] == t).sum()})")
-    for i, (x, y) in enumerate(m.pca_prototypen.values()):
-        ax.scatter([x], [y], marker="X", s=140, color=_FARBEN(i % 10), edgecolor="black",
-                   linewidth=1)
+    mindest = erg.studie.berichte.peer_mindestgroesse
+    stile = farben.typstile(erg)
+    n = proj["typ"].value_counts()
+    reihenfolge = [t for t in farben.typen_der_studie(erg) if t in n.index]
+    reihenfolge += [t for t in n.index if t not in reihenfolge]
+    klein = [t for t in reihenfolge if n[t] < mindest]
+    gruppe = proj["typ"].where(~proj["typ"].isin(klein), farben.WEITERE)
+    name = {t: namen.get(t, t) for t in reihenfolge} | {
+        farben.WEITERE: f"Weitere Typen (je unter {mindest} Kommunen)"}
+    kategorien = [t for t in reihenfolge if t not in klein] + (
+        [farben.WEITERE] if klein and n[klein].sum() >= mindest else [])
+    weggelassen = int(n[klein].sum()) if farben.WEITERE not in kategorien else 0
+    gezeigt = proj[gruppe.isin(kategorien)].assign(gruppe=gruppe)
+
+    fig, ax = plt.subplots(figsize=(7.5, 5.5))
+    punkte = gezeigt if len(gezeigt) <= 5000 else gezeigt.sample(5000, random_state=0)
+    for t in kategorien:
+        teil = punkte[punkte["gruppe"] == t]
+        ax.scatter(teil["pc1"], teil["pc2"], s=22 if t == farben.MISCHTYP else 16, alpha=0.8, color=stile[t].farbe,
+                   marker=stile[t].marker, linewidths=0.3,
+                   label=f"{name[t]} ({(gezeigt['gruppe'] == t).sum()})")
+    for t, (x, y) in m.pca_prototypen.items():
+        stil = stile.get(t, farben.Stil(farben.GRAU, "X", ""))
+        ax.scatter([x], [y], marker="X", s=180, color=stil.farbe, edgecolor="black", linewidth=1.2)
+        ax.annotate(f"Prototyp {namen.get(t, t)}", (x, y), xytext=(6, 6),
+                    textcoords="offset points", fontsize=7.5,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
     var = m.pca_varianz
-    ax.set_xlabel(f"1. Hauptkomponente ({var[0] * 100:.0f} % der Varianz)".replace(".", ","))
-    ax.set_ylabel(f"2. Hauptkomponente ({var[1] * 100:.0f} % der Varianz)".replace(".", ","))
-    ax.legend(fontsize=8, markerscale=2)
-    alt = (f"Streudiagramm der {len(proj)} typisierten Kommunen in den ersten beiden "
-           f"Hauptkomponenten, eingefärbt nach Kommunentyp; Kreuze markieren die Prototypen. "
-           f"Die beiden Achsen erklären zusammen {round((var[0] + var[1]) * 100)} % der Varianz.")
-    return html.abbildung(fig, alt=alt, beschriftung="Kommunen in zwei Dimensionen (PCA), ohne "
-                          "Namen; Kreuze: Prototypen")
+    ax.set_xlabel(f"1. Hauptkomponente ({var[0] * 100:.0f} % der Varianz)")
+    ax.set_ylabel(f"2. Hauptkomponente ({var[1] * 100:.0f} % der Varianz)")
+    ax.legend(fontsize=8, markerscale=1.5, loc="upper center", bbox_to_anchor=(0.5, -0.12),
+              ncol=2, frameon=False)
+    alt = (f"Streudiagramm der {len(gezeigt)} typisierten Kommunen in den ersten beiden "
+           f"Hauptkomponenten, Farbe und Form der Punkte nach Kommunentyp; beschriftete Kreuze "
+           f"markieren die Prototypen. Die beiden Achsen erklären zusammen "
+           f"{round((var[0] + var[1]) * 100)} % der Varianz. Lage und Größe jeder Gruppe stehen "
+           "in der Tabelle „Daten zur Abbildung“.")
+    zeilen = [{"Gruppe": name[t], "Kommunen": int((gezeigt["gruppe"] == t).sum()),
+               "1. Hauptkomponente (Mittel)": gezeigt.loc[gezeigt["gruppe"] == t, "pc1"].mean(),
+               "2. Hauptkomponente (Mittel)": gezeigt.loc[gezeigt["gruppe"] == t, "pc2"].mean()}
+              for t in kategorien]
+    zeilen += [{"Gruppe": f"Prototyp {namen.get(t, t)}", "Kommunen": np.nan,
+                "1. Hauptkomponente (Mittel)": x, "2. Hauptkomponente (Mittel)": y}
+               for t, (x, y) in m.pca_prototypen.items()]
+    daten = kleine_zellen.Diagrammdaten(
+        pd.DataFrame(zeilen), {name[t]: int((gezeigt["gruppe"] == t).sum()) for t in kategorien},
+        formate={"Kommunen": "zahl", "1. Hauptkomponente (Mittel)": "zahl2",
+                 "2. Hauptkomponente (Mittel)": "zahl2"})
+    teile = [html.abbildung(fig, alt=alt, beschriftung="Kommunen in zwei Dimensionen (PCA), "
+                            "ohne Namen; Kreuze: Prototypen", daten=daten)]
+    if weggelassen:
+        teile.append(html.hinweis(
+            f"Kommunen seltener Typen (zusammen weniger als {mindest}) sind nicht gezeigt, "
+            "damit keine einzelne Kommune erkennbar wird."))
+    return Html.verbinden(teile)
 
 
 def _verfahren_liste(m: TypenModell) -> list[str]:
@@ -401,7 +474,7 @@ def _anhang_typen(erg: Ergebnisse) -> list[Html]:
     if m.prototypen_ohne_cluster:
         teile.append(html.hinweis("Prototypen ohne passenden Cluster: " + ", ".join(
             namen.get(t, t) for t in m.prototypen_ohne_cluster) + "."))
-    teile.append(_streudiagramm(erg, erg.tabelle(T.TYPEN_PROJEKTION)))
+    teile.append(streudiagramm(erg))
     return teile
 
 

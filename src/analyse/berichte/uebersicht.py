@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analyse.berichte import html
+from analyse.berichte import farben, html, kleine_zellen
 from analyse.berichte.kontext import (
     feldnamen,
     gk_bezeichnung,
@@ -50,76 +50,134 @@ def kopf(erg: Ergebnisse) -> html.Html:
 
 
 def _typ_reihenfolge(erg: Ergebnisse) -> list[str]:
-    katalog = [t.id for t in erg.typkatalog.typen]
-    gefunden = [b.typ for b in typmodell(erg).benennung if b.typ not in katalog]
-    return katalog + gefunden + ["mischtyp"]
+    return farben.typen_der_studie(erg)
+
+
+def _band_name(band: list[str]) -> str:
+    """Name zusammengelegter Größenklassen: „GK 1 bis GK 4“, „GK 7 und alle Kreise“."""
+    if len(band) == 1:
+        return gk_bezeichnung(band[0])
+    teile = []
+    for abschnitt in (_GEMEINDEN, _KREISE):
+        drin = [g for g in abschnitt if g in band]
+        if not drin:
+            continue
+        if drin == abschnitt and abschnitt is _KREISE:
+            teile.append("alle Kreise")
+        elif len(drin) == 1:
+            teile.append(groessenklassen.kurz(drin[0]))
+        else:
+            teile.append(f"{groessenklassen.kurz(drin[0])} bis {groessenklassen.kurz(drin[-1])}")
+    teile += [g for g in band if g not in _GEMEINDEN and g not in _KREISE]
+    return " und ".join(teile)
+
+
+_GEMEINDEN = [g for g in groessenklassen.KLASSEN if g.startswith("GK")]
+_KREISE = [g for g in groessenklassen.KLASSEN if not g.startswith("GK")]
+
+
+def typen_nach_groessenklasse(erg: Ergebnisse) -> kleine_zellen.Zusammengelegt:
+    """Anzahl je Größenklasse und Typ, kleine Zellen zusammengelegt (Tabelle und Abbildung)."""
+    typen = typ_je_kommune(erg)
+    reihenfolge = [t for t in _typ_reihenfolge(erg) if t in set(typen)]
+    reihenfolge += sorted(set(typen) - set(reihenfolge))
+    gk = erg.kommunen["groessenklasse"].reindex(typen.index).astype(str)
+    kreuz = pd.crosstab(gk, typen).reindex(columns=reihenfolge, fill_value=0)
+    kreuz = kreuz.loc[[g for g in groessenklassen.KLASSEN if g in kreuz.index]
+                      + [g for g in kreuz.index if g not in groessenklassen.KLASSEN]]
+    return kleine_zellen.zusammenlegen(kreuz, mindestgroesse(erg), [_GEMEINDEN, _KREISE],
+                                       _band_name, farben.WEITERE, auffang=farben.MISCHTYP)
+
+
+def _typname(erg: Ergebnisse, typ: str, enthaelt: list[str] | None = None) -> str:
+    """Name einer Spalte; zusammengelegte Spalten nennen, was sie enthalten."""
+    if typ == farben.WEITERE:
+        return f"Weitere Typen (je unter {mindestgroesse(erg)} Kommunen)"
+    namen = typnamen(erg)
+    if enthaelt and len(enthaelt) > 1:
+        teile = [namen.get(t, t) for t in enthaelt]
+        return f"{', '.join(teile[:-1])} und {teile[-1]} (zusammengelegt)"
+    return namen.get(typ, typ)
 
 
 @html.abbildungsfunktion
 def typenverteilung(erg: Ergebnisse) -> html.Html:
-    typen = typ_je_kommune(erg)
-    namen = typnamen(erg)
-    reihenfolge = [t for t in _typ_reihenfolge(erg) if t in set(typen)]
-    gesamt = typen.value_counts().reindex(reihenfolge, fill_value=0)
-    gk = erg.kommunen["groessenklasse"].reindex(typen.index)
-    kreuz = pd.crosstab(gk, typen).reindex(columns=reihenfolge, fill_value=0)
-    kreuz = kreuz.loc[[g for g in groessenklassen.KLASSEN if g in kreuz.index]]
-    # Größenklassen unter der Mindestgröße: keine Aufteilung (sie verriete Einzelne)
-    klein = kreuz.sum(axis=1) < mindestgroesse(erg)
-    anteile = kreuz[~klein].div(kreuz[~klein].sum(axis=1), axis=0) * 100
+    mindest = mindestgroesse(erg)
+    zs = typen_nach_groessenklasse(erg)
+    kreuz = zs.kreuz
+    stile = farben.typstile(erg)
+    namen = {t: _typname(erg, t, zs.spalten.get(t)) for t in kreuz.columns}
+    gesamt = kreuz.sum()
+    anteile = kreuz.div(kreuz.sum(axis=1), axis=0) * 100
 
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(anteile) + 1.4))
+    fig, ax = plt.subplots(figsize=(8.5, 0.5 * len(anteile) + 1.8))
     links = np.zeros(len(anteile))
-    farben = plt.get_cmap("tab10").colors
-    for i, t in enumerate(reihenfolge):
-        ax.barh([gk_bezeichnung(g) for g in anteile.index], anteile[t], left=links,
-                color=farben[i % 10], label=namen.get(t, t))
-        links += anteile[t].to_numpy()
+    zeilen = list(anteile.index)
+    for t in kreuz.columns:
+        breite = anteile[t].to_numpy()
+        stil = stile.get(t, stile[farben.WEITERE])
+        ax.barh(zeilen, breite, left=links, label=namen[t], height=0.7, **stil.balken(),
+                hatchcolor="white")
+        for y, (x0, b) in enumerate(zip(links, breite, strict=True)):
+            if b >= 7:  # direkte Beschriftung, wo sie in den Abschnitt passt
+                ax.text(x0 + b / 2, y, f"{b:.0f} %", ha="center", va="center", fontsize=7,
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})
+        links += breite
     ax.invert_yaxis()
+    ax.set_xlim(0, 100)
     ax.set_xlabel("Anteil in %")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3, frameon=False, fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False, fontsize=8,
+              handleheight=1.6, handlelength=2.4)
     ax.spines[["top", "right"]].set_visible(False)
     alt = "Gestapelte Balken: Anteile der Kommunentypen je Größenklasse. " + "; ".join(
-        f"{namen.get(t, t)} insgesamt {int(n)}" for t, n in gesamt.items())
+        f"{namen[t]} insgesamt {int(n)}" for t, n in gesamt.items())
 
     tab_gesamt = pd.DataFrame({
-        "Kommunentyp": [namen.get(t, t) for t in gesamt.index],
+        "Kommunentyp": [namen[t] for t in gesamt.index],
         "Anzahl": gesamt.to_numpy(),
         "Anteil in %": (gesamt / gesamt.sum() * 100).to_numpy(),
     })
-    # Zellen unter der Mindestgröße als "< n" (wie in der amtlichen Statistik üblich)
-    mindest = mindestgroesse(erg)
-    tab_gk = kreuz.astype(object).where((kreuz == 0) | (kreuz >= mindest), f"< {mindest}")
-    tab_gk = tab_gk.rename(columns=namen)
-    tab_gk[klein.to_numpy()] = "–"
-    tab_gk.index = [gk_bezeichnung(g) for g in tab_gk.index]
+    tab_gk = kreuz.rename(columns=namen)
+    tab_gk.insert(0, "Kommunen", kreuz.sum(axis=1))
     tab_gk.index.name = "Größenklasse"
+    tab_anteile = anteile.rename(columns=namen)
+    tab_anteile.index.name = "Größenklasse"
+    daten = kleine_zellen.Diagrammdaten(
+        tab_anteile.reset_index(), {f"{z}: {namen[t]}": int(kreuz.loc[z, t])
+                                    for z in kreuz.index for t in kreuz.columns
+                                    if kreuz.loc[z, t] > 0},
+        formate={namen[t]: "zahl1" for t in kreuz.columns})
     modell = typmodell(erg)
     teile = [] if modell.typstruktur_belastbar else [html.hinweis(
         modell.struktur_satz + " Die folgende Aufteilung ist nur eine grobe Gliederung der "
         "Zielprofile, keine Typologie.")]
     teile += [
         html.tabelle(tab_gesamt, "Verteilung der Kommunentypen",
-                     formate={"Anzahl": "zahl", "Anteil in %": "zahl1"}),
-        html.abbildung(fig, alt, "Kommunentypen nach Größenklasse"),
-        html.tabelle(tab_gk.reset_index(), "Anzahl der Kommunen je Typ und Größenklasse"),
+                     formate={"Anzahl": "zahl", "Anteil in %": "zahl1"}, zeilenkopf=True),
+        html.abbildung(fig, alt, "Kommunentypen nach Größenklasse (Anteile in %)", daten=daten),
+        html.tabelle(tab_gk.reset_index(), "Anzahl der Kommunen je Typ und Größenklasse",
+                     formate={c: "zahl" for c in tab_gk.columns}, zeilenkopf=True),
     ]
-    if klein.any() or ((kreuz > 0) & (kreuz < mindest)).to_numpy().any():
+    if zs.geaendert:
         teile.append(html.hinweis(
-            f"Größenklassen mit weniger als {mindest} Kommunen werden nicht nach Typen "
-            f"aufgeteilt (–), kleinere Zellen als „< {mindest}“ gezeigt, damit keine einzelne "
-            "Kommune erkennbar wird."))
+            f"Damit keine einzelne Kommune erkennbar wird, zeigen Tabelle und Abbildung keine "
+            f"Gruppe mit weniger als {mindest} Kommunen: Größenklassen sind mit ihren Nachbarn "
+            f"zusammengelegt, bis jede Zelle leer ist oder mindestens {mindest} Kommunen zählt"
+            + (", seltene Typen zu „Weitere Typen“." if farben.WEITERE in kreuz.columns
+               else ".")))
     return html.Html.verbinden(teile)
 
 
 @html.abbildungsfunktion
 def typprofile(erg: Ergebnisse) -> html.Html:
-    """Mittlere Zielpriorität je Typ (Heatmap) und Steckbriefe in Kurzform."""
+    """Mittlere Zielpriorität je Typ (Heatmap, alle Werte auch als Tabelle)."""
     fb = erg.fragebogen
     teil = fragebogen.ziele(erg.tabelle(T.ANTWORTEN), fb, erg.studie.aktuelle_welle)
     typen = typ_je_kommune(erg).reindex(teil.index)
     n = typen.value_counts()
-    gueltig = [t for t in _typ_reihenfolge(erg) if n.get(t, 0) >= mindestgroesse(erg)]
+    mindest = mindestgroesse(erg)
+    gueltig = [t for t in _typ_reihenfolge(erg) if n.get(t, 0) >= mindest]
+    zu_klein = [t for t in _typ_reihenfolge(erg) if 0 < n.get(t, 0) < mindest]
     profil = teil.groupby(typen).mean().reindex(gueltig)
     profil.columns = [fb.ziel_name[z] for z in profil.columns]
 
@@ -134,19 +192,34 @@ def typprofile(erg: Ergebnisse) -> html.Html:
     fig.colorbar(bild, ax=ax, label="mittlere Priorität (1–5)", shrink=0.8)
     alt = "Heatmap der mittleren Zielprioritäten je Kommunentyp. " + "; ".join(
         f"{namen.get(t, t)}: höchste Priorität {profil.loc[t].idxmax()}"
-        for t in profil.index)
+        for t in profil.index) + ". Alle Werte stehen in der Tabelle „Daten zur Abbildung“."
+    tab = profil.copy()
+    tab.insert(0, "Kommunen", [int(n[t]) for t in profil.index])
+    tab.index = [namen.get(t, t) for t in profil.index]
+    tab.index.name = "Kommunentyp"
+    daten = kleine_zellen.Diagrammdaten(
+        tab.reset_index(), {namen.get(t, t): int(n[t]) for t in profil.index},
+        formate={c: "zahl1" for c in profil.columns} | {"Kommunen": "zahl"})
     # Die Steckbriefe stehen vollständig in ``verband.steckbriefe``.
-    return html.abbildung(fig, alt, "Zielprofile der Kommunentypen (aktuelle Welle)")
+    teile = [html.abbildung(fig, alt, "Zielprofile der Kommunentypen (aktuelle Welle)",
+                            daten=daten)]
+    if zu_klein:
+        teile.append(html.hinweis(
+            f"Nicht gezeigt (weniger als {mindest} Kommunen mit Zielangaben): "
+            + ", ".join(namen.get(t, t) for t in zu_klein) + "."))
+    return html.Html.verbinden(teile)
 
 
 @html.abbildungsfunktion
 def reifegrad_ueberblick(erg: Ergebnisse) -> html.Html:
     rg = reifegrad_breit(erg)
     namen = feldnamen(erg)
-    felder = [f for f in namen if f != "gesamt"]
+    mindest = mindestgroesse(erg)
+    felder = [f for f in namen if f != "gesamt" and rg[f].notna().sum() >= mindest]
     fig, ax = plt.subplots(figsize=(8, 4.5))
     daten = [rg[f].dropna().to_numpy() for f in felder]
-    ax.boxplot(daten, vert=False, tick_labels=[namen[f] for f in felder], showfliers=False)
+    ax.boxplot(daten, orientation="horizontal", tick_labels=[namen[f] for f in felder],
+               showfliers=False)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("Reifegrad (0–100)")
@@ -154,17 +227,39 @@ def reifegrad_ueberblick(erg: Ergebnisse) -> html.Html:
     alt = "Boxplots des Reifegrads je Handlungsfeld über alle Kommunen. Mediane: " + "; ".join(
         f"{namen[f]} {html.zahl(np.median(d)) if len(d) else '–'}"
         for f, d in zip(felder, daten, strict=True))
+    kennwerte = pd.DataFrame({
+        "Handlungsfeld": [namen[f] for f in felder],
+        "Kommunen": [len(d) for d in daten],
+        "unteres Quartil": [np.percentile(d, 25) for d in daten],
+        "Median": [np.median(d) for d in daten],
+        "oberes Quartil": [np.percentile(d, 75) for d in daten],
+        "Antenne unten": [_antenne(d, unten=True) for d in daten],
+        "Antenne oben": [_antenne(d, unten=False) for d in daten],
+    })
+    abb_daten = kleine_zellen.Diagrammdaten(
+        kennwerte, {namen[f]: len(d) for f, d in zip(felder, daten, strict=True)},
+        formate={"Kommunen": "zahl", "unteres Quartil": "zahl1", "Median": "zahl1",
+                 "oberes Quartil": "zahl1", "Antenne unten": "zahl1", "Antenne oben": "zahl1"})
 
     gk = erg.kommunen["groessenklasse"]
-    median = peers.gruppenmedian(rg, gk, mindestgroesse(erg))
+    median = peers.gruppenmedian(rg, gk, mindest)
     tab = pd.DataFrame({namen[f]: median[(f, "median")] for f in namen})
     tab.insert(0, "Kommunen", median[("gesamt", "n")])
     tab.index = [gk_bezeichnung(g) for g in tab.index]
     tab.index.name = "Größenklasse"
     formate = {namen[f]: "zahl" for f in namen} | {"Kommunen": "zahl"}
     return html.Html.verbinden([
-        html.abbildung(fig, alt, "Verteilung des Reifegrads je Handlungsfeld (aktuelle Welle)"),
+        html.abbildung(fig, alt, "Verteilung des Reifegrads je Handlungsfeld (aktuelle Welle)",
+                       daten=abb_daten),
         html.tabelle(tab.reset_index(), "Median des Reifegrads nach Größenklasse", formate=formate),
-        html.hinweis(f"Mediane werden nur für Größenklassen mit mindestens {mindestgroesse(erg)} "
+        html.hinweis(f"Mediane werden nur für Größenklassen mit mindestens {mindest} "
                      "Kommunen ausgewiesen."),
     ])
+
+
+def _antenne(werte: np.ndarray, unten: bool) -> float:
+    """Ende der Antenne wie im Boxplot: äußerster Wert innerhalb 1,5 × Quartilsabstand."""
+    q1, q3 = np.percentile(werte, [25, 75])
+    grenze = q1 - 1.5 * (q3 - q1) if unten else q3 + 1.5 * (q3 - q1)
+    innen = werte[werte >= grenze] if unten else werte[werte <= grenze]
+    return float(innen.min() if unten else innen.max())

@@ -1,0 +1,213 @@
+"""Abbildungen: jede zeigt nur Gruppen ab der Mindestgröße, bringt ihre Daten mit und ist
+barrierefrei und deterministisch eingebettet.
+
+Der Test der kleinen Zellen läuft über ``html.ABBILDUNGEN`` (alle Abbildungsfunktionen aller
+Berichtsmodule) auf einer Studie mit eingepflanzten kleinen Gruppen. Ein neues Diagramm fällt auf,
+wenn es (a) nicht als Abbildungsfunktion registriert ist (statische Prüfung unten), (b) seine
+Figur nicht über ``html.abbildung`` mit Diagrammdaten einbettet (Fehler beim Aufruf), (c) eine
+Gruppe unter der Mindestgröße zeigt oder (d) auf der Teststudie gar nicht gezeichnet wird.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import importlib
+import inspect
+import pkgutil
+import re
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+import analyse.berichte as berichte_paket
+from analyse import pipeline
+from analyse.berichte import html, kleine_zellen
+from analyse.ergebnisse import laden
+
+for _m in pkgutil.iter_modules(berichte_paket.__path__):
+    importlib.import_module(f"analyse.berichte.{_m.name}")
+
+BERICHTE = Path(berichte_paket.__file__).parent
+KLEINER_TYP = "neu_9"
+KLEINE_GK = "K1"
+KLEINES_FELD_WELLE = 2024
+
+
+@pytest.fixture(scope="module")
+def erg(kleine_studie_vorlage, tmp_path_factory):
+    aus = tmp_path_factory.mktemp("abbildungen")
+    pipeline.auswerten(pipeline.Pfade(kleine_studie_vorlage, aus))
+    return laden(aus / "ergebnisse")
+
+
+@pytest.fixture(scope="module")
+def klein(erg):
+    """Dieselbe Studie mit eingepflanzten kleinen Gruppen (in den geladenen Tabellen).
+
+    - ein Typ mit 3 Kommunen, darunter eine Referenzkommune (Typenverteilung, Typprofile,
+      Streudiagramm, Median des Typs im Kommunenbericht);
+    - eine Größenklasse mit 2 Kommunen, darunter eine Referenzkommune;
+    - ein Handlungsfeld, für das in der Vorwelle nur 3 Mitglieder bewertet sind (Verbandslinien).
+    """
+    k = erg.tabelle("kommunen")
+    ref = k.index[k["referenzkommune"]].tolist()
+    andere = k.index[~k["referenzkommune"]].tolist()
+    k.loc[k["groessenklasse"] == KLEINE_GK, "groessenklasse"] = "K2"
+    k.loc[[ref[1], andere[0]], "groessenklasse"] = KLEINE_GK
+    typen = erg.tabelle("typen")
+    typen.loc[typen["ags"].isin(k.loc[[ref[0], andere[1], andere[2]], "ags"]), "typ"] = KLEINER_TYP
+    proj = erg.tabelle("typen_projektion")
+    proj.loc[proj.index[:3], "typ"] = KLEINER_TYP
+    rg = erg.tabelle("reifegrad")
+    mitglieder = set(k.loc[k["mitglied"], "ags"])
+    feld = erg.fragebogen.handlungsfelder[-1].id
+    betroffen = rg.index[(rg["welle"] == KLEINES_FELD_WELLE) & (rg["handlungsfeld"] == feld)
+                         & rg["ags"].isin(mitglieder)]
+    rg.loc[betroffen[3:], "wert"] = float("nan")
+    assert (typen["typ"] == KLEINER_TYP).sum() == 3
+    assert (k["groessenklasse"] == KLEINE_GK).sum() == 2
+    return erg
+
+
+def _aufrufe(erg, funktion):
+    parameter = list(inspect.signature(funktion.__wrapped__).parameters)
+    if parameter == ["erg"]:
+        return [(erg,)]
+    return [(erg, a) for a in erg.kommunen.index[erg.kommunen["referenzkommune"]]]
+
+
+def test_jede_abbildung_verbirgt_kleine_gruppen(klein):
+    mindest = klein.studie.berichte.peer_mindestgroesse
+    assert html.ABBILDUNGEN, "keine Abbildungsfunktion registriert"
+    with html.protokollieren() as protokoll:
+        for funktion in html.ABBILDUNGEN.values():
+            for args in _aufrufe(klein, funktion):
+                funktion(*args)
+    gezeichnet = {name for name, _ in protokoll}
+    assert gezeichnet == set(html.ABBILDUNGEN), (
+        f"auf der Teststudie nicht gezeichnet: {set(html.ABBILDUNGEN) - gezeichnet}")
+    for name, daten in protokoll:
+        assert not kleine_zellen.verletzungen(daten, mindest), name
+        assert all(n >= mindest for n in daten.gruppen.values()), name
+        gruppen = " ".join(map(str, daten.gruppen))
+        assert KLEINER_TYP not in gruppen and "Kreis GK 1 (über" not in gruppen, name
+        if _aufrufe(klein, html.ABBILDUNGEN[name]) == [(klein,)]:
+            # Im Abschlussbericht taucht die kleine Gruppe auch in keiner Datentabelle auf (im
+            # Kommunenbericht steht der eigene Typ mit „–“ statt eines Medians)
+            assert KLEINER_TYP not in daten.tabelle.to_string(), name
+
+
+def test_eingepflanzte_gruppen_waeren_sichtbar_ohne_schutz(klein):
+    """Die Teststudie pflanzt wirklich kleine Gruppen (sonst bewiese der Test oben nichts)."""
+    mindest = klein.studie.berichte.peer_mindestgroesse
+    kreuz = pd.crosstab(klein.kommunen["groessenklasse"],
+                        klein.tabelle("typen").set_index("ags")["typ"])
+    assert ((kreuz > 0) & (kreuz < mindest)).to_numpy().any()
+    assert (klein.tabelle("typen_projektion")["typ"] == KLEINER_TYP).sum() < mindest
+
+
+def test_typenverteilung_legt_zusammen(klein):
+    from analyse.berichte import uebersicht
+    zs = uebersicht.typen_nach_groessenklasse(klein)
+    mindest = klein.studie.berichte.peer_mindestgroesse
+    assert ((zs.kreuz == 0) | (zs.kreuz >= mindest)).to_numpy().all()
+    assert zs.kreuz.to_numpy().sum() == len(klein.tabelle("typen"))
+    inhalt = str(uebersicht.typenverteilung(klein))
+    assert "zusammengelegt" in inhalt and "&lt; " not in inhalt
+
+
+@pytest.fixture
+def ohne_registrierung():
+    vorher = dict(html.ABBILDUNGEN)
+    yield
+    html.ABBILDUNGEN.clear()
+    html.ABBILDUNGEN.update(vorher)
+
+
+def test_kleine_gruppe_bricht_ab(erg, ohne_registrierung):
+    @html.abbildungsfunktion
+    def zu_klein(erg):
+        fig, ax = plt.subplots()
+        ax.bar(["a"], [2])
+        return html.abbildung(fig, "Balken", daten=kleine_zellen.Diagrammdaten(
+            pd.DataFrame({"Gruppe": ["a"], "n": [2]}), {"a": 2}))
+
+    with pytest.raises(kleine_zellen.KleineZellenFehler, match="a \\(2\\)"):
+        zu_klein(erg)
+    assert not plt.get_fignums()
+
+
+def test_abbildung_ohne_daten_oder_ausserhalb_scheitert(erg, ohne_registrierung):
+    @html.abbildungsfunktion
+    def vergessen(erg):
+        plt.subplots()
+        return html.Html("<p>kein Bild</p>")
+
+    with pytest.raises(html.AbbildungsFehler):
+        vergessen(erg)
+    fig, _ = plt.subplots()
+    with pytest.raises(html.AbbildungsFehler):
+        html.abbildung(fig, "x", daten=kleine_zellen.Diagrammdaten(pd.DataFrame(), {}))
+    assert not plt.get_fignums()
+    with pytest.raises(TypeError, match="Signatur"):
+        html.abbildungsfunktion(lambda df: None)
+
+
+_FIGUR = {"subplots", "figure", "subplot", "Figure", "subplot_mosaic"}
+
+
+def _erzeugt_figur(knoten: ast.AST) -> bool:
+    for k in ast.walk(knoten):
+        if isinstance(k, ast.Call):
+            f = k.func
+            name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+            if name in _FIGUR:
+                return True
+    return False
+
+
+def _dekoriert(f: ast.FunctionDef) -> bool:
+    return any("abbildungsfunktion" in ast.unparse(d) for d in f.decorator_list)
+
+
+def test_jede_figur_entsteht_in_einer_abbildungsfunktion():
+    """Statisch: wer eine Figur erzeugt, ist Abbildungsfunktion oder wird nur aus einer gerufen."""
+    fehler = []
+    for pfad in sorted(BERICHTE.rglob("*.py")):
+        if pfad.name == "html.py":
+            continue
+        baum = ast.parse(pfad.read_text(encoding="utf-8"))
+        funktionen = {f.name: f for f in ast.walk(baum) if isinstance(f, ast.FunctionDef)}
+        dekoriert = {n for n, f in funktionen.items() if _dekoriert(f)}
+        for name, f in funktionen.items():
+            if name in dekoriert or not _erzeugt_figur(f):
+                continue
+            rufer = [g for g in funktionen.values() if g is not f and any(
+                isinstance(c, ast.Call) and getattr(c.func, "id", None) == name
+                for c in ast.walk(g))]
+            if not rufer or any(g.name not in dekoriert for g in rufer):
+                fehler.append(f"{pfad.name}:{name}")
+        if any(isinstance(k, ast.Call) and getattr(k.func, "attr", "") == "savefig"
+               for k in ast.walk(baum)):
+            fehler.append(f"{pfad.name}: savefig außerhalb von html.bild")
+    assert not fehler, "Figuren außerhalb einer Abbildungsfunktion: " + ", ".join(fehler)
+
+
+def test_einbettung_barrierefrei_mit_daten_und_deterministisch(erg):
+    from analyse.berichte import uebersicht
+    eins, zwei = str(uebersicht.typprofile(erg)), str(uebersicht.typprofile(erg))
+    assert eins == zwei  # keine Zeitstempel, feste IDs
+    bild = re.search(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', eins)
+    assert bild and bild[2].startswith("Heatmap")
+    svg = base64.b64decode(bild[1]).decode("utf-8")
+    assert "<dc:date>" not in svg and "<script" not in svg
+    # Die Heatmap hat ihre Tabelle mit allen Werten
+    daten = eins[eins.index("<details"):]
+    assert "Daten zur Abbildung" in daten
+    ziele = erg.fragebogen.ziel_name
+    assert all(html.text(n) in daten for n in ziele.values())
+    zeilen = daten.count("<tr>") - 1  # ohne Kopfzeile
+    assert daten.count("<td>") == zeilen * (len(ziele) + 1)  # alle Werte und die Anzahl
