@@ -266,8 +266,9 @@ def test_unmaskiert_eingesetzte_texte_ergeben_kein_element(titel):
     (lodash <%= %>); Navbar-Texte ebenso. Keiner darf ein Element ergeben; der Tab zeigt den
     Studientitel ohne Escape-Zeichen."""
     web = _konf(titel)["website"]
-    texte = [web["title"], *(e["text"] for e in web["navbar"]["left"]),
-             *web["page-footer"].values()]
+    fuss = web["page-footer"]
+    texte = [web["title"], *(e["text"] for e in web["navbar"]["left"]), fuss["center"],
+             *(e["text"] for e in fuss["right"])]
     for t in texte:
         assert _als_html(t)[0] == [] and "<" not in t
     tab = _als_html(f"<title>{web['title']}</title>")
@@ -305,9 +306,9 @@ def test_offline_keine_schriften_skripte_mathe_von_aussen():
 def test_skalierung_mit_vielen_kommunen():
     kommunen = [{"ags": f"{i:08d}", "referenzkommune": i < 8} for i in range(450)]
     konf = _konf(n=450)
-    assert len(konf["website"]["navbar"]["left"]) == 3  # Navigation wächst nicht mit
+    assert len(konf["website"]["navbar"]["left"]) == 4  # Navigation wächst nicht mit
     assert "sidebar" not in konf["website"]
-    assert len(konf["project"]["render"]) == 452
+    assert len(konf["project"]["render"]) == 453  # Start, Abschluss, Barrierefreiheit, Kommunen
     suche = quarto.suchbar(kommunen)
     assert sum(suche.values()) == quarto.SUCHINDEX_BERICHTE
     assert all(suche[k["ags"]] for k in kommunen[:8])  # Referenzkommunen stehen vorn
@@ -361,6 +362,7 @@ def _berichtsordner(tmp_path: Path, n: int, referenz: int = 8):
                           fragebogen=SimpleNamespace(handlungsfelder=[]),
                           typkatalog=SimpleNamespace(name={}), studie=SimpleNamespace(
         titel="Monitor <b>&</b> {{< x >}}", verband="Verband $y$", aktuelle_welle=2026,
+        barrierefreiheit=None,
         wellen=[SimpleNamespace(id=2026, bezeichnung="Erhebung {{< y >}}", datum=None)]))
     berichte = tmp_path / "berichte"
     (berichte / "kommunen").mkdir(parents=True)
@@ -384,19 +386,20 @@ def test_alle_450_kommunen_navigation_und_suchindex_bleiben_klein(tmp_path):
     assert schluessel_pruefen(konf) == []
     # Render-Liste, Dateien und Downloads passen zueinander
     render = konf["project"]["render"]
-    assert len(render) == 452 and all((projekt / r).is_file() for r in render)
+    assert len(render) == 453 and all((projekt / r).is_file() for r in render)
     assert set(konf["project"]["resources"]) == set(website.downloads(berichte, website
                                                     .kommunenliste(erg, berichte)))
     assert len(konf["project"]["resources"]) == 226  # 225 XLSX und ein PDF
     assert all((projekt / d).is_file() for d in konf["project"]["resources"])
-    # Navigation: drei Einträge, keine Sidebar; die Kommunen stehen in der Startseite
-    assert len(konf["website"]["navbar"]["left"]) == 3 and "sidebar" not in konf["website"]
+    # Navigation: vier Einträge, keine Sidebar; die Kommunen stehen in der Startseite
+    assert len(konf["website"]["navbar"]["left"]) == 4 and "sidebar" not in konf["website"]
     index = (projekt / "index.qmd").read_text(encoding="utf-8")
     assert index.count('<tr><th scope="row"><a href="kommunen/') == 450
     assert 'id="filter"' in index and "<script>" in index  # Filter wie bei nbconvert
     # Suchindex: höchstens SUCHINDEX_BERICHTE Kommunenberichte, Referenzkommunen darunter
     gesucht = []
-    for r in render[2:]:
+    assert render[2] == quarto.ERKLAERUNG
+    for r in render[3:]:
         kopf = _front_matter(nbformat.read(projekt / r, as_version=4).cells[0].source)
         assert "title" not in kopf
         if kopf.get("search", True):

@@ -60,14 +60,15 @@ def uebersicht(erg: Ergebnisse, eintraege: list[dict], fehler: dict[str, str]) -
             downloads = [html.link(f"kommunen/{e['ags']}.xlsx", f"{e['ags']}.xlsx")]
             if e.get("pdf"):
                 downloads.append(html.link(f"kommunen/{e['ags']}.pdf", f"{e['ags']}.pdf"))
-            zeilen.append(f"<tr><td>{name}</td><td>{html.text(e['ags'])}</td>"
+            zeilen.append(f'<tr><th scope="row">{name}</th><td>{html.text(e["ags"])}</td>'
                           f"<td>{html.text(e['quelle'])}</td>"
                           f"<td>{' · '.join(str(d) for d in downloads)}</td></tr>")
         teile.append(html.Html(
-            '<table class="tabelle"><caption>Berichte je Kommune</caption><thead><tr>'
+            '<div class="tabelle-rahmen" role="region" tabindex="0" aria-label="Berichte je '
+            'Kommune"><table class="tabelle"><caption>Berichte je Kommune</caption><thead><tr>'
             '<th scope="col">Kommune</th><th scope="col">AGS</th><th scope="col">Datei</th>'
             '<th scope="col">Downloads (Excel: Maßnahmen und Roadmap; PDF)</th></tr></thead><tbody>'
-            + "".join(zeilen) + "</tbody></table>"))
+            + "".join(zeilen) + "</tbody></table></div>"))
     if fehler:
         teile.append(html.ueberschrift("Dateien mit Fehlern", 2))
         for datei, text in fehler.items():

@@ -82,7 +82,7 @@ def massnahmen(erg: Ergebnisse, ags: str) -> html.Html:
     teile.append(html.tabelle(tab, f"Handlungsempfehlungen für {_name(erg, ags)}",
                               formate={"Einmalig": "euro", "Jährlich": "euro",
                                        "Aufwand (PT)": "zahl0", "Rang": "{:.0f}",
-                                       "Dauer (Monate)": "{:.0f}"}))
+                                       "Dauer (Monate)": "{:.0f}"}, zeilenkopf="Maßnahme"))
     teile.append(html.absatz(
         "Kosten sind Richtwerte je Größenklasse (Preisstand des Katalogs) und vor einer "
         "Beschaffung durch eine Markterkundung zu ersetzen. Bei Maßnahmen über den Verband "
@@ -394,7 +394,7 @@ def verband(erg: Ergebnisse) -> html.Html:
         "Jährlich": v["kosten_jaehrlich"]}),
         "Empfehlungen für den Verband", formate={"Einmalig": "euro", "Jährlich": "euro",
                                                  "Rang": "{:.0f}", "Dauer (Monate)": "{:.0f}",
-                                                 "Rangwert": "zahl1"}))
+                                                 "Rangwert": "zahl1"}, zeilenkopf="Maßnahme"))
     teile += _verband_plan(erg)
     teile += _verband_umlage(erg)
     return html.Html.verbinden(teile)
@@ -413,7 +413,7 @@ def _verband_plan(erg: Ergebnisse) -> list[html.Html]:
             "Rang": plan["rang"], "Maßnahme": plan["titel"], "Beginn": plan["start"],
             "Ende": plan["ende"]}), f"Zeitplan des Verbands ({anzahl(jahre, 'Jahr', 'Jahre')}, "
                                     f"Quartale; Mitglieder schließen nach dem Ende an)",
-            formate={"Rang": "{:.0f}"}))
+            formate={"Rang": "{:.0f}"}, zeilenkopf="Maßnahme"))
     teile.append(html.tabelle(pd.DataFrame({
         "Jahr": j["jahr"].astype(int).astype(str), "Rahmen": j["rahmen"],
         "Einmalige Kosten": j["kosten_einmalig"], "Laufende Kosten": j["kosten_laufend"],
@@ -509,5 +509,6 @@ def ozg_relevanz(erg: Ergebnisse) -> html.Html:
                                        "relevante_leistungen": "Relevante Leistungen",
                                        "davon_gemeindeebene": "davon Gemeindeebene",
                                        "davon_kreisebene": "davon Kreisebene"}),
-                     "Relevante Leistungen im mitgelieferten Katalog"),
+                     "Relevante Leistungen im mitgelieferten Katalog",
+                     zeilenkopf=False),  # erst Art und Größenklasse zusammen benennen die Zeile
     ])

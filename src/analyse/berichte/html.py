@@ -181,21 +181,28 @@ def kennzahlen(paare: Sequence[tuple[str, object]]) -> Html:
 
 
 def tabelle(df: pd.DataFrame, beschriftung: str | None = None, index: bool = False,
-            formate: dict[str, str] | None = None, zeilenkopf: bool = False) -> Html:
+            formate: dict[str, str] | None = None, zeilenkopf: bool | str = True) -> Html:
     """Eine barrierearme Tabelle (mit ``caption`` und ``th scope``), Inhalte maskiert.
 
     ``formate`` bildet Spaltennamen auf Formatstrings ab, z. B. ``{"Kosten": "{:,.0f} €"}``.
-    ``zeilenkopf``: die erste Spalte benennt die Zeile (``th scope="row"``).
+    ``zeilenkopf``: welche Spalte die Zeile benennt (``th scope="row"``, WCAG 1.3.1): ``True``
+    die erste (so ist es in fast jeder Berichtstabelle), ein Spaltenname diese Spalte (etwa
+    „Maßnahme“ neben einem Rang), ``False`` keine (wo erst mehrere Spalten zusammen die Zeile
+    benennen).
     """
     df = df.reset_index() if index else df
     formate = formate or {}
+    if isinstance(zeilenkopf, str) and zeilenkopf not in df.columns:
+        raise ValueError(f"Zeilenkopf {zeilenkopf!r} ist keine Spalte der Tabelle")
+    kopf_spalte = (0 if zeilenkopf is True else
+                   list(df.columns).index(zeilenkopf) if isinstance(zeilenkopf, str) else None)
     kopf = "".join(f'<th scope="col">{text(s)}</th>' for s in df.columns)
     zeilen = []
     for zeile in df.itertuples(index=False):
         zellen = []
         for i, (spalte, wert) in enumerate(zip(df.columns, zeile, strict=True)):
             inhalt = text(_formatieren(wert, formate.get(spalte)))
-            zellen.append(f'<th scope="row">{inhalt}</th>' if zeilenkopf and i == 0
+            zellen.append(f'<th scope="row">{inhalt}</th>' if i == kopf_spalte
                           else f"<td>{inhalt}</td>")
         zeilen.append("<tr>" + "".join(zellen) + "</tr>")
     cap = f"<caption>{text(beschriftung)}</caption>" if beschriftung else ""

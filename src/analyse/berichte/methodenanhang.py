@@ -457,7 +457,8 @@ def _anhang_typen(erg: Ergebnisse) -> list[Html]:
                               "die Kandidaten und jedes k des gewählten Verfahrens)", formate={
                                   "Silhouette": "zahl3", "Calinski-Harabasz": "zahl0",
                                   "Davies-Bouldin": "zahl2", "BIC": "zahl0",
-                                  "Jaccard min.": "zahl2", "ARI (Bootstrap)": "zahl2"}))
+                                  "Jaccard min.": "zahl2", "ARI (Bootstrap)": "zahl2"},
+                              zeilenkopf=False))  # erst Verfahren und k benennen die Zeile
     st = erg.tabelle(T.TYPEN_STABILITAET)
     namen = typnamen(erg)
     tab = pd.DataFrame({

@@ -28,7 +28,7 @@ import nbformat
 import yaml
 
 from analyse import __version__
-from analyse.berichte import kommune, uebersicht, website
+from analyse.berichte import barrierefreiheit, kommune, uebersicht, website
 from analyse.dateien import atomar_ordner, besitz_pruefen
 from analyse.namen import ABSCHLUSSBERICHT, KOMMUNEN_ORDNER
 from analyse.ressourcen import berichtsvorlage
@@ -40,6 +40,8 @@ BEIGABEN = ("bericht.css", "quarto_offline.scss", "quarto_sprung.html")
 #: alle übrigen findet man über die Startseite, die jede Kommune nennt und selbst durchsucht
 #: wird. So bleibt ``search.json`` auch mit ``--alle`` und 11.000 Kommunen klein.
 SUCHINDEX_BERICHTE = 50
+#: Die Erklärung zur Barrierefreiheit als Quarto-Seite (wird zu ``barrierefreiheit.html``).
+ERKLAERUNG = barrierefreiheit.DATEI.removesuffix(".html") + ".qmd"
 
 _STEUERZEICHEN = re.compile(r"[\x00-\x1f\x7f]+")
 
@@ -67,8 +69,9 @@ def konfiguration(site_titel: str, seiten: list[str], downloads: list[str]) -> d
     konf["website"]["title"] = quarto_text(site_titel)
     # Fußzeile wie auf dem nbconvert-Weg (seite.html.j2); Quarto liest sie als Markdown
     konf["website"]["page-footer"] = {
-        "center": quarto_text(f"{site_titel} · erstellt mit analyse {__version__}")}
-    konf["project"]["render"] = ["index.qmd", f"{ABSCHLUSSBERICHT}.ipynb", *seiten]
+        "center": quarto_text(f"{site_titel} · erstellt mit analyse {__version__}"),
+        "right": [{"text": quarto_text(barrierefreiheit.TITEL), "href": ERKLAERUNG}]}
+    konf["project"]["render"] = ["index.qmd", f"{ABSCHLUSSBERICHT}.ipynb", ERKLAERUNG, *seiten]
     konf["project"]["resources"] = list(downloads)
     return konf
 
@@ -121,6 +124,14 @@ def startseite_qmd(erg, berichte: Path, kommunen: list[dict]) -> str:
     return f"{kopf}\n\n{roh_html(inhalt)}\n"
 
 
+def erklaerung_qmd(erg, downloads: list[str]) -> str:
+    """``barrierefreiheit.qmd``: dieselbe Erklärung wie auf dem nbconvert-Weg, als Roh-HTML."""
+    inhalt = barrierefreiheit.inhalt(erg.studie, downloads, quarto=True)
+    kopf = "---\n" + _yaml({"pagetitle": quarto_text(barrierefreiheit.TITEL), "lang": "de",
+                             "toc": False}) + "---"
+    return f"{kopf}\n\n{roh_html(str(inhalt))}\n"
+
+
 def suchbar(kommunen: list[dict]) -> dict[str, bool]:
     """Welche Kommunenberichte in den Suchindex kommen: die ersten ``SUCHINDEX_BERICHTE`` der
     Liste (``website.kommunenliste`` stellt Referenzkommunen voran)."""
@@ -136,6 +147,7 @@ def projekt_schreiben(erg, berichte: Path, ziel: Path) -> dict:
     (ziel / KOMMUNEN_ORDNER).mkdir(parents=True, exist_ok=True)
     (ziel / "_quarto.yml").write_text(_yaml(konf), encoding="utf-8")
     (ziel / "index.qmd").write_text(startseite_qmd(erg, berichte, kommunen), encoding="utf-8")
+    (ziel / ERKLAERUNG).write_text(erklaerung_qmd(erg, downloads), encoding="utf-8")
     for name in BEIGABEN:
         shutil.copy2(berichtsvorlage(name), ziel / name)
     (ziel / f"{ABSCHLUSSBERICHT}.ipynb").write_text(

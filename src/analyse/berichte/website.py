@@ -23,7 +23,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from analyse import __version__
-from analyse.berichte import arbeitshilfen
+from analyse.berichte import arbeitshilfen, barrierefreiheit
 from analyse.berichte import startseite as startseite_daten
 from analyse.dateien import atomar_ordner
 from analyse.ergebnisse import speicher as ergebnisse
@@ -51,7 +51,8 @@ def seite(titel: str, inhalt: str, site_titel: str, wurzel: str = "", aktiv: str
     """Eine vollständige HTML-Seite (``lang="de"``); ``inhalt`` ist bereits sicheres HTML."""
     return _vorlage("seite.html.j2").render(titel=titel, inhalt=inhalt, site_titel=site_titel,
                                             wurzel=wurzel, aktiv=aktiv, skript=skript,
-                                            version=__version__)
+                                            version=__version__,
+                                            erklaerung=barrierefreiheit.DATEI)
 
 
 @functools.cache
@@ -158,6 +159,12 @@ def startseite(erg, berichte: Path, kommunen: list[dict]) -> str:
     return seite(STARTSEITE, inhalt, erg.studie.titel, aktiv="index", skript=skript)
 
 
+def erklaerung(erg, downloads_der_site: list[str]) -> str:
+    """Die Seite „Erklärung zur Barrierefreiheit“ (nbconvert-Weg)."""
+    inhalt = barrierefreiheit.inhalt(erg.studie, downloads_der_site)
+    return seite(barrierefreiheit.TITEL, str(inhalt), erg.studie.titel, aktiv="barrierefreiheit")
+
+
 def downloads(berichte: Path, kommunen: list[dict]) -> list[str]:
     """Die Downloads der Site (relativ zum Berichtsordner), die vorliegen: je Kommune XLSX und
     PDF, dazu das PDF des Abschlussberichts, das Arbeitsbuch zur Selbstauskunft und der
@@ -195,6 +202,8 @@ def nbconvert_site(erg, berichte: Path) -> Path:
             shutil.copy2(berichte / datei, tmp / datei)
         shutil.copy2(str(VORLAGEN / "bericht.css"), tmp / "bericht.css")
         (tmp / "index.html").write_text(startseite(erg, berichte, kommunen), encoding="utf-8")
+        (tmp / barrierefreiheit.DATEI).write_text(
+            erklaerung(erg, downloads(berichte, kommunen)), encoding="utf-8")
     return site
 
 

@@ -231,6 +231,45 @@ class BerichteEinstellungen(_Streng):
     peer_mindestgroesse: int = Field(5, ge=2, description="kleinste Gruppe, deren Werte gezeigt werden")
 
 
+_EMAIL = r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$"
+_WEB = r"^https?://[^\s<>\"]+$"
+
+
+class Durchsetzungsstelle(_Streng):
+    """Wohin man sich wenden kann, wenn die Rückmeldung nichts bewirkt (Durchsetzungsverfahren).
+
+    Für Kommunen die nach Landesrecht zuständige Stelle, für Stellen des Bundes die
+    Schlichtungsstelle nach § 16 BGG.
+    """
+
+    name: str = Field(min_length=1)
+    anschrift: str = ""
+    email: str = Field("", pattern=f"({_EMAIL})|^$")
+    telefon: str = ""
+    webseite: str = Field("", pattern=f"({_WEB})|^$", description="http(s)-Adresse")
+
+
+class BarrierefreiheitAngaben(_Streng):
+    """Angaben der veröffentlichenden Stelle für die Erklärung zur Barrierefreiheit der Website
+    (BITV 2.0 § 7, Durchführungsbeschluss (EU) 2018/1523)."""
+
+    stelle: str = Field(min_length=1, description="öffentliche Stelle, die die Website veröffentlicht")
+    anschrift: str = ""
+    email: str = Field(pattern=_EMAIL, description="Kontakt für Rückmeldungen zur Barrierefreiheit")
+    telefon: str = ""
+    datum: dt.date = Field(description="Datum der Erklärung (Selbstbewertung)")
+    ueberprueft: dt.date | None = Field(None, description="zuletzt überprüft am")
+    webadresse: str = Field("", pattern=f"({_WEB})|^$",
+                            description="Adresse, unter der die Website veröffentlicht ist")
+    durchsetzung: Durchsetzungsstelle
+
+    @model_validator(mode="after")
+    def _reihenfolge(self) -> BarrierefreiheitAngaben:
+        if self.ueberprueft is not None and self.ueberprueft < self.datum:
+            raise ValueError("ueberprueft: nicht vor datum")
+        return self
+
+
 class Studie(_Streng):
     titel: str
     verband: str
@@ -244,6 +283,8 @@ class Studie(_Streng):
     roadmap: RoadmapEinstellungen = RoadmapEinstellungen()
     verbandsplan: VerbandEinstellungen = VerbandEinstellungen()
     berichte: BerichteEinstellungen = BerichteEinstellungen()
+    barrierefreiheit: BarrierefreiheitAngaben | None = Field(
+        None, description="Kontakt und Durchsetzungsstelle für die Erklärung zur Barrierefreiheit")
 
     @property
     def welle_ids(self) -> list[int]:
