@@ -358,7 +358,14 @@ def _berichtsordner(tmp_path: Path, n: int, referenz: int = 8):
             return reifegrad
         raise FileNotFoundError(name)
 
-    erg = SimpleNamespace(kommunen=kommunen, tabelle=tabelle, modell={},
+    def tabelle_oder_leer(name):
+        try:
+            return tabelle(name)
+        except FileNotFoundError:
+            return pd.DataFrame()
+
+    erg = SimpleNamespace(kommunen=kommunen, tabelle=tabelle, tabelle_oder_leer=tabelle_oder_leer,
+                          modell={},
                           fragebogen=SimpleNamespace(handlungsfelder=[]),
                           typkatalog=SimpleNamespace(name={}), studie=SimpleNamespace(
         titel="Monitor <b>&</b> {{< x >}}", verband="Verband $y$", aktuelle_welle=2026,
