@@ -15,14 +15,17 @@ import typer
 from rich.console import Console
 
 from analyse import __version__, demo, pipeline
+from analyse.bedienung import HILFE_OPTIONEN, DeutscheGruppe, UngueltigerWert
 from analyse.dateien import AusgabeVerweigert, Unlesbar, os_fehler_text
 from analyse.eingabe.fehler import Eingabefehler
 from analyse.eingabe.studie import CLUSTERVERFAHREN, METHODEN_WAHL
 from analyse.ergebnisse import ErgebnisFehler
 
+# Deutsche Hilfe und Bedienfehler (Exit-Code 2): analyse.bedienung.
 app = typer.Typer(
     help="Analyse und Berichte zur digitalen Transformation von Kommunen.",
-    no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+    no_args_is_help=True, add_completion=False, rich_markup_mode=None, cls=DeutscheGruppe,
+    context_settings={"help_option_names": HILFE_OPTIONEN},
 )
 # soft_wrap: jedes Problem bleibt eine Zeile, auch in schmalen Terminals und Pipes.
 # Meldungen enthalten Werte aus den Daten: nie als rich-Markup oder Emoji-Kürzel (":x:") lesen.
@@ -144,7 +147,7 @@ METHODEN = METHODEN_WAHL
 
 def _vorgaben(methode: str | None, k: int | None, seed: int | None) -> dict:
     if methode is not None and methode not in METHODEN:
-        raise typer.BadParameter(f"'{methode}' ist kein Verfahren; erwartet eines von "
+        raise UngueltigerWert(f"'{methode}' ist kein Verfahren; erwartet eines von "
                                  f"{', '.join(METHODEN)}", param_hint="--methode")
     return {n: w for n, w in (("methode", methode), ("k", k), ("seed", seed)) if w is not None}
 
@@ -287,7 +290,7 @@ def fragebogen_export(
 ) -> None:
     """Schreibt das Codebuch als Umfrage, die LimeSurvey importiert."""
     if format != "limesurvey":
-        raise typer.BadParameter(f"'{format}' ist kein Format; erwartet: limesurvey",
+        raise UngueltigerWert(f"'{format}' ist kein Format; erwartet: limesurvey",
                                  param_hint="--format")
     with _antworten():
         ziel = pipeline.fragebogen_export(pipeline.Pfade(daten), ausgabe)
@@ -305,7 +308,7 @@ def selbstauskunft(
 ) -> None:
     """Schreibt das Arbeitsbuch zur Selbstauskunft (XLSX) aus dem Codebuch der Studie."""
     if ausgabe.suffix.lower() != ".xlsx":
-        raise typer.BadParameter(f"'{ausgabe}' endet nicht auf .xlsx", param_hint="--ausgabe")
+        raise UngueltigerWert(f"'{ausgabe}' endet nicht auf .xlsx", param_hint="--ausgabe")
     with _antworten():
         ziel = pipeline.selbstauskunft_schreiben(pipeline.Pfade(daten), ausgabe)
     ausgabe_konsole.print(f"Arbeitsbuch geschrieben: {ziel}", markup=False)
@@ -330,7 +333,7 @@ def einordnen(
 
     pfade = pipeline.Pfade(daten, ergebnisse.parent if ergebnisse else None)
     if ergebnisse is not None and ergebnisse.name != "ergebnisse":
-        raise typer.BadParameter(f"'{ergebnisse}' heißt nicht 'ergebnisse'",
+        raise UngueltigerWert(f"'{ergebnisse}' heißt nicht 'ergebnisse'",
                                  param_hint="--ergebnisse")
     with _antworten():
         lauf = pipeline.einordnen(pfade, antwort, ausgabe, berichte=not ohne_berichte,

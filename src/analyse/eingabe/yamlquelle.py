@@ -233,7 +233,7 @@ def pydantic_probleme(fehler: ValidationError, datei: str, zeilen: dict[Pfad, in
         if f["type"] == "missing":
             wert_text = None
         probleme.append(Problem(datei, zeile_zu(zeilen, pfad), feld, wert_text,
-                                _erwartung(f)))
+                                erwartung(f)))
     return probleme
 
 
@@ -268,7 +268,7 @@ _ERWARTUNGEN = {
 }
 
 
-def _erwartung(f: dict) -> str:
+def erwartung(f: dict) -> str:
     """Deutsche Erwartung für einen pydantic-Fehler (nie pydantics englische Meldung)."""
     art = f["type"]
     if art in _ERWARTUNGEN:
