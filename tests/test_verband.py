@@ -144,3 +144,70 @@ def test_neuer_typ_hat_vollen_steckbrief_aus_den_daten(erg_neuer_typ):
     for t in erg.typkatalog.typen:
         if t.id in set(erg.tabelle("typen")["typ"]):
             assert html.text(t.steckbrief.kurz) in inhalt
+
+
+# ------------------------------------------------------------------ Summen und Finanzierung
+
+
+def test_zusammen_nach_feld_ohne_doppelzaehlung(erg):
+    e, v = erg.tabelle("empfehlungen"), erg.tabelle("verband_empfehlungen")
+    t = verband.zusammen_nach_feld_tabelle(erg).set_index("Handlungsfeld")
+    s = t.loc["Summe"]
+    eigene = e[~e["ueber_verband"]]
+    assert s["Kommunal: Anzahl"] == len(e) and s["Verband: Anzahl"] == len(v)
+    assert s["Zusammen: Anzahl"] == len(e) + len(v)
+    assert s["davon über den Verband"] == int(e["ueber_verband"].sum())
+    assert s["Kommunal: einmalig"] == pytest.approx(eigene["kosten_einmalig"].sum())
+    assert s["Verband: jährlich"] == pytest.approx(v["kosten_jaehrlich"].sum())
+    assert s["Zusammen: einmalig"] == pytest.approx(eigene["kosten_einmalig"].sum()
+                                                    + v["kosten_einmalig"].sum())
+    felder = t.drop(index="Summe")
+    for spalte in t.columns:
+        assert felder[spalte].sum() == pytest.approx(s[spalte]), spalte
+    je_feld = e.groupby("hauptfeld_name").size()
+    for name, n in je_feld.items():
+        assert t.loc[name, "Kommunal: Anzahl"] == n
+
+
+def test_zusammen_nach_jahr_wie_die_plaene(erg):
+    t = verband.zusammen_nach_jahr_tabelle(erg).set_index("Jahr")
+    rj, vj = erg.tabelle("roadmap_jahre"), erg.tabelle("verband_jahre")
+    for jahr, teil in rj.groupby("jahr"):
+        assert t.loc[str(jahr), "Kommunal: Kosten"] == pytest.approx(teil["kosten_eigene"].sum())
+        assert t.loc[str(jahr), "Kommunal: Personentage"] == pytest.approx(
+            teil["personentage"].sum())
+    for z in vj.itertuples():
+        assert t.loc[str(z.jahr), "Verband: Kosten"] == pytest.approx(z.kosten_gesamt)
+    s = t.loc["Summe im Zeitraum"]
+    assert s["Zusammen: Kosten"] == pytest.approx(rj["kosten_eigene"].sum()
+                                                  + vj["kosten_gesamt"].sum())
+    # jede Empfehlung beginnt in genau einem Jahr oder ist verschoben
+    versch = t.loc["verschoben (nach dem Zeitraum)"]
+    assert s["Kommunal: begonnen"] + versch["Kommunal: begonnen"] == len(
+        erg.tabelle("empfehlungen"))
+    assert s["Verband: begonnen"] + versch["Verband: begonnen"] == len(
+        erg.tabelle("verband_empfehlungen"))
+
+
+def test_finanzierung_ist_die_umlage(erg):
+    t = verband.finanzierung_tabelle(erg).set_index("Jahr")
+    u, vj = erg.tabelle("verband_umlage"), erg.tabelle("verband_jahre")
+    ref = set(erg.kommunen.index[erg.kommunen["referenzkommune"]])
+    for z in vj.itertuples():
+        zeile = t.loc[str(z.jahr)]
+        assert zeile["Kosten gesamt"] == pytest.approx(z.kosten_gesamt)
+        teil = u[u["jahr"] == z.jahr]
+        assert zeile["Umlage aller Mitglieder"] == pytest.approx(teil["umlage"].sum())
+        assert zeile["Umlage aller Mitglieder"] == pytest.approx(z.kosten_gesamt)
+        assert zeile["davon Referenzkommunen"] == pytest.approx(
+            teil.loc[teil["ags"].isin(ref), "umlage"].sum())
+    inhalt = str(verband.finanzierung(erg))
+    assert html.euro(vj["kosten_gesamt"].sum()) in inhalt
+    anteil = u.drop_duplicates("ags").set_index("ags")["anteil"]
+    assert html.zahl(anteil[anteil.index.isin(ref)].sum() * 100, 1) + " %" in inhalt
+
+
+def test_empfehlungen_zusammen_nennt_die_summe(erg):
+    e, v = erg.tabelle("empfehlungen"), erg.tabelle("verband_empfehlungen")
+    inhalt = str(verband.empfehlungen_zusammen(erg))
+    assert f"Zusammen {anzahl(len(e) + len(v), 'Empfehlung', 'Empfehlungen')}" in inhalt

@@ -446,6 +446,194 @@ def personal_mitglieder(erg: Ergebnisse) -> html.Html:
     return html.Html.verbinden(teile)
 
 
+# ------------------------------------------------------------------ Alle Empfehlungen zusammen
+
+
+def _hauptfeld(handlungsfelder: pd.Series) -> pd.Series:
+    """Das erste Handlungsfeld einer Maßnahme ist ihr Hauptfeld (wie im Katalog)."""
+    return handlungsfelder.astype(str).str.split(";").str[0].str.strip()
+
+
+def zusammen_nach_feld_tabelle(erg: Ergebnisse) -> pd.DataFrame:
+    """Kommunale und Verbandsempfehlungen je Hauptfeld, mit Summenzeile.
+
+    Kosten ohne Doppelzählung: Kommunale Empfehlungen „über den Verband“ zählen in der Anzahl,
+    ihre Kosten aber beim Verband (voll, einmal); kommunal stehen nur eigene Vorhaben.
+    """
+    e = erg.tabelle_oder_leer(T.EMPFEHLUNGEN)
+    v = erg.tabelle_oder_leer(T.VERBAND_EMPFEHLUNGEN)
+    if e.empty and v.empty:
+        return pd.DataFrame()
+    e_feld = e["hauptfeld"] if not e.empty else pd.Series(dtype=str)
+    ueber = e["ueber_verband"].astype(bool) if "ueber_verband" in e else pd.Series(
+        False, index=e.index)
+    v_feld = _hauptfeld(v["handlungsfelder"]) if not v.empty else pd.Series(dtype=str)
+    zeilen = []
+    for feld, name in [*feldnamen(erg).items()]:
+        if feld == "gesamt":
+            ke, kv, vv = e, e[~ueber] if len(e) else e, v
+            name = "Summe"
+        else:
+            ke = e[e_feld == feld] if len(e) else e
+            kv = e[(e_feld == feld) & ~ueber] if len(e) else e
+            vv = v[v_feld == feld] if len(v) else v
+        z = {"Handlungsfeld": name,
+             "Kommunal: Anzahl": len(ke),
+             "davon über den Verband": int(ueber.reindex(ke.index).sum()) if len(ke) else 0,
+             "Kommunal: einmalig": float(kv["kosten_einmalig"].sum()) if len(kv) else 0.0,
+             "Kommunal: jährlich": float(kv["kosten_jaehrlich"].sum()) if len(kv) else 0.0,
+             "Verband: Anzahl": len(vv),
+             "Verband: einmalig": float(vv["kosten_einmalig"].sum()) if len(vv) else 0.0,
+             "Verband: jährlich": float(vv["kosten_jaehrlich"].sum()) if len(vv) else 0.0}
+        z["Zusammen: Anzahl"] = z["Kommunal: Anzahl"] + z["Verband: Anzahl"]
+        z["Zusammen: einmalig"] = z["Kommunal: einmalig"] + z["Verband: einmalig"]
+        z["Zusammen: jährlich"] = z["Kommunal: jährlich"] + z["Verband: jährlich"]
+        if feld == "gesamt" or z["Zusammen: Anzahl"]:
+            zeilen.append(z)
+    return pd.DataFrame(zeilen)
+
+
+def zusammen_nach_jahr_tabelle(erg: Ergebnisse) -> pd.DataFrame:
+    """Je Planungsjahr: begonnene Maßnahmen und geplante Kosten, kommunal (Roadmaps der
+    Referenzkommunen, eigene Kosten ohne Umlage) und beim Verband; Summenzeile und Zeile für
+    verschobene Maßnahmen (nicht im Zeitraum)."""
+    rm = erg.tabelle_oder_leer(T.ROADMAP)
+    rk = erg.tabelle_oder_leer(T.ROADMAP_KOSTEN)
+    vr = erg.tabelle_oder_leer(T.VERBAND_ROADMAP)
+    vj = erg.tabelle_oder_leer(T.VERBAND_JAHRE)
+    rj = erg.tabelle_oder_leer(T.ROADMAP_JAHRE)
+    jahre = sorted({*rj.get("jahr", []), *vj.get("jahr", [])})
+    if not jahre:
+        return pd.DataFrame()
+    zeilen = []
+    for jahr in jahre:
+        k_kosten = rk[rk["jahr"] == jahr] if len(rk) else rk
+        v_kosten = vj[vj["jahr"] == jahr] if len(vj) else vj
+        z = {"Jahr": str(int(jahr)),
+             "Kommunal: begonnen": int((rm["startjahr"] == jahr).sum()) if len(rm) else 0,
+             "Kommunal: Kosten": float((k_kosten["kosten_einmalig"]
+                                        + k_kosten["kosten_laufend"]).sum()) if len(rk) else 0.0,
+             "Kommunal: Personentage": float(k_kosten["personentage"].sum()) if len(rk) else 0.0,
+             "Verband: begonnen": int((vr["startjahr"] == jahr).sum()) if len(vr) else 0,
+             "Verband: Kosten": float(v_kosten["kosten_gesamt"].sum()) if len(vj) else 0.0,
+             "Verband: Personentage": float(v_kosten["personentage"].sum()) if len(vj) else 0.0}
+        zeilen.append(z)
+    t = pd.DataFrame(zeilen)
+    summe = t.drop(columns="Jahr").sum().to_dict() | {"Jahr": "Summe im Zeitraum"}
+    vs = erg.tabelle_oder_leer(T.VERSCHIEBUNGEN)
+    vvs = erg.tabelle_oder_leer(T.VERBAND_VERSCHIEBUNGEN)
+    t = pd.concat([t, pd.DataFrame([summe, {
+        "Jahr": "verschoben (nach dem Zeitraum)", "Kommunal: begonnen": len(vs),
+        "Verband: begonnen": len(vvs)}])], ignore_index=True)
+    t["Zusammen: begonnen"] = t["Kommunal: begonnen"] + t["Verband: begonnen"]
+    t["Zusammen: Kosten"] = t["Kommunal: Kosten"] + t["Verband: Kosten"]
+    return t
+
+
+def empfehlungen_zusammen(erg: Ergebnisse) -> html.Html:
+    """Alle Empfehlungen des Programms: kommunal und Verband, nach Handlungsfeld und Jahr."""
+    f = zusammen_nach_feld_tabelle(erg)
+    if f.empty:
+        return html.hinweis("Keine Empfehlungen berechnet.")
+    s = f[f["Handlungsfeld"] == "Summe"].iloc[0]
+    n_ref = erg.tabelle_oder_leer(T.EMPFEHLUNGEN)["ags"].nunique() if s["Kommunal: Anzahl"] else 0
+    teile = [html.absatz(
+        f"Zusammen {anzahl(int(s['Zusammen: Anzahl']), 'Empfehlung', 'Empfehlungen')}: "
+        f"{anzahl(int(s['Kommunal: Anzahl']), 'kommunale', 'kommunale')} für "
+        f"{anzahl(n_ref, 'Referenzkommune', 'Referenzkommunen')} und "
+        f"{anzahl(int(s['Verband: Anzahl']), 'Empfehlung', 'Empfehlungen')} für den Verband. "
+        f"Einmalig kosten sie {html.euro(s['Zusammen: einmalig'])}, laufend "
+        f"{html.euro(s['Zusammen: jährlich'])} je Jahr. Gezählt ohne Doppelung: "
+        f"{anzahl(int(s['davon über den Verband']), 'kommunale Empfehlung läuft', 'kommunale Empfehlungen laufen')}"
+        " über den Verband; ihre Kosten stehen einmal beim Verband, den die Mitglieder über die "
+        "Umlage finanzieren.")]
+    euro_spalten = [c for c in f.columns if c.endswith(("einmalig", "jährlich"))]
+    teile.append(html.tabelle(f, "Kommunale und Verbandsempfehlungen nach Handlungsfeld "
+                                 "(Hauptfeld; Kosten in €)",
+                              formate=dict.fromkeys(euro_spalten, "euro"), zeilenkopf=True))
+    j = zusammen_nach_jahr_tabelle(erg)
+    if not j.empty:
+        teile.append(html.tabelle(
+            j, "Begonnene Maßnahmen und geplante Kosten je Jahr (kommunal: eigene Kosten der "
+               "Referenzkommunen laut Roadmap, ohne Umlage; Verband: Kosten des Verbands)",
+            formate={c: "euro" for c in j.columns if c.endswith("Kosten")}
+            | {c: "zahl0" for c in j.columns if c.endswith("Personentage")}
+            | {c: "zahl0" for c in j.columns if c.endswith("begonnen")}, zeilenkopf=True))
+    return html.Html.verbinden(teile)
+
+
+# ------------------------------------------------------------------ Finanzierung des Verbands
+
+
+def finanzierung_tabelle(erg: Ergebnisse) -> pd.DataFrame:
+    """Je Jahr: Kosten des Verbands, Rahmen, Umlage aller Mitglieder, Anteile der Referenz- und
+    der übrigen Mitglieder und die höchste Belastung eines Mitglieds (Anteil am eigenen Rahmen)."""
+    vj = erg.tabelle_oder_leer(T.VERBAND_JAHRE)
+    u = erg.tabelle_oder_leer(T.VERBAND_UMLAGE)
+    if vj.empty or u.empty:
+        return pd.DataFrame()
+    ref = set(erg.kommunen.index[erg.kommunen["referenzkommune"]])
+    zeilen = []
+    for z in vj.sort_values("jahr").itertuples():
+        teil = u[u["jahr"] == z.jahr]
+        ist_ref = teil["ags"].isin(ref)
+        zeilen.append({
+            "Jahr": str(int(z.jahr)), "Rahmen": float(z.rahmen),
+            "Kosten einmalig": float(z.kosten_einmalig), "Kosten laufend": float(z.kosten_laufend),
+            "Kosten gesamt": float(z.kosten_gesamt), "Umlage aller Mitglieder": float(
+                teil["umlage"].sum()),
+            "davon Referenzkommunen": float(teil.loc[ist_ref, "umlage"].sum()),
+            "davon übrige Mitglieder": float(teil.loc[~ist_ref, "umlage"].sum()),
+            "Höchster Anteil am Jahresrahmen eines Mitglieds": float(
+                teil["anteil_am_rahmen"].max() * 100) if "anteil_am_rahmen" in teil else np.nan})
+    t = pd.DataFrame(zeilen)
+    summe = t.drop(columns=["Jahr", "Höchster Anteil am Jahresrahmen eines Mitglieds"]).sum()
+    summe = summe.to_dict() | {"Jahr": "Summe", "Höchster Anteil am Jahresrahmen eines Mitglieds":
+                               t["Höchster Anteil am Jahresrahmen eines Mitglieds"].max()}
+    return pd.concat([t, pd.DataFrame([summe])], ignore_index=True)
+
+
+def finanzierung(erg: Ergebnisse) -> html.Html:
+    """Die Finanzierung des Verbands über den Planungszeitraum: Kosten, Umlage, Anteile, danach."""
+    t = finanzierung_tabelle(erg)
+    if t.empty:
+        return html.hinweis("Der Verband plant keine Maßnahmen; es gibt keine Umlage.")
+    u = erg.tabelle(T.VERBAND_UMLAGE)
+    rm = erg.tabelle_oder_leer(T.VERBAND_ROADMAP)
+    summe = t[t["Jahr"] == "Summe"].iloc[0]
+    jahre = t[t["Jahr"] != "Summe"]
+    n_mitglieder = u["ags"].nunique()
+    ref = set(erg.kommunen.index[erg.kommunen["referenzkommune"]])
+    anteile = u.drop_duplicates("ags").set_index("ags")["anteil"]
+    anteil_ref = float(anteile[anteile.index.isin(ref)].sum() * 100)
+    schl = "nach Einwohnern" if u["schluessel"].iloc[0] == "einwohner" else "zu gleichen Teilen"
+    danach = float(rm["kosten_jaehrlich"].sum()) if not rm.empty else 0.0
+    groesst = anteile.idxmax()
+    name = erg.kommunen["name"].get(groesst, groesst)
+    teile = [html.absatz(
+        f"Der Verband plant in {anzahl(len(jahre), 'Jahr', 'Jahren')} ({jahre['Jahr'].iloc[0]}–"
+        f"{jahre['Jahr'].iloc[-1]}) Kosten von {html.euro(summe['Kosten gesamt'])} "
+        f"({html.euro(summe['Kosten einmalig'])} einmalig, {html.euro(summe['Kosten laufend'])} "
+        f"laufend) bei einem Rahmen von {html.euro(summe['Rahmen'])}. Die Mitglieder tragen sie "
+        f"vollständig über die Umlage, {schl} verteilt auf "
+        f"{anzahl(n_mitglieder, 'Mitglied', 'Mitglieder')}: die Referenzkommunen "
+        f"{html.zahl(anteil_ref, 1)} % ({html.euro(summe['davon Referenzkommunen'])}), die "
+        f"übrigen Mitglieder {html.zahl(100 - anteil_ref, 1)} % "
+        f"({html.euro(summe['davon übrige Mitglieder'])}). Den größten Anteil trägt {name} "
+        f"({html.zahl(anteile.max() * 100, 1)} %). Höchstens "
+        f"{html.zahl(summe['Höchster Anteil am Jahresrahmen eines Mitglieds'], 1)} % des "
+        "Jahresrahmens eines Mitglieds gehen in einem Jahr an den Verband."),
+        html.tabelle(t, "Finanzierung des Verbands je Jahr (€; Anteil in %)",
+                     formate={c: "euro" for c in t.columns[1:8]}
+                     | {"Höchster Anteil am Jahresrahmen eines Mitglieds": "zahl1"},
+                     zeilenkopf=True)]
+    if danach > 0:
+        teile.append(html.absatz(
+            f"Nach dem Zeitraum bleiben laufende Kosten der umgesetzten Verbandsmaßnahmen von "
+            f"{html.euro(danach)} je Jahr, die weiter über die Umlage zu finanzieren sind."))
+    return html.Html.verbinden(teile)
+
+
 # ------------------------------------------------------------------ Kernaussagen
 
 
