@@ -50,6 +50,9 @@ def test_mitglied_bekommt_seinen_bericht_mit_einem_befehl(studie, erg, tmp_path)
     assert (tmp_path / "aus" / "kommunen" / f"{ags}.xlsx").exists()
     assert f'href="kommunen/{ags}.html"' in (tmp_path / "aus" / "index.html").read_text(
         encoding="utf-8")
+    # die Navigation verlinkt die Erklärung zur Barrierefreiheit: sie liegt daneben
+    erklaerung = (tmp_path / "aus" / "barrierefreiheit.html").read_text(encoding="utf-8")
+    assert "Erklärung zur Barrierefreiheit" in erklaerung and "Excel-Arbeitsbücher" in erklaerung
 
 
 def test_ordner_mit_fortschritt_und_isolierten_fehlern(studie, erg, tmp_path):

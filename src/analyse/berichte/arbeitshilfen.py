@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analyse.berichte import html
+from analyse.berichte import barrierefreiheit, html
 from analyse.dateien import atomar_schreiben
 from analyse.ergebnisse.speicher import Ergebnisse
 
@@ -87,4 +87,8 @@ def uebersicht_schreiben(erg: Ergebnisse, ausgabe: Path, eintraege: list[dict],
                                          erg.studie.titel, aktiv="index"))
     atomar_schreiben(Path(ausgabe) / "bericht.css",
                      (website.VORLAGEN / "bericht.css").read_text(encoding="utf-8"))
+    # Die Navigation jeder Seite verlinkt die Erklärung zur Barrierefreiheit
+    downloads = [f"kommunen/{e['ags']}.{endung}" for e in eintraege for endung in ("xlsx", "pdf")
+                 if endung == "xlsx" or e.get("pdf")]
+    atomar_schreiben(Path(ausgabe) / barrierefreiheit.DATEI, website.erklaerung(erg, downloads))
     return ziel

@@ -30,7 +30,8 @@ ERFUELLT = (
     "Ring (weiß und fast schwarz) mit mindestens 3:1 Kontrast auf jedem Hintergrund.",
     "Tabellen haben eine Beschriftung, Spaltenköpfe und, wo eine Spalte die Zeile benennt, "
     "Zeilenköpfe (WCAG 1.3.1).",
-    "Jede Abbildung hat eine Textalternative (WCAG 1.1.1).",
+    "Jede Abbildung hat eine Textalternative, und ihre Daten stehen als Tabelle darunter "
+    "(„Daten zur Abbildung“, WCAG 1.1.1).",
     "Die Sprache jeder Seite ist Deutsch ausgezeichnet; jede Seite hat einen Titel, eine "
     "Überschriftenfolge und einen Link „Zum Inhalt springen“.",
     "Keine Inhalte von fremden Servern: keine Schriften, Skripte oder Zähler von außen, "
@@ -50,10 +51,12 @@ def nicht_barrierefrei(downloads: list[str], quarto: bool = False) -> list[tuple
          "Sprache und nicht in Deutscher Gebärdensprache. Das ist noch nicht umgesetzt "
          "(Unvereinbarkeit mit der BITV 2.0)."),
         ("Diagramme",
-         "Die Diagramme sind Rastergrafiken (PNG) mit Textalternative; ihre Werte stehen in "
-         "Tabellen oder im Text derselben Seite. Ob jedes Diagramm ohne Farbwahrnehmung "
-         "vollständig lesbar ist (WCAG 1.4.1, 1.4.11), ist nicht von Menschen geprüft, und bei "
-         "starker Vergrößerung werden sie unscharf."),
+         "Die Diagramme sind als Bilder eingebettet: Ihre Beschriftungen lassen sich nicht "
+         "markieren, und ein Screenreader liest nur die Textalternative, nicht das Bild. Die "
+         "Werte stehen deshalb in einer Tabelle unter jedem Diagramm. Farben tragen mit Markern, "
+         "Mustern oder Beschriftungen Bedeutung; ob jedes Diagramm ohne Farbwahrnehmung und bei "
+         "starker Vergrößerung vollständig lesbar ist (WCAG 1.4.1, 1.4.11), ist nicht von "
+         "Menschen geprüft."),
         ("Bedienung mit Hilfsmitteln",
          "Die Prüfung ist automatisiert. Sie deckt nur einen Teil der Anforderungen ab: ob "
          "Texte verständlich, Alternativtexte treffend und die Seiten mit Screenreader und "
