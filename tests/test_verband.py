@@ -138,7 +138,7 @@ def test_neuer_typ_hat_vollen_steckbrief_aus_den_daten(erg_neuer_typ):
     assert "nicht aus der Studie übernommen" in inhalt
     assert f"Reifegrad je Handlungsfeld: {html.text(sb.name)}" in inhalt
     for teil in (">Stärken</h4>", ">Herausforderungen</h4>", "Lernt im D-Team besonders von",
-                 "<p>Größenklassen:", "<caption>Reifegrad je Handlungsfeld"):
+                 "<p>Größenklassen (ab", "<caption>Reifegrad je Handlungsfeld"):
         assert inhalt.count(teil) == len(verband.steckbrief_daten(erg)), teil
     # die Prototypen behalten ihre Texte aus dem Katalog
     for t in erg.typkatalog.typen:
@@ -211,3 +211,26 @@ def test_empfehlungen_zusammen_nennt_die_summe(erg):
     e, v = erg.tabelle("empfehlungen"), erg.tabelle("verband_empfehlungen")
     inhalt = str(verband.empfehlungen_zusammen(erg))
     assert f"Zusammen {anzahl(len(e) + len(v), 'Empfehlung', 'Empfehlungen')}" in inhalt
+
+
+def test_kernaussagen_nennen_summe_finanzierung_und_personal(erg):
+    saetze = " ".join(verband.kernaussagen_liste(erg))
+    e, v = erg.tabelle("empfehlungen"), erg.tabelle("verband_empfehlungen")
+    eigene = e[~e["ueber_verband"]]
+    assert f"zusammen {len(e) + len(v)} mit einmaligen Kosten von " \
+           f"{html.euro(eigene['kosten_einmalig'].sum() + v['kosten_einmalig'].sum())}" in saetze
+    vj = erg.tabelle("verband_jahre")
+    assert f"Kosten von {html.euro(vj['kosten_gesamt'].sum())} im Rahmen von " \
+           f"{html.euro(vj['rahmen'].sum())}" in saetze
+    p = verband.personal_mitglieder_tabelle(erg)
+    assert f"liegen {int((p['Lücke (VZÄ)'].fillna(0) > 0).sum())} beim IT-Personal" in saetze
+    assert f"{html.euro(p['Lücke (€)'].fillna(0).sum())} je Jahr" in saetze
+
+
+def test_groessenklassenmix_teilt_kleine_klassen_nicht_auf(erg):
+    mix = verband.steckbrief_groessenklassen(erg)
+    typen = erg.tabelle("typen")
+    klassen = erg.kommunen["groessenklasse"].astype(str).reindex(typen["ags"]).value_counts()
+    mindest = erg.studie.berichte.peer_mindestgroesse
+    assert all(klassen[g] >= mindest for g in mix.columns)
+    assert set(mix.columns) == {g for g, n in klassen.items() if n >= mindest}

@@ -61,3 +61,35 @@ def test_abschnitt_enthaelt_alles_und_ist_maskiert(erg):
                   "Laufende Kosten danach", "Über den Verband"):
         assert f"<dt>{titel}</dt>" in inhalt
     assert re.search(r"<ol>(<li>.*?</li>){1,3}</ol>", inhalt)
+
+
+def test_top_drei_nennen_die_kosten_der_tabelle(erg):
+    """Bei Maßnahmen über den Verband zählt der Anteil (wie in der Tabelle der Empfehlungen),
+    nicht die Kosten eines eigenen Vorhabens."""
+    e = erg.tabelle("empfehlungen")
+    gesehen_verband = False
+    for ags in _refs(erg):
+        erste = e[e["ags"] == ags].sort_values("rang").head(3)
+        for satz, z in zip(wichtigste.massnahmen_top(erg, ags), erste.itertuples(), strict=True):
+            assert satz.startswith(f"{z.titel}: einmalig {euro(z.kosten_einmalig)}, "
+                                   f"jährlich {euro(z.kosten_jaehrlich)}"), satz
+            if z.ueber_verband:
+                gesehen_verband = True
+                assert "als Anteil über den Verband" in satz
+                assert f"als eigenes Vorhaben {euro(z.kosten_einmalig_eigen)}" in satz
+    assert gesehen_verband
+
+
+def test_laufende_kosten_danach_eigene_und_umlage(erg):
+    r, u = erg.tabelle("roadmap"), erg.tabelle("verband_umlage")
+    vr = erg.tabelle("verband_roadmap")
+    for ags in _refs(erg):
+        eigene, umlage, anteil = wichtigste.laufend_danach(erg, ags)
+        plan = r[r["ags"] == ags]
+        assert eigene == pytest.approx(plan.loc[~plan["ueber_verband"], "kosten_jaehrlich"].sum())
+        assert plan.loc[plan["ueber_verband"], "kosten_jaehrlich"].sum() == 0
+        a = u.loc[u["ags"] == ags, "anteil"]
+        assert anteil == pytest.approx(a.iloc[0] if len(a) else 0.0)
+        assert umlage == pytest.approx(anteil * vr["kosten_jaehrlich"].sum())
+        _, danach = wichtigste.geld_saetze(erg, ags)
+        assert danach.startswith(euro(eigene + umlage)) and euro(eigene) in danach

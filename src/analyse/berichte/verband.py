@@ -151,7 +151,9 @@ def ozg_fehlend_tabelle(erg: Ergebnisse, anzahl_zeilen: int = 10) -> pd.DataFram
         nicht_online=("stufe", lambda x: int((x < ONLINE_AB).sum()))).reset_index()
     g = g[g["beantwortet"] >= mindestgroesse(erg)]
     g["anteil_nicht_online"] = g["nicht_online"] / g["beantwortet"] * 100
-    return g.sort_values(["anteil_nicht_online", "leistung_name"], ascending=[False, True],
+    # bei gleichem Anteil zuerst die Leistungen, die die meisten Mitglieder betreffen
+    return g.sort_values(["anteil_nicht_online", "beantwortet", "leistung_name"],
+                         ascending=[False, False, True],
                          kind="stable").head(anzahl_zeilen).reset_index(drop=True)
 
 
@@ -231,6 +233,9 @@ def steckbrief_groessenklassen(erg: Ergebnisse) -> pd.DataFrame:
     kreuz = pd.crosstab(typen["typ"].to_numpy(), gk)
     kreuz = kreuz.reindex(columns=[g for g in groessenklassen.KLASSEN if g in kreuz.columns])
     mindest = mindestgroesse(erg)
+    # wie in der Verteilung nach Größenklasse: kleine Klassen werden nicht nach Typen aufgeteilt
+    klassen = erg.kommunen["groessenklasse"].astype(str).reindex(typen["ags"]).value_counts()
+    kreuz = kreuz[[g for g in kreuz.columns if klassen.get(g, 0) >= mindest]]
     return kreuz.astype(object).where((kreuz == 0) | (kreuz >= mindest), f"< {mindest}")
 
 
@@ -382,7 +387,8 @@ def steckbriefe(erg: Ergebnisse) -> html.Html:
         if sb.typ in mix.index:
             m = mix.loc[sb.typ]
             m = m[m.astype(str) != "0"]
-            teile.append(html.absatz("Größenklassen: " + "; ".join(
+            teile.append(html.absatz("Größenklassen (ab " f"{mindestgroesse(erg)} Kommunen je "
+                                     "Klasse aufgeteilt): " + "; ".join(
                 f"{groessenklassen.bezeichnung(g, kurz=True)}: {v}" for g, v in m.items()) + "."))
     return html.Html.verbinden(teile)
 
@@ -658,26 +664,65 @@ def kernaussagen_liste(erg: Ergebnisse) -> list[str]:
             f"{html.zahl(mitglieder['gesamt'].median())} von 100 Punkten. Am weitesten sind sie "
             f"im Handlungsfeld {namen[stark]} (Median {html.zahl(felder[stark])}), den größten "
             f"Nachholbedarf haben sie bei {namen[schwach]} (Median {html.zahl(felder[schwach])}).")
-    e = erg.tabelle_oder_leer(T.EMPFEHLUNGEN)
-    v = erg.tabelle_oder_leer(T.VERBAND_EMPFEHLUNGEN)
-    if not e.empty:
-        je = e.groupby("ags").size()
-        satz = (f"Für die {anzahl(int(e['ags'].nunique()), 'Referenzkommune', 'Referenzkommunen')}"
-                f" gibt es zusammen {anzahl(len(e), 'Handlungsempfehlung', 'Handlungsempfehlungen')}"
-                f" ({je.min()} bis {je.max()} je Verwaltung)")
-        satz += (f", dazu {anzahl(len(v), 'Empfehlung', 'Empfehlungen')} für den Verband "
-                 "selbst." if not v.empty else ".")
-        saetze.append(satz)
-        haeufig = e.groupby("titel")["ags"].nunique().sort_values(ascending=False, kind="stable")
-        if len(haeufig) and haeufig.iloc[0] > 1:
-            saetze.append(f"Am häufigsten empfohlen: „{haeufig.index[0]}“ "
-                          f"(für {haeufig.iloc[0]} von {e['ags'].nunique()} Referenzkommunen).")
+    saetze += _empfehlungen_saetze(erg)
+    saetze += _finanzierung_saetze(erg)
     fehlend = ozg_fehlend_tabelle(erg, 1)
     if not fehlend.empty:
         z = fehlend.iloc[0]
         saetze.append(f"OZG: „{z['leistung_name']}“ ist bei {z['nicht_online']} von "
                       f"{z['beantwortet']} Mitgliedern, die sie bewertet haben, noch nicht online.")
+    saetze += _personal_saetze(erg)
     return saetze
+
+
+def _empfehlungen_saetze(erg: Ergebnisse) -> list[str]:
+    e = erg.tabelle_oder_leer(T.EMPFEHLUNGEN)
+    v = erg.tabelle_oder_leer(T.VERBAND_EMPFEHLUNGEN)
+    if e.empty:
+        return []
+    je = e.groupby("ags").size()
+    spanne = f"{je.min()} je Verwaltung" if je.min() == je.max() else \
+        f"{je.min()} bis {je.max()} je Verwaltung"
+    satz = (f"Für die {anzahl(int(e['ags'].nunique()), 'Referenzkommune', 'Referenzkommunen')}"
+            f" gibt es zusammen {anzahl(len(e), 'Handlungsempfehlung', 'Handlungsempfehlungen')}"
+            f" ({spanne})")
+    f = zusammen_nach_feld_tabelle(erg)
+    s = f[f["Handlungsfeld"] == "Summe"].iloc[0]
+    if not v.empty:
+        satz += (f", dazu {anzahl(len(v), 'Empfehlung', 'Empfehlungen')} für den Verband selbst: "
+                 f"zusammen {int(s['Zusammen: Anzahl'])} mit einmaligen Kosten von "
+                 f"{html.euro(s['Zusammen: einmalig'])} und laufenden Kosten von "
+                 f"{html.euro(s['Zusammen: jährlich'])} je Jahr (jede Maßnahme einmal gezählt)")
+    saetze = [satz + "."]
+    haeufig = e.groupby("titel")["ags"].nunique().sort_values(ascending=False, kind="stable")
+    if len(haeufig) and haeufig.iloc[0] > 1:
+        saetze.append(f"Am häufigsten empfohlen: „{haeufig.index[0]}“ "
+                      f"(für {haeufig.iloc[0]} von {e['ags'].nunique()} Referenzkommunen).")
+    return saetze
+
+
+def _finanzierung_saetze(erg: Ergebnisse) -> list[str]:
+    t = finanzierung_tabelle(erg)
+    if t.empty:
+        return []
+    s = t[t["Jahr"] == "Summe"].iloc[0]
+    jahre = t[t["Jahr"] != "Summe"]["Jahr"]
+    n = erg.tabelle(T.VERBAND_UMLAGE)["ags"].nunique()
+    return [f"Der Verband plant {jahre.iloc[0]}–{jahre.iloc[-1]} Kosten von "
+            f"{html.euro(s['Kosten gesamt'])} im Rahmen von {html.euro(s['Rahmen'])}; die "
+            f"{anzahl(n, 'Mitglied trägt', 'Mitglieder tragen')} sie über die Umlage, die "
+            f"Referenzkommunen davon {html.euro(s['davon Referenzkommunen'])}."]
+
+
+def _personal_saetze(erg: Ergebnisse) -> list[str]:
+    t = personal_mitglieder_tabelle(erg)
+    if t.empty:
+        return []
+    it, geld = t["Lücke (VZÄ)"].fillna(0), t["Lücke (€)"].fillna(0)
+    return [f"Von den {anzahl(len(t), 'Mitglied', 'Mitgliedern')} ohne Referenzstatus liegen "
+            f"{int((it > 0).sum())} beim IT-Personal unter dem Korridor ihrer Größenklasse "
+            f"(zusammen {html.zahl(it.sum(), 1)} VZÄ) und {int((geld > 0).sum())} beim "
+            f"Digitalbudget (zusammen {html.euro(geld.sum())} je Jahr)."]
 
 
 def kernaussagen(erg: Ergebnisse) -> html.Html:

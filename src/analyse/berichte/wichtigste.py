@@ -73,16 +73,35 @@ def felder_saetze(erg: Ergebnisse, ags: str) -> tuple[str, str]:
 
 
 def massnahmen_top(erg: Ergebnisse, ags: str, n: int = 3) -> list[str]:
+    """Die ersten ``n`` Maßnahmen mit den Kosten, die die Kommune trägt (wie in der Tabelle der
+    Empfehlungen): bei Maßnahmen über den Verband ihr Anteil, dazu zum Vergleich die Kosten als
+    eigenes Vorhaben."""
     e = _eigene(erg.tabelle_oder_leer(T.EMPFEHLUNGEN), ags).sort_values("rang")
     zeilen = []
     for z in e.head(n).itertuples(index=False):
-        einmalig = getattr(z, "kosten_einmalig_eigen", z.kosten_einmalig)
-        jaehrlich = getattr(z, "kosten_jaehrlich_eigen", z.kosten_jaehrlich)
-        satz = f"{z.titel}: einmalig {euro(einmalig)}, jährlich {euro(jaehrlich)}"
+        satz = f"{z.titel}: einmalig {euro(z.kosten_einmalig)}, jährlich {euro(z.kosten_jaehrlich)}"
         if bool(getattr(z, "ueber_verband", False)):
-            satz += f" (Anteil, über den Verband: {z.verband_titel})"
+            satz += (f" als Anteil über den Verband ({z.verband_titel}, ab {z.verband_ab}; als "
+                     f"eigenes Vorhaben {euro(z.kosten_einmalig_eigen)} und "
+                     f"{euro(z.kosten_jaehrlich_eigen)} jährlich)")
         zeilen.append(satz)
     return zeilen
+
+
+def laufend_danach(erg: Ergebnisse, ags: str) -> tuple[float, float, float]:
+    """(eigene, Umlage, Anteil): laufende Kosten je Jahr nach dem Zeitraum.
+
+    Eigene: jährliche Kosten der geplanten eigenen Vorhaben (Roadmap; Maßnahmen über den
+    Verband kosten dort kein eigenes Geld). Umlage: Anteil der Kommune an den jährlichen Kosten
+    der geplanten Verbandsmaßnahmen.
+    """
+    r = _eigene(erg.tabelle_oder_leer(T.ROADMAP), ags)
+    eigene = float(r["kosten_jaehrlich"].sum()) if len(r) else 0.0
+    u = _eigene(erg.tabelle_oder_leer(T.VERBAND_UMLAGE), ags)
+    anteil = float(u["anteil"].iloc[0]) if len(u) else 0.0
+    vr = erg.tabelle_oder_leer(T.VERBAND_ROADMAP)
+    umlage = anteil * float(vr["kosten_jaehrlich"].sum()) if len(vr) else 0.0
+    return eigene, umlage, anteil
 
 
 def geld_saetze(erg: Ergebnisse, ags: str) -> tuple[str, str]:
@@ -97,12 +116,13 @@ def geld_saetze(erg: Ergebnisse, ags: str) -> tuple[str, str]:
              f"({int(jahre['jahr'].min())}–{int(jahre['jahr'].max())})")
     if umlage > 0:
         summe += f", davon {euro(umlage)} Umlage an den Verband"
-    r = _eigene(erg.tabelle_oder_leer(T.ROADMAP), ags)
-    e = _eigene(erg.tabelle_oder_leer(T.EMPFEHLUNGEN), ags).set_index("massnahme")
-    spalte = "kosten_jaehrlich_eigen" if "kosten_jaehrlich_eigen" in e else "kosten_jaehrlich"
-    laufend = float(e[spalte].reindex(r["massnahme"]).fillna(0).sum()) if len(r) else 0.0
-    danach = (f"{euro(laufend)} je Jahr für die geplanten Maßnahmen"
-              + (" (ohne künftige Umlage an den Verband)" if umlage > 0 else ""))
+    eigene, umlage_danach, anteil = laufend_danach(erg, ags)
+    if umlage_danach > 0:
+        danach = (f"{euro(eigene + umlage_danach)} je Jahr: {euro(eigene)} für die geplanten "
+                  f"eigenen Maßnahmen und {euro(umlage_danach)} Umlage für die laufenden Kosten "
+                  f"des Verbands (Anteil {zahl(100 * anteil, 2)} %)")
+    else:
+        danach = f"{euro(eigene)} je Jahr für die geplanten Maßnahmen"
     return summe + ".", danach + "."
 
 
