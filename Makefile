@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installiert
 DATEN  ?= daten
 
 .DEFAULT_GOAL := help
-.PHONY: help umgebung bericht test test-schnell lint format demo-daten benchmark clean
+.PHONY: help umgebung jupyter bericht test test-schnell lint format demo-daten benchmark clean
 
 help: ## Diese Hilfe zeigen
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -19,6 +19,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	$(PY) -m ipykernel install --prefix $(VENV) --name python3 --display-name "Python 3 (analyse)" >/dev/null
 	touch $(STAMP)
+
+jupyter: $(VENV)/.jupyter ## JupyterLab auf notebooks/ öffnen (Kernel des Projekts: "Python 3 (analyse)")
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks \
+	  --MappingKernelManager.default_kernel_name=python3
+
+$(VENV)/.jupyter: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev,jupyter]"
+	touch $@
 
 bericht: umgebung ## Demostudie auswerten, Berichte ausführen, Website rendern
 	$(VENV)/bin/analyse alles --daten $(DATEN)
