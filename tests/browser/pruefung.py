@@ -53,6 +53,40 @@ _LINKS_UND_IDS = """({
 })"""
 
 
+#: Jedes fokussierbare Element bekommt den Fokus; gemessen wird der Ring (Umriss innen,
+#: Schatten außen) gegen den Hintergrund, auf dem er liegt (erster nicht transparenter Vorfahr).
+#: Ergebnis: Anzahl geprüfter Elemente und die, deren bester Ring unter 3:1 bleibt.
+_FOKUS = """(() => {
+  const rgb = s => (s.match(/rgba?\\(([^)]+)\\)/) || [null, '0,0,0,0'])[1].split(',').map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(c => { c /= 255;
+    return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); })
+    .reduce((s, c, i) => s + c * [0.2126, 0.7152, 0.0722][i], 0);
+  const kontrast = (a, b) => { const x = lum(a), y = lum(b);
+    return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+  const grund = el => { for (let e = el.parentElement; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor); if (c.length < 4 || c[3] > 0) return c; }
+    return [255, 255, 255]; };
+  const sel = 'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+  const schlecht = []; let geprueft = 0;
+  for (const el of document.querySelectorAll(sel)) {
+    if (!el.getClientRects().length) continue;
+    el.focus({focusVisible: true});
+    if (document.activeElement !== el) continue;
+    geprueft++;
+    const st = getComputedStyle(el), hg = grund(el);
+    const ringe = [];
+    if (st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) >= 2) ringe.push(rgb(st.outlineColor));
+    const schatten = st.boxShadow.match(/rgba?\\([^)]+\\)/g) || [];
+    schatten.forEach(c => ringe.push(rgb(c)));
+    const bester = Math.max(0, ...ringe.map(r => kontrast(r, hg)));
+    if (bester < 3) schlecht.push(el.tagName.toLowerCase() + ' "' + (el.textContent || '').trim()
+                                  .slice(0, 30) + '": ' + bester.toFixed(2) + ':1');
+  }
+  document.activeElement && document.activeElement.blur();
+  return {geprueft, schlecht: schlecht.slice(0, 10)};
+})()"""
+
+
 def im_ci() -> bool:
     return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
 
@@ -80,6 +114,8 @@ class Befund:
     links: list[dict] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     tabellen: list[dict] = field(default_factory=list)
+    fokus_geprueft: int = 0
+    fokus_schwach: list[str] = field(default_factory=list)
 
     @property
     def fremde_anfragen(self) -> list[str]:
@@ -99,6 +135,8 @@ def seite_pruefen(browser: Browser, pfad: Path, axe_quelle: str) -> Befund:
     befund.links, befund.ids = gefunden["links"], set(gefunden["ids"])
     befund.tabellen = gefunden["tabellen"]
     browser.breite_setzen(BREIT)
+    fokus = browser.auswerten(_FOKUS)
+    befund.fokus_geprueft, befund.fokus_schwach = fokus["geprueft"], fokus["schlecht"]
     browser.auswerten(axe_quelle)
     befund.verstoesse = browser.auswerten(_AXE_LAUF % list(AXE_TAGS), warten=True)
     befund.anfragen = browser.anfragen(ab)

@@ -59,6 +59,12 @@ def test_jeder_interne_link_loest_auf(demo_site, befunde):
     assert sum(len(b.links) for b in befunde.values()) > 50  # es gibt etwas zu prüfen
 
 
+def test_fokusring_hat_auf_seinem_hintergrund_3_zu_1(demo_site, befunde):
+    schwach = {_name(demo_site, p): b.fokus_schwach for p, b in befunde.items() if b.fokus_schwach}
+    assert not schwach, schwach
+    assert all(b.fokus_geprueft >= 5 for b in befunde.values())  # Navigation, Sprunglink, …
+
+
 #: Tabellen, in denen erst mehrere Spalten zusammen die Zeile benennen (``zeilenkopf=False``)
 OHNE_ZEILENKOPF = ("Gütemaße je Verfahren und k", "Relevante Leistungen im mitgelieferten Katalog")
 
@@ -123,6 +129,12 @@ def test_langes_wort_bricht_um(probe):
 def test_axe_findet_bild_ohne_alternativtext(probe):
     befund = probe('<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">')
     assert "image-alt" in {v["id"] for v in befund.verstoesse}
+
+
+def test_schwacher_fokusring_faellt_auf(probe):
+    befund = probe('<style>a:focus-visible { outline: 3px solid #e69138 !important; '
+                   'box-shadow: none !important; }</style><p><a href="#x" id="x">Link</a></p>')
+    assert any("2.48:1" in s for s in befund.fokus_schwach), befund.fokus_schwach
 
 
 def test_fremde_anfrage_wird_mitgeschnitten(probe):
