@@ -1,5 +1,6 @@
 """Auswahl der Handlungsempfehlungen: deterministisch, Voraussetzungen, Begründung, Verband."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,9 @@ from analyse import demo
 from analyse.eingabe import ozg_katalog
 from analyse.eingabe.massnahmen import Katalog
 from analyse.eingabe.studie import Studie
-from analyse.planung import empfehlungen, ozg, plaene, rahmen, verband
+from analyse.ergebnisse import schemas
+from analyse.namen import Tabelle as T
+from analyse.planung import empfehlungen, ozg, personal, plaene, rahmen, verband
 
 FELDER = ["strategie", "organisation", "technik"]
 
@@ -155,9 +158,20 @@ def test_verband_und_summen(daten, katalog):
     assert set(j["jahr"]) <= {2027, 2028, 2029}
 
 
-def test_parquet_taugliche_spalten(daten, katalog, tmp_path):
-    for name, df in _ableiten(daten, katalog).items():
+def test_tabellen_erfuellen_ihr_schema_und_ueberstehen_parquet(daten, katalog, tmp_path):
+    tabellen = _ableiten(daten, katalog)
+    assert set(tabellen) <= set(schemas.SCHEMAS)
+    for name, df in tabellen.items():
+        schemas.pruefen(name, df, "im Test")
         df.to_parquet(tmp_path / f"{name}.parquet", index=False)
+        zurueck = pd.read_parquet(tmp_path / f"{name}.parquet")
+        pd.testing.assert_frame_equal(zurueck, df.reset_index(drop=True), check_dtype=False,
+                                      check_index_type=False)
+
+
+def _text(h) -> str:
+    """Sichtbarer Text eines Abschnitts (Tags entfernt, Leerraum zusammengefasst)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", str(h)))
 
 
 def test_berichtsabschnitte(daten, katalog, tmp_path):
@@ -172,20 +186,50 @@ def test_berichtsabschnitte(daten, katalog, tmp_path):
     # Das Codebuch legt die Farben der Handlungsfelder im Zeitplan fest
     shutil.copy(Path(demo.__file__).parent / "vorlagen" / "fragebogen.yml", tmp_path / "daten")
     kommunen = daten[0]
-    tabellen = {"kommunen": kommunen, **_ableiten(daten, katalog,
-                                                  _studie(jahre=2, verband_schwelle=0.1))}
+    studie = _studie(jahre=2, verband_schwelle=0.1)
+    tabellen = {T.KOMMUNEN: kommunen, T.STRUKTUR: daten[3],
+                **_ableiten(daten, katalog, studie)}
+    # Personalrichtwerte wie in pipeline.planen (Spitzengruppe je Größenklasse)
+    rg = daten[1]
+    gesamt = rg.groupby(["ags", "welle"], as_index=False)["wert"].mean().assign(
+        handlungsfeld="gesamt", stufe="")
+    tabellen[T.PERSONAL_RICHTWERTE] = personal.richtwerte(
+        kommunen, pd.concat([rg, gesamt], ignore_index=True), daten[3], 2026, 2)
     ergebnisse_speichern(tmp_path / "erg", tabellen, tmp_path / "daten")
     erg = ergebnisse.laden(tmp_path / "erg")
-    for f in (d.massnahmen, d.roadmap, d.ozg_abdeckung, d.excel_download):
-        assert str(f(erg, "05000001"))
+    e = tabellen[T.EMPFEHLUNGEN]
+    eigene = e[e["ags"] == "05000001"]
     assert 'href="05000001.xlsx"' in str(d.excel_download(erg, "05000001"))
-    assert "Titel e_akte" in str(d.massnahmen(erg, "05000001"))
+    massnahmen = _text(d.massnahmen(erg, "05000001"))
+    assert f"Aus dem Maßnahmenkatalog wurden {len(eigene)} Maßnahmen ausgewählt." in massnahmen
+    for titel in eigene["titel"]:
+        assert titel in massnahmen
+    assert "liegt mit 20 Punkten" in massnahmen  # Begründung mit dem eigenen Wert
     roadmap_text = str(d.roadmap(erg, "05000001"))
     assert "<img" in roadmap_text and "über 2 Jahre (2027–2028)" in roadmap_text
     assert "Jahresrahmen für neue Maßnahmen" in roadmap_text
-    for f in (d.gesamtuebersicht, d.verband, d.personal_finanzen, d.ozg_relevanz):
-        assert str(f(erg))
-    assert "&lt;Test&gt;" in str(d.verband(erg))
+    # ohne OZG-Antworten: ein Hinweis statt einer leeren Tabelle
+    assert "keine Angaben zum Online-Reifegrad" in _text(d.ozg_abdeckung(erg, "05000001"))
+    gesamt = _text(d.gesamtuebersicht(erg))
+    n_verband = int(e["ueber_verband"].sum())
+    assert (f"{e['ags'].nunique()} Referenzkommunen erhielten zusammen {len(e)} "
+            f"Handlungsempfehlungen") in gesamt
+    assert f"{n_verband} Empfehlungen laufen über den Verband" in gesamt
+    for titel in e["titel"].unique():
+        assert titel in gesamt  # die häufigsten Empfehlungen
+    v = _text(d.verband(erg))
+    assert "1 Maßnahme für Zweckverband &lt;Test&gt;" in v  # maskiert
+    assert "Titel v_plattform" in v and "5 von 10 Mitgliedern (50 %) haben Bedarf" in v
+    personal_text = _text(d.personal_finanzen(erg))
+    r = tabellen[T.PERSONAL_RICHTWERTE]
+    r = r[r["spitze_von"].notna()]
+    assert not r.empty
+    for name in r["kennzahl_name"].unique():
+        assert name in personal_text
+    relevanz = _text(d.ozg_relevanz(erg))
+    z = tabellen[T.OZG_RELEVANZ].set_index(["art", "groessenklasse"]).loc[("Gemeinde", "GK6")]
+    assert (f"Gemeinde GK 6 {z['relevante_leistungen']} {z['davon_gemeindeebene']} "
+            f"{z['davon_kreisebene']}") in relevanz
 
 
 def test_ohne_typenstruktur_kein_typzuschlag(daten, katalog):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from batch_hilfen import EXPORTER, auftrag
@@ -104,10 +107,17 @@ def test_entry_point_in_jeder_importreihenfolge(code):
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
-def test_auftrag_ist_hashbar_und_normalisiert(tmp_path):
+def test_auftrag_unveraenderlich_normalisiert_und_uebertragbar(tmp_path):
+    """Aufträge reisen zu Workern (ProcessPool mit spawn, Dask): als Pickle, unverändert."""
     a = Auftrag(
-        "x", "T", str(tmp_path / "v.ipynb"), {}, str(tmp_path / "x.ipynb"), str(tmp_path / "x.html")
+        "x", "T", str(tmp_path / "v.ipynb"), {"ags": "05000001"}, str(tmp_path / "x.ipynb"),
+        str(tmp_path / "x.html"), eingaben=[str(tmp_path / "e")],
     )
-    assert a.vorlage == tmp_path / "v.ipynb"
-    assert a.fehler_ipynb.name == "x.fehler.ipynb"
-    hash(a.name)
+    assert a.vorlage == tmp_path / "v.ipynb" and isinstance(a.ziel_html, Path)
+    assert a.eingaben == (tmp_path / "e",)
+    assert a.fehler_ipynb == tmp_path / "x.fehler.ipynb"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.name = "y"
+    b = pickle.loads(pickle.dumps(a))
+    assert b == a and b is not a
+    assert b != dataclasses.replace(a, parameter={"ags": "05000002"})
