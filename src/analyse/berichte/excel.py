@@ -117,7 +117,23 @@ def _zelle(ws: Worksheet, zeile: int, spalte: int, wert: Any):
     return c
 
 
+def _zeilenhoehen(ws: Worksheet, spalten: Sequence[Spalte]) -> None:
+    """Zeilen mit umbrochenem Text so hoch, dass er lesbar ist (Excel und LibreOffice passen die
+    Höhe beim Öffnen nicht selbst an): geschätzt aus Textlänge und Spaltenbreite, höchstens
+    acht Zeilen."""
+    n = max((len(s.werte) for s in spalten), default=0)
+    for i in range(n):
+        zeilen = 1
+        for s in spalten:
+            wert = s.werte[i] if i < len(s.werte) else None
+            if (s.breite or 0) >= 40 and isinstance(wert, str) and not isinstance(wert, Formel):
+                zeilen = max(zeilen, -(-len(wert) // int(s.breite * 1.1)))
+        if zeilen > 1:
+            ws.row_dimensions[i + 2].height = 15 * min(zeilen, 8)
+
+
 def _spalten_schreiben(ws: Worksheet, spalten: Sequence[Spalte]) -> None:
+    _zeilenhoehen(ws, spalten)
     for j, s in enumerate(spalten, start=1):
         kopf = _zelle(ws, 1, j, s.kopf)
         kopf.font = Font(bold=True)
@@ -125,15 +141,14 @@ def _spalten_schreiben(ws: Worksheet, spalten: Sequence[Spalte]) -> None:
         kopf.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[get_column_letter(j)].width = s.breite or max(
             11, min(40, len(s.kopf) + 2))
-        umbruch = Alignment(wrap_text=True, vertical="top") if (s.breite or 0) >= 40 else None
+        ausrichtung = Alignment(wrap_text=(s.breite or 0) >= 40, vertical="top")
         for i, wert in enumerate(s.werte, start=2):
             c = _zelle(ws, i, j, wert)
             if s.format:
                 c.number_format = _FORMATE[s.format]
             if s.eingabe:
                 c.fill = _EINGABE
-            if umbruch:
-                c.alignment = umbruch
+            c.alignment = ausrichtung
 
 
 def _summenzeile(ws: Worksheet, spalten: Sequence[Spalte], n: int) -> None:
