@@ -93,3 +93,15 @@ def test_laufende_kosten_danach_eigene_und_umlage(erg):
         assert umlage == pytest.approx(anteil * vr["kosten_jaehrlich"].sum())
         _, danach = wichtigste.geld_saetze(erg, ags)
         assert danach.startswith(euro(eigene + umlage)) and euro(eigene) in danach
+
+
+def test_top_drei_sagen_wenn_eine_maassnahme_verschoben_ist(erg):
+    e, v = erg.tabelle("empfehlungen"), erg.tabelle("verschiebungen")
+    gesehen = 0
+    for ags in _refs(erg):
+        erste = e[e["ags"] == ags].sort_values("rang").head(3)
+        versch = set(v.loc[v["ags"] == ags, "massnahme"])
+        for satz, m in zip(wichtigste.massnahmen_top(erg, ags), erste["massnahme"], strict=True):
+            assert ("passt nicht bis" in satz) == (m in versch), satz
+            gesehen += m in versch
+    assert gesehen  # die kleine Studie hat verschobene Maßnahmen unter den ersten drei

@@ -77,6 +77,9 @@ def massnahmen_top(erg: Ergebnisse, ags: str, n: int = 3) -> list[str]:
     Empfehlungen): bei Maßnahmen über den Verband ihr Anteil, dazu zum Vergleich die Kosten als
     eigenes Vorhaben."""
     e = _eigene(erg.tabelle_oder_leer(T.EMPFEHLUNGEN), ags).sort_values("rang")
+    verschoben = set(_eigene(erg.tabelle_oder_leer(T.VERSCHIEBUNGEN), ags).get("massnahme", []))
+    r = erg.studie.roadmap
+    ende = (r.startjahr or erg.studie.aktuelle_welle + 1) + r.jahre - 1
     zeilen = []
     for z in e.head(n).itertuples(index=False):
         satz = f"{z.titel}: einmalig {euro(z.kosten_einmalig)}, jährlich {euro(z.kosten_jaehrlich)}"
@@ -84,6 +87,8 @@ def massnahmen_top(erg: Ergebnisse, ags: str, n: int = 3) -> list[str]:
             satz += (f" als Anteil über den Verband ({z.verband_titel}, ab {z.verband_ab}; als "
                      f"eigenes Vorhaben {euro(z.kosten_einmalig_eigen)} und "
                      f"{euro(z.kosten_jaehrlich_eigen)} jährlich)")
+        if z.massnahme in verschoben:
+            satz += f"; passt nicht bis {ende} in den Plan (siehe Verschobene Maßnahmen)"
         zeilen.append(satz)
     return zeilen
 
