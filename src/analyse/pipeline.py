@@ -241,8 +241,22 @@ def planen(sd: eingabe.Studiendaten, st: studie_modul.Studie, reifegrad_werte: p
                                                        welle, mindest)}
 
 
-def auftraege(pfade: Pfade, erg: ergebnisse.Ergebnisse, alle: bool = False) -> list[batch.Auftrag]:
-    """Ein Auftrag je Kommunenbericht (Referenzkommunen oder alle) und einer für den Abschlussbericht."""
+def mit_pdf() -> bool:
+    """PDFs entstehen, wo Chromium installiert ist; sonst baut alles andere wie gewohnt, mit
+    einer Warnung (die Site verlinkt dann keine PDFs)."""
+    from analyse.batch import browser
+
+    if browser.verfuegbar():
+        return True
+    log.warning("Chromium fehlt: Berichte entstehen ohne PDF (Debian: apt-get install chromium)")
+    return False
+
+
+def auftraege(pfade: Pfade, erg: ergebnisse.Ergebnisse, alle: bool = False,
+              pdf: bool = False) -> list[batch.Auftrag]:
+    """Ein Auftrag je Kommunenbericht (Referenzkommunen oder alle) und einer für den
+    Abschlussbericht; mit ``pdf`` je Bericht auch die PDF-Fassung (``kommunen/<AGS>.pdf``,
+    ``abschlussbericht.pdf`` im Berichtsordner, von dort auf die Site)."""
     from analyse.berichte import kommune, uebersicht  # Titel wie im Bericht; lädt matplotlib
 
     k = erg.kommunen
@@ -255,7 +269,8 @@ def auftraege(pfade: Pfade, erg: ergebnisse.Ergebnisse, alle: bool = False) -> l
             parameter={"ags": str(ags), "ergebnisse": str(pfade.ergebnisse.resolve())},
             ziel_ipynb=pfade.berichte / namen.KOMMUNEN_ORDNER / f"{ags}.ipynb",
             ziel_html=pfade.berichte / "html" / namen.KOMMUNEN_ORDNER / f"{ags}.html",
-            eingaben=eingaben)
+            eingaben=eingaben,
+            ziel_pdf=pfade.berichte / namen.KOMMUNEN_ORDNER / f"{ags}.pdf" if pdf else None)
         for ags in sorted(auswahl)
     ]
     liste.append(batch.Auftrag(
@@ -263,7 +278,8 @@ def auftraege(pfade: Pfade, erg: ergebnisse.Ergebnisse, alle: bool = False) -> l
         vorlage=pfade.vorlage(namen.VORLAGE_ABSCHLUSS),
         parameter={"ergebnisse": str(pfade.ergebnisse.resolve())},
         ziel_ipynb=pfade.berichte / f"{namen.ABSCHLUSSBERICHT}.ipynb",
-        ziel_html=pfade.berichte / "html" / f"{namen.ABSCHLUSSBERICHT}.html", eingaben=eingaben))
+        ziel_html=pfade.berichte / "html" / f"{namen.ABSCHLUSSBERICHT}.html", eingaben=eingaben,
+        ziel_pdf=pfade.berichte / f"{namen.ABSCHLUSSBERICHT}.pdf" if pdf else None))
     return liste
 
 
@@ -289,7 +305,7 @@ def berichte_erstellen(pfade: Pfade, alle: bool = False, parallel: int | None = 
     ziel_pruefen(pfade.berichte, pfade.daten)
     pfade.vorlagen_pruefen()
     erg = ergebnisse.laden(pfade.ergebnisse)
-    liste = auftraege(pfade, erg, alle)
+    liste = auftraege(pfade, erg, alle, pdf=mit_pdf())
     kommunen = [a.name for a in liste if a.name != namen.ABSCHLUSSBERICHT]
     excel_dateien(pfade, erg, kommunen)
     zusammenfassung = batch.ausfuehren(liste, parallel=parallel, neu=neu,
@@ -424,6 +440,7 @@ def einordnen(pfade: Pfade, antwort: Path, ausgabe: Path, berichte: bool = True,
             fehler[datei.name] = e.text()
     log.info("%d von %d Selbstauskünften eingeordnet", len(eingeordnet), len(dateien))
     auftraege = []
+    pdf = berichte and bool(eingeordnet) and mit_pdf()
     for e in eingeordnet:
         tabellen, modell = einordnen_modul.ergebnisordner(erg, e)
         ordner = ausgabe / "ergebnisse" / e.ags
@@ -435,7 +452,8 @@ def einordnen(pfade: Pfade, antwort: Path, ausgabe: Path, berichte: bool = True,
             vorlage=pfade.vorlage(namen.VORLAGE_KOMMUNE),
             parameter={"ags": e.ags, "ergebnisse": str(ordner.resolve())},
             ziel_ipynb=ausgabe / namen.KOMMUNEN_ORDNER / f"{e.ags}.ipynb",
-            ziel_html=ausgabe / namen.KOMMUNEN_ORDNER / f"{e.ags}.html", eingaben=(ordner,)))
+            ziel_html=ausgabe / namen.KOMMUNEN_ORDNER / f"{e.ags}.html", eingaben=(ordner,),
+            ziel_pdf=ausgabe / namen.KOMMUNEN_ORDNER / f"{e.ags}.pdf" if pdf else None))
     zusammenfassung = None
     if berichte and auftraege:
         zusammenfassung = batch.ausfuehren(auftraege, parallel=parallel,

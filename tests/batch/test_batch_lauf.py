@@ -38,9 +38,9 @@ def zaehler(monkeypatch):
     gerendert: list[str] = []
     original = worker_modul.rendern
 
-    def zaehlend(a, exporter):
+    def zaehlend(a, *exporter):
         gerendert.append(a.name)
-        return original(a, exporter)
+        return original(a, *exporter)
 
     monkeypatch.setattr(worker_modul, "rendern", zaehlend)
     return gerendert

@@ -12,7 +12,10 @@ _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 @dataclass(frozen=True)
 class Auftrag:
-    """Ein Bericht: Vorlage + Parameter → ausgeführtes Notebook + HTML-Seite."""
+    """Ein Bericht: Vorlage + Parameter → ausgeführtes Notebook + HTML-Seite (+ PDF).
+
+    ``ziel_pdf``: wo die PDF-Fassung der Seite hin soll; ``None`` = kein PDF.
+    """
 
     name: str
     titel: str
@@ -21,6 +24,7 @@ class Auftrag:
     ziel_ipynb: Path
     ziel_html: Path
     eingaben: tuple[Path, ...] = ()
+    ziel_pdf: Path | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not _NAME.match(self.name):
@@ -32,6 +36,8 @@ class Auftrag:
         object.__setattr__(self, "ziel_ipynb", Path(self.ziel_ipynb))
         object.__setattr__(self, "ziel_html", Path(self.ziel_html))
         object.__setattr__(self, "eingaben", tuple(Path(p) for p in self.eingaben))
+        if self.ziel_pdf is not None:
+            object.__setattr__(self, "ziel_pdf", Path(self.ziel_pdf))
         try:
             json.dumps(self.parameter, sort_keys=True)
         except (TypeError, ValueError) as e:
@@ -52,8 +58,10 @@ class Ergebnis:
     name: str
     ipynb: str | None = None  # ausgeführtes Notebook (JSON-Text), auch bei Fehlern, falls vorhanden
     html: str | None = None
+    pdf: bytes | None = None
     fehler: str | None = None  # kurzer deutscher Fehlertext; None = Erfolg
     sekunden: float = 0.0
+    pdf_sekunden: float | None = None  # davon: Druckfassung und PDF (None = kein PDF)
 
     @property
     def ok(self) -> bool:
@@ -68,6 +76,7 @@ class Zusammenfassung:
     uebersprungen: list[str] = field(default_factory=list)
     fehlgeschlagen: dict[str, str] = field(default_factory=dict)
     sekunden: float = 0.0
+    pdf_sekunden: dict[str, float] = field(default_factory=dict)  # je erstelltem PDF
 
     @property
     def ok(self) -> bool:

@@ -10,6 +10,7 @@ from pathlib import Path
 from analyse.batch.auftrag import Auftrag, Ergebnis, Zusammenfassung
 
 STANDARD_EXPORTER = "analyse.berichte.website:notebook_html"
+STANDARD_DRUCKER = "analyse.berichte.pdf:druckfassung"
 
 
 def _eindeutig(auftraege: Sequence[Auftrag]) -> None:
@@ -19,7 +20,9 @@ def _eindeutig(auftraege: Sequence[Auftrag]) -> None:
         if a.name in namen:
             raise ValueError(f"Auftragsname doppelt: {a.name!r}")
         namen.add(a.name)
-        for z in (a.ziel_ipynb, a.ziel_html):
+        for z in (a.ziel_ipynb, a.ziel_html, a.ziel_pdf):
+            if z is None:
+                continue
             z = Path(os.path.abspath(z))
             if z in ziele:
                 raise ValueError(f"Ausgabedatei doppelt vergeben: {z}")
@@ -34,6 +37,7 @@ def ausfuehren(
     dask_adresse: str | None = None,
     exporter: str = STANDARD_EXPORTER,
     fortschritt: bool = True,
+    drucker: str = STANDARD_DRUCKER,
 ) -> Zusammenfassung:
     """Baut alle veralteten Berichte und gibt eine Zusammenfassung zurück.
 
@@ -41,6 +45,8 @@ def ausfuehren(
     warmem Kernel; bei 1 läuft alles im aufrufenden Prozess. ``neu``: Prüfsummen ignorieren.
     ``dask_adresse``: statt lokal an diesen Dask-Scheduler schicken. ``exporter``:
     ``"modul:funktion"`` mit ``f(nb, auftrag) -> str`` (HTML), aufgelöst im Worker.
+    ``drucker``: ebenso ``f(html, auftrag) -> str``, die Druckfassung für Aufträge mit
+    ``ziel_pdf``; der Worker druckt sie in seinem warmen Browser (``browser.py``).
     Fehlschläge brechen den Lauf nicht ab; sie stehen in ``fehlgeschlagen``.
     """
     from analyse.batch import ausgabe, stand
@@ -53,8 +59,9 @@ def ausfuehren(
         raise ValueError("parallel muss mindestens 1 sein")
 
     staende = stand.Staende()
-    summen, offen = _veraltete(auftraege, neu, exporter, staende)
+    summen, offen = _veraltete(auftraege, neu, exporter, drucker, staende)
     ergebnisse: dict[str, Ergebnis] = {}
+    pdf_zeiten: dict[str, float] = {}
 
     def fertig(a: Auftrag, erg: Ergebnis) -> None:
         # Nur der Hauptprozess schreibt: erst die Dateien, dann das Manifest.
@@ -67,20 +74,23 @@ def ausfuehren(
         else:
             staende.entfernen(a)
         ergebnisse[a.name] = erg
+        if erg.ok and erg.pdf_sekunden is not None:
+            pdf_zeiten[a.name] = erg.pdf_sekunden
         balken.weiter(a.name, erg.ok)
 
     with Fortschritt(len(offen), aktiv=fortschritt) as balken:
         if offen:
             for a in offen:
                 ausgabe.reste_entfernen(a)
-            _verteilen(offen, exporter, parallel, dask_adresse, fertig)
+            _verteilen(offen, (exporter, drucker), parallel, dask_adresse, fertig)
 
     z = _zusammenfassen(auftraege, {a.name for a in offen}, ergebnisse)
     z.sekunden = time.perf_counter() - start
+    z.pdf_sekunden = pdf_zeiten
     return z
 
 
-def _veraltete(auftraege: list[Auftrag], neu: bool, exporter: str, staende
+def _veraltete(auftraege: list[Auftrag], neu: bool, exporter: str, drucker: str, staende
                ) -> tuple[dict[str, str], list[Auftrag]]:
     """Prüfsummen der zu bauenden Aufträge und diese Aufträge (unveränderte fallen weg)."""
     from analyse.batch import stand
@@ -89,16 +99,18 @@ def _veraltete(auftraege: list[Auftrag], neu: bool, exporter: str, staende
     summen: dict[str, str] = {}
     offen: list[Auftrag] = []
     for a in auftraege:
-        summe = stand.pruefsumme(a, exporter, cache)
+        summe = stand.pruefsumme(a, exporter, cache, drucker)
         if neu or not staende.aktuell(a, summe):
             summen[a.name] = summe
             offen.append(a)
     return summen, offen
 
 
-def _verteilen(offen: list[Auftrag], exporter: str, parallel: int | None,
+def _verteilen(offen: list[Auftrag], exporter: tuple[str, str], parallel: int | None,
                dask_adresse: str | None, fertig) -> None:
-    """Rendert die offenen Aufträge: auf Dask, im Prozess (ein Worker) oder im Prozesspool."""
+    """Rendert die offenen Aufträge: auf Dask, im Prozess (ein Worker) oder im Prozesspool.
+
+    ``exporter``: (HTML-Exporter, Drucker), wie ``rendern`` sie nimmt."""
     if dask_adresse:
         from analyse.batch.verteilt import ausfuehren_verteilt
 
@@ -129,14 +141,16 @@ def _zusammenfassen(auftraege: list[Auftrag], offen: set[str],
 
 
 def _im_prozess(offen, exporter, fertig) -> None:
+    from analyse.batch import browser
     from analyse.batch.kernel import alle_beenden
     from analyse.batch.worker import rendern
 
     try:
         for a in offen:
-            fertig(a, rendern(a, exporter))
+            fertig(a, rendern(a, *exporter))
     finally:
         alle_beenden()
+        browser.alle_beenden()
 
 
 def _im_pool(offen, exporter, n, fertig) -> None:
@@ -152,7 +166,7 @@ def _im_pool(offen, exporter, n, fertig) -> None:
         max_workers=n, mp_context=multiprocessing.get_context("spawn"),
         initializer=an_eltern_binden,
     ) as pool:
-        futures = {pool.submit(rendern, a, exporter): a for a in offen}
+        futures = {pool.submit(rendern, a, *exporter): a for a in offen}
         try:
             for future in as_completed(futures):
                 a = futures[future]
@@ -165,7 +179,7 @@ def _im_pool(offen, exporter, n, fertig) -> None:
                 fertig(a, erg)
         except BaseException:
             # Strg+C o. Ä.: nicht auf laufende Berichte warten; Worker beenden (ihre Kernel
-            # folgen ihnen über an_eltern_binden)
+            # und Browser folgen ihnen über an_eltern_binden bzw. PR_SET_PDEATHSIG)
             for f in futures:
                 f.cancel()
             for prozess in list(getattr(pool, "_processes", {}).values()):

@@ -1,7 +1,7 @@
 """Inkrementelle Builds: Prüfsummen und das Manifest ``.stand.json`` je Ausgabeordner.
 
-Ein Auftrag gilt als aktuell, wenn seine Prüfsumme im Manifest steht und beide Ausgaben
-existieren. In die Prüfsumme gehen ein: Vorlage (Bytes), Parameter, Titel, Exporter,
+Ein Auftrag gilt als aktuell, wenn seine Prüfsumme im Manifest steht und alle Ausgaben
+existieren (Notebook, HTML und, wo verlangt, das PDF: fehlt es, wird der Bericht neu gebaut). In die Prüfsumme gehen ein: Vorlage (Bytes), Parameter, Titel, Exporter,
 Inhalt der ``eingaben`` (Ordner rekursiv) und der Paketstand (``analyse.__version__`` plus
 eine Prüfsumme der Paketquellen, damit auch Änderungen an ``analyse.berichte`` ohne
 Versionssprung neu bauen).
@@ -9,6 +9,7 @@ Versionssprung neu bauen).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -69,7 +70,8 @@ def paket_stand() -> str:
     return f"{analyse.__version__}+{_ordner_hash(Path(analyse.__file__).parent)[:16]}"
 
 
-def pruefsumme(auftrag: Auftrag, exporter: str, cache: dict[Path, str] | None = None) -> str:
+def pruefsumme(auftrag: Auftrag, exporter: str, cache: dict[Path, str] | None = None,
+               drucker: str | None = None) -> str:
     teile = {
         "paket": paket_stand(),
         "vorlage": inhalt_hash(auftrag.vorlage, cache),
@@ -78,6 +80,8 @@ def pruefsumme(auftrag: Auftrag, exporter: str, cache: dict[Path, str] | None = 
         "exporter": exporter,
         "eingaben": [[p.name, inhalt_hash(p, cache)] for p in auftrag.eingaben],
     }
+    if auftrag.ziel_pdf is not None:  # ohne PDF bleibt die Summe wie vor den PDFs
+        teile["pdf"] = {"drucker": drucker, "ziel": auftrag.ziel_pdf.name}
     roh = json.dumps(teile, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(roh.encode()).hexdigest()
 
@@ -110,11 +114,24 @@ class Staende:
             and eintrag.get("pruefsumme") == summe
             and auftrag.ziel_ipynb.is_file()
             and auftrag.ziel_html.is_file()
+            and (auftrag.ziel_pdf is None or auftrag.ziel_pdf.is_file())
         )
 
     def eintragen(self, auftrag: Auftrag, summe: str) -> None:
+        """Vermerkt einen fertigen Bericht. Entstand er diesmal ohne PDF, wo der letzte Lauf
+        eines geschrieben hatte (etwa weil Chromium fehlt), wird dieses alte PDF entfernt: Es
+        zeigte sonst veraltete Zahlen. Anderes als das selbst geschriebene PDF wird nie gelöscht.
+        """
         ordner = self._ordner(auftrag)
-        self._laden(ordner)[auftrag.name] = {"pruefsumme": summe}
+        alt = self._laden(ordner).get(auftrag.name)
+        eintrag: dict = {"pruefsumme": summe}
+        if auftrag.ziel_pdf is not None:
+            eintrag["pdf"] = os.path.abspath(auftrag.ziel_pdf)
+        elif (isinstance(alt, dict) and isinstance(alt.get("pdf"), str)
+              and Path(alt["pdf"]).name == f"{auftrag.name}.pdf"):
+            with contextlib.suppress(OSError):
+                Path(alt["pdf"]).unlink()
+        self._laden(ordner)[auftrag.name] = eintrag
         self._schreiben(ordner)
 
     def entfernen(self, auftrag: Auftrag) -> None:

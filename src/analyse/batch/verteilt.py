@@ -19,17 +19,19 @@ PLUGIN_NAME = "analyse-warme-kernel"
 
 
 class WarmeKernelPlugin(WorkerPlugin):
-    """Beendet die warmen Kernel eines Dask-Workers beim Herunterfahren."""
+    """Beendet die warmen Kernel und Browser eines Dask-Workers beim Herunterfahren."""
 
     def teardown(self, worker) -> None:
+        from analyse.batch import browser
         from analyse.batch.kernel import alle_beenden
 
         alle_beenden()
+        browser.alle_beenden()
 
 
 def ausfuehren_verteilt(
     auftraege: Sequence[Auftrag],
-    exporter: str,
+    exporter: tuple[str, str],
     adresse: str,
     fertig: Callable[[Auftrag, Ergebnis], None],
 ) -> None:
@@ -41,7 +43,7 @@ def ausfuehren_verteilt(
         client.register_plugin(WarmeKernelPlugin(), name=PLUGIN_NAME)
         lauf = uuid.uuid4().hex[:8]
         futures = {
-            client.submit(rendern, a, exporter, key=f"bericht-{a.name}-{lauf}", pure=False): a
+            client.submit(rendern, a, *exporter, key=f"bericht-{a.name}-{lauf}", pure=False): a
             for a in auftraege
         }
         try:

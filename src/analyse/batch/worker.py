@@ -1,4 +1,5 @@
-"""Ein Auftrag im Worker: Notebook im warmen Kernel ausführen, HTML in-process exportieren.
+"""Ein Auftrag im Worker: Notebook im warmen Kernel ausführen, HTML in-process exportieren und
+(mit ``ziel_pdf``) im warmen Browser des Workers als PDF drucken.
 
 Läuft im Prozess-Pool, in einem Dask-Worker oder (``parallel=1``) im Hauptprozess. Der
 Worker schreibt keine Dateien; er gibt die Inhalte zurück und der Hauptprozess schreibt sie
@@ -41,8 +42,12 @@ def _fehlertext(e: BaseException) -> str:
     return _kurz(f"{type(e).__name__}: {e}")
 
 
-def rendern(auftrag: Auftrag, exporter: str) -> Ergebnis:
-    """Führt einen Auftrag aus; Fehler landen im Ergebnis, nie als Ausnahme beim Aufrufer."""
+def rendern(auftrag: Auftrag, exporter: str, drucker: str | None = None) -> Ergebnis:
+    """Führt einen Auftrag aus; Fehler landen im Ergebnis, nie als Ausnahme beim Aufrufer.
+
+    ``drucker``: ``"modul:funktion"`` mit ``f(html, auftrag) -> str``, die aus der Seite die
+    in sich geschlossene Druckfassung macht; gebraucht, wenn der Auftrag ein ``ziel_pdf`` hat.
+    """
     from papermill.execute import (
         prepare_notebook_metadata,
         raise_for_execution_errors,
@@ -95,4 +100,26 @@ def rendern(auftrag: Auftrag, exporter: str) -> Ergebnis:
         return ergebnis(
             ipynb=text, fehler=_kurz(f"HTML-Export fehlgeschlagen: {type(e).__name__}: {e}")
         )
-    return ergebnis(ipynb=text, html=html)
+    if auftrag.ziel_pdf is None:
+        return ergebnis(ipynb=text, html=html)
+    pdf_start = time.perf_counter()
+    try:
+        pdf = drucken(html, auftrag, drucker)
+    except Exception as e:
+        return ergebnis(
+            ipynb=text, fehler=_kurz(f"PDF fehlgeschlagen: {type(e).__name__}: {e}")
+        )
+    return ergebnis(ipynb=text, html=html, pdf=pdf,
+                    pdf_sekunden=time.perf_counter() - pdf_start)
+
+
+def drucken(html: str, auftrag: Auftrag, drucker: str | None) -> bytes:
+    """Druckfassung der Seite → PDF im warmen Browser dieses Workers."""
+    from analyse.batch import browser
+
+    if drucker is None:
+        raise ValueError("Für ein PDF fehlt der Drucker ('modul:funktion')")
+    druckfassung = exporter_laden(drucker)(html, auftrag)
+    if not isinstance(druckfassung, str):
+        raise TypeError(f"Drucker lieferte {type(druckfassung).__name__} statt str")
+    return browser.pdf(druckfassung)

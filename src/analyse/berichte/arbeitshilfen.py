@@ -85,8 +85,8 @@ def uebersicht_schreiben(erg: Ergebnisse, ausgabe: Path, eintraege: list[dict],
     ziel = Path(ausgabe) / "index.html"
     atomar_schreiben(ziel, website.seite("Selbstauskünfte", str(uebersicht(erg, eintraege, fehler)),
                                          erg.studie.titel, aktiv="index"))
-    atomar_schreiben(Path(ausgabe) / "bericht.css",
-                     (website.VORLAGEN / "bericht.css").read_text(encoding="utf-8"))
+    for stil in ("bericht.css", "druck.css"):
+        atomar_schreiben(Path(ausgabe) / stil, (website.VORLAGEN / stil).read_text(encoding="utf-8"))
     # Die Navigation jeder Seite verlinkt die Erklärung zur Barrierefreiheit
     downloads = [f"kommunen/{e['ags']}.{endung}" for e in eintraege for endung in ("xlsx", "pdf")
                  if endung == "xlsx" or e.get("pdf")]

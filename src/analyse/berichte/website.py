@@ -24,6 +24,7 @@ from nbconvert import HTMLExporter
 
 from analyse import __version__
 from analyse.berichte import arbeitshilfen, barrierefreiheit
+from analyse.berichte import pdf as pdf_modul
 from analyse.berichte import startseite as startseite_daten
 from analyse.dateien import atomar_ordner
 from analyse.ergebnisse import speicher as ergebnisse
@@ -47,12 +48,15 @@ def _vorlage(name: str) -> jinja2.Template:
 
 
 def seite(titel: str, inhalt: str, site_titel: str, wurzel: str = "", aktiv: str = "",
-          skript: str = "") -> str:
-    """Eine vollständige HTML-Seite (``lang="de"``); ``inhalt`` ist bereits sicheres HTML."""
-    return _vorlage("seite.html.j2").render(titel=titel, inhalt=inhalt, site_titel=site_titel,
-                                            wurzel=wurzel, aktiv=aktiv, skript=skript,
-                                            version=__version__,
-                                            erklaerung=barrierefreiheit.DATEI)
+          skript: str = "", pdf: str | None = None) -> str:
+    """Eine vollständige HTML-Seite (``lang="de"``); ``inhalt`` ist bereits sicheres HTML.
+
+    Gedruckt (und als PDF) gilt ``druck.css`` mit einer Kopfzeile aus Titel und Studie;
+    ``pdf`` verlinkt die PDF-Fassung der Seite (relativ zur Seite)."""
+    return _vorlage("seite.html.j2").render(
+        titel=titel, inhalt=inhalt, site_titel=site_titel, wurzel=wurzel, aktiv=aktiv,
+        skript=skript, version=__version__, pdf=pdf, erklaerung=barrierefreiheit.DATEI,
+        kopfzeile_css=pdf_modul.kopfzeile_css(pdf_modul.kopfzeile(titel, site_titel)))
 
 
 @functools.cache
@@ -98,12 +102,15 @@ def notebook_html(nb: nbformat.NotebookNode, auftrag) -> str:
     body = _ANKER.sub("", body)  # leere Ankerlinks an Überschriften: Links ohne Text (WCAG 2.4.4)
     body = inhaltsverzeichnis(body)
     unterordner = Path(auftrag.ziel_html).parent.name == KOMMUNEN_ORDNER
+    # Das PDF liegt auf der Site neben der Seite (kommunen/<AGS>.pdf, abschlussbericht.pdf).
+    ziel_pdf = getattr(auftrag, "ziel_pdf", None)
     # Der Ergebnisordner steht im Auftrag (so wie die Pipeline ihn übergab), nicht in den
     # Metadaten, die papermill ins Notebook schreibt.
     return seite(titel=auftrag.titel, inhalt=body,
                  site_titel=_site_titel(auftrag.parameter.get("ergebnisse")),
                  wurzel="../" if unterordner else "",
-                 aktiv=ABSCHLUSSBERICHT if auftrag.name == ABSCHLUSSBERICHT else "")
+                 aktiv=ABSCHLUSSBERICHT if auftrag.name == ABSCHLUSSBERICHT else "",
+                 pdf=Path(ziel_pdf).name if ziel_pdf else None)
 
 
 def _site_titel(ergebnisse_ordner: str | None) -> str:
@@ -200,7 +207,8 @@ def nbconvert_site(erg, berichte: Path) -> Path:
                 shutil.copy2(seite_html, tmp / KOMMUNEN_ORDNER / seite_html.name)
         for datei in downloads(berichte, kommunen):
             shutil.copy2(berichte / datei, tmp / datei)
-        shutil.copy2(str(VORLAGEN / "bericht.css"), tmp / "bericht.css")
+        for stil in ("bericht.css", pdf_modul.DRUCK_CSS):
+            shutil.copy2(str(VORLAGEN / stil), tmp / stil)
         (tmp / "index.html").write_text(startseite(erg, berichte, kommunen), encoding="utf-8")
         (tmp / barrierefreiheit.DATEI).write_text(
             erklaerung(erg, downloads(berichte, kommunen)), encoding="utf-8")
