@@ -1,4 +1,4 @@
-"""Benchmark: N gleiche Berichte naiv (papermill-CLI + nbconvert-CLI) gegen ``ausfuehren``.
+"""Benchmark: N gleiche Berichte naiv (papermill-CLI + nbconvert-CLI + PDF) gegen ``ausfuehren``.
 
 Kein Test, ein Skript. Beispiele::
 
@@ -12,8 +12,16 @@ Kein Test, ein Skript. Beispiele::
         --exporter analyse.berichte.website:notebook_html
 
 Ausgabe: Median Sekunden je Bericht (naiv), Sekunden je Bericht im Stapel (Wanduhr / N,
-inklusive Kernelstarts), der In-Prozess-Boden (Zellcode per ``exec`` ohne Notebook-Technik),
-Spitzenspeicher (RSS des ganzen Prozessbaums) und als letzte Zeile ``speedup <naiv/stapel>``.
+inklusive Kernel- und Browserstarts), der In-Prozess-Boden (Zellcode per ``exec`` ohne
+Notebook-Technik), Spitzenspeicher (RSS des ganzen Prozessbaums) und als letzte Zeile
+``speedup <naiv/stapel>``.
+
+PDF (Standard, wo Chromium installiert ist; ``--ohne-pdf`` lässt es weg): Der Stapel druckt
+jeden Bericht im warmen Browser seines Workers (Zeile ``pdf``: Median und Spanne der
+PDF-Zeit je Bericht im Worker); der naive Weg macht dieselbe Arbeit wie ein Nutzer ohne dieses
+Werkzeug: je Bericht papermill-CLI, nbconvert-CLI und dann ein neuer Chromium-Prozess, der die
+HTML-Datei als PDF druckt (``--print-to-pdf``, kalt). Beide Wege mit denselben Sperren gegen
+Anfragen nach außen.
 """
 
 from __future__ import annotations
@@ -81,6 +89,21 @@ def _parameter(args, i: int) -> dict:
     return p
 
 
+def pdf_kalt(html: Path, ziel: Path) -> None:
+    """Wie ein Nutzer ohne dieses Werkzeug: ein neuer Chromium-Prozess je PDF."""
+    from analyse.batch import browser
+
+    befehl = [browser.programm(), *(a for a in browser._ARGUMENTE if a != "--remote-debugging-pipe"),
+              "--no-pdf-header-footer", f"--print-to-pdf={ziel}", html.as_uri()]
+    if os.geteuid() == 0:
+        befehl.insert(1, "--no-sandbox")
+    with tempfile.TemporaryDirectory(prefix="bench-chromium-") as profil:
+        befehl.insert(1, f"--user-data-dir={profil}")
+        subprocess.run(befehl, check=True, capture_output=True, timeout=120)
+    if not ziel.is_file():
+        raise SystemExit(f"Chromium schrieb kein PDF: {ziel}")
+
+
 def naiv(args, ordner: Path) -> list[float]:
     zeiten = []
     for i in range(args.naiv_n):
@@ -96,6 +119,8 @@ def naiv(args, ordner: Path) -> list[float]:
             check=True,
             capture_output=True,
         )
+        if args.pdf:
+            pdf_kalt(ziel.with_suffix(".html"), ziel.with_suffix(".pdf"))
         zeiten.append(time.perf_counter() - start)
         print(f"  naiv {i + 1}/{args.naiv_n}: {zeiten[-1]:.2f} s", file=sys.stderr)
     return zeiten
@@ -112,6 +137,7 @@ def stapel(args, ordner: Path) -> tuple[float, object]:
             parameter=_parameter(args, i),
             ziel_ipynb=ordner / f"b{i:03d}.ipynb",
             ziel_html=ordner / f"b{i:03d}.html",
+            ziel_pdf=ordner / f"b{i:03d}.pdf" if args.pdf else None,
         )
         for i in range(args.n)
     ]
@@ -124,7 +150,7 @@ def stapel(args, ordner: Path) -> tuple[float, object]:
         raise SystemExit(f"Stapel mit Fehlern: {z.fehlgeschlagen}")
     start = time.perf_counter()
     z2 = ausfuehren(auftraege, parallel=args.parallel, exporter=args.exporter, fortschritt=False)
-    return dauer, (time.perf_counter() - start, len(z2.uebersprungen))
+    return dauer, (time.perf_counter() - start, len(z2.uebersprungen)), z
 
 
 def boden(args) -> list[float]:
@@ -178,7 +204,15 @@ def main() -> None:
     ap.add_argument("--parallel", type=int, default=os.cpu_count())
     ap.add_argument("--exporter", default="analyse.berichte.website:notebook_html")
     ap.add_argument("--ohne-naiv", action="store_true", help="naiven Lauf auslassen (kein speedup)")
+    ap.add_argument("--ohne-pdf", dest="pdf", action="store_false",
+                    help="keine PDFs (Standard: PDFs, wo Chromium installiert ist)")
     args = ap.parse_args()
+    if args.pdf:
+        from analyse.batch import browser
+
+        if not browser.verfuegbar():
+            print("Chromium fehlt: ohne PDF gemessen", file=sys.stderr)
+            args.pdf = False
     if args.vorlage is None:
         args.vorlage = FIXTURE
     args.vorlage = args.vorlage.resolve()
@@ -188,16 +222,25 @@ def main() -> None:
         f"Vorlage {args.vorlage.relative_to(WURZEL) if args.vorlage.is_relative_to(WURZEL) else args.vorlage}"
     )
     print(
-        f"N = {args.n}, parallel = {args.parallel}, Kerne = {os.cpu_count()}, exporter = {args.exporter}"
+        f"N = {args.n}, parallel = {args.parallel}, Kerne = {os.cpu_count()}, exporter = {args.exporter}, "
+        f"pdf = {'ja' if args.pdf else 'nein'}"
     )
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         tmp = Path(tmp)
         with Speicher() as sp_stapel:
-            dauer, (inkrementell, uebersprungen) = stapel(args, tmp / "stapel")
+            dauer, (inkrementell, uebersprungen), z = stapel(args, tmp / "stapel")
         je_bericht = dauer / args.n
         print(
-            f"stapel      {je_bericht:.3f} s/Bericht (Wanduhr {dauer:.1f} s / {args.n}, inkl. Kernelstarts)"
+            f"stapel      {je_bericht:.3f} s/Bericht (Wanduhr {dauer:.1f} s / {args.n}, inkl. Kernel- "
+            f"und Browserstarts{', mit PDF' if args.pdf else ''})"
         )
+        if args.pdf:
+            pz = sorted(z.pdf_sekunden.values())
+            seiten = _seiten(tmp / "stapel" / "b000.pdf")
+            print(
+                f"pdf         {statistics.median(pz):.3f} s/Bericht im Worker (Median über {len(pz)}, "
+                f"{pz[0]:.2f}–{pz[-1]:.2f} s, inkl. erstem Browserstart; {seiten} A4-Seiten)"
+            )
         print(f"inkrementell {inkrementell:.2f} s für {uebersprungen} unveränderte Berichte")
         print(f"speicher    stapel Spitze {sp_stapel.spitze / 2**20:.0f} MiB (Prozessbaum)")
 
@@ -214,11 +257,20 @@ def main() -> None:
             nz = naiv(args, tmp / "naiv" if (tmp / "naiv").mkdir() is None else tmp)
         n_med = statistics.median(nz)
         print(
-            f"naiv        {n_med:.3f} s/Bericht (Median über {len(nz)}; papermill-CLI + nbconvert-CLI)"
+            f"naiv        {n_med:.3f} s/Bericht (Median über {len(nz)}; papermill-CLI + nbconvert-CLI"
+            f"{' + Chromium kalt je PDF' if args.pdf else ''})"
         )
         print(f"speicher    naiv Spitze {sp_naiv.spitze / 2**20:.0f} MiB (Prozessbaum)")
         print(json.dumps({"naiv": n_med, "stapel": je_bericht, "boden": b_med}), file=sys.stderr)
         print(f"speedup {n_med / je_bericht:.1f}")
+
+
+def _seiten(pdf: Path) -> int | str:
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return "?"
+    return len(PdfReader(pdf).pages)
 
 
 if __name__ == "__main__":
