@@ -61,7 +61,12 @@ def test_personal_luecke_ist_abstand_zum_korridor(erg):
     assert set(t["ags"]) == set(k.index[k["mitglied"] & ~k["referenzkommune"]])
     mit = t.dropna(subset=["Lücke (VZÄ)"])
     erwartet = (mit["Korridor ab (VZÄ)"] - mit["IT-Personal (VZÄ)"]).clip(lower=0)
-    assert (mit["Lücke (VZÄ)"] - erwartet).abs().max() < 1e-9
+    assert (mit["Lücke (VZÄ)"] - erwartet).abs().max() <= 0.05 + 1e-9
+    # der Satz zählt, was die Tabelle zeigt: eine Lücke von „0,0“ ist keine
+    satz = str(verband.personal_mitglieder(erg))
+    n = int((t["Lücke (VZÄ)"].fillna(0) > 0).sum())
+    assert f"{anzahl(n, 'Mitglied liegt', 'Mitglieder liegen')} beim IT-Personal" in satz
+    assert set(t["Lücke (VZÄ)"].dropna().map(lambda x: round(x, 1) == x)) == {True}
     assert (t["Lücke (€)"].dropna() >= 0).all()
 
 

@@ -400,7 +400,8 @@ def personal_mitglieder_tabelle(erg: Ergebnisse) -> pd.DataFrame:
     """Je Mitglied ohne Referenzstatus: eigene Werte gegen den Korridor und die Lücke.
 
     Lücke Personal = untere Korridorgrenze (Stellen je 10.000 EW) × EW / 10.000 − eigene VZÄ;
-    Lücke Budget = untere Korridorgrenze (€ je EW) × EW − eigenes Budget; jeweils nicht negativ.
+    Lücke Budget = untere Korridorgrenze (€ je EW) × EW − eigenes Budget; jeweils nicht negativ
+    und so gerundet, wie der Bericht sie zeigt (VZÄ auf eine Stelle, € auf ganze Euro).
     """
     p = erg.tabelle_oder_leer(T.PERSONAL_RICHTWERTE)
     s = erg.tabelle_oder_leer(T.STRUKTUR)
@@ -423,10 +424,12 @@ def personal_mitglieder_tabelle(erg: Ergebnisse) -> pd.DataFrame:
         zeilen.append({
             "ags": ags, "Mitglied": z["name"], "Größenklasse": groessenklassen.bezeichnung(gk, True),
             "IT-Personal (VZÄ)": it, "Korridor ab (VZÄ)": soll_it,
-            "Lücke (VZÄ)": max(0.0, soll_it - it) if pd.notna(soll_it) and pd.notna(it) else np.nan,
+            # gerundet wie gezeigt: wer „0,0“ Lücke hat, zählt nicht als unter dem Korridor
+            "Lücke (VZÄ)": round(max(0.0, soll_it - it), 1) if pd.notna(soll_it) and pd.notna(it)
+            else np.nan,
             "Digitalbudget": budget, "Korridor ab (€)": soll_b,
-            "Lücke (€)": max(0.0, soll_b - budget) if pd.notna(soll_b) and pd.notna(budget)
-            else np.nan})
+            "Lücke (€)": round(max(0.0, soll_b - budget)) if pd.notna(soll_b)
+            and pd.notna(budget) else np.nan})
     return pd.DataFrame(zeilen)
 
 
