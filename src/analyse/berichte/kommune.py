@@ -122,7 +122,9 @@ def reifegrad_profil(erg: Ergebnisse, ags: str) -> html.Html:
     felder = [f for f in namen if f != "gesamt"]
     fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(felder) + 1.2))
     y = np.arange(len(felder))[::-1]
-    typ_stil = farben.typstile(erg).get(typ, farben.typstile(erg)[farben.MISCHTYP])
+    # Form je Reihe fest (Kreis, Quadrat, Dreieck); der Median des Typs in der Farbe des Typs
+    stile = farben.typstile(erg)
+    typ_stil = farben.Stil(stile.get(typ, stile[farben.MISCHTYP]).farbe, "^", "")
     # leicht versetzt, damit gleiche Werte einander nicht verdecken; je Reihe eigener Marker
     for spalte, stil, label, versatz in (
             ("Größenklasse", farben.GROESSENKLASSE, gk_text, 0.18),
@@ -130,7 +132,7 @@ def reifegrad_profil(erg: Ergebnisse, ags: str) -> html.Html:
             ("wert", farben.EIGEN, str(k["name"]), 0.0)):
         werte = v.loc[felder, spalte].to_numpy(dtype=float)
         ax.scatter(werte, y + versatz, s=90 if spalte == "wert" else 60, color=stil.farbe,
-                   marker="o" if spalte == "wert" else stil.marker, label=label, zorder=3,
+                   marker=stil.marker, label=label, zorder=3,
                    edgecolor="white" if spalte == "wert" else None, linewidth=0.8)
     ax.set_yticks(y, [namen[f] for f in felder])
     ax.set_xlim(0, 100)
