@@ -82,10 +82,11 @@ def _aufrufe(erg, funktion):
 def test_jede_abbildung_verbirgt_kleine_gruppen(klein):
     mindest = klein.studie.berichte.peer_mindestgroesse
     assert html.ABBILDUNGEN, "keine Abbildungsfunktion registriert"
+    seiten = []
     with html.protokollieren() as protokoll:
         for funktion in html.ABBILDUNGEN.values():
             for args in _aufrufe(klein, funktion):
-                funktion(*args)
+                seiten.append(str(funktion(*args)))
     gezeichnet = {name for name, _ in protokoll}
     assert gezeichnet == set(html.ABBILDUNGEN), (
         f"auf der Teststudie nicht gezeichnet: {set(html.ABBILDUNGEN) - gezeichnet}")
@@ -98,6 +99,11 @@ def test_jede_abbildung_verbirgt_kleine_gruppen(klein):
             # Im Abschlussbericht taucht die kleine Gruppe auch in keiner Datentabelle auf (im
             # Kommunenbericht steht der eigene Typ mit „–“ statt eines Medians)
             assert KLEINER_TYP not in daten.tabelle.to_string(), name
+    # Keine SVG-Füllmuster: Chromium macht daraus im PDF je Fläche einen großen Bildstrom
+    svgs = re.findall(r"data:image/svg\+xml;base64,([^\"]+)", "".join(seiten))
+    assert len(svgs) >= len(html.ABBILDUNGEN)
+    for svg in svgs:
+        assert b"<pattern" not in base64.b64decode(svg)
 
 
 def test_eingepflanzte_gruppen_waeren_sichtbar_ohne_schutz(klein):

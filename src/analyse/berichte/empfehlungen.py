@@ -11,7 +11,6 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.patches import Patch
 
 from analyse.berichte import excel, farben, html, kleine_zellen
 from analyse.eingabe import groessenklassen
@@ -129,7 +128,7 @@ def _ohne_reifegrad_hinweis(erg: Ergebnisse, ags: str) -> list[html.Html]:
 
 def _gantt(r: pd.DataFrame, startjahr: int, jahre: int, titel: str,
            stile: dict[str, farben.Stil]) -> plt.Figure:
-    """Balken je Maßnahme in Quartalen; Handlungsfeld als Farbe, Schraffur und Beschriftung."""
+    """Balken je Maßnahme in Quartalen; das Handlungsfeld als Farbe und als Text am Balken."""
     r = r.sort_values(["start_quartal", "rang"])
     titel_zeilen = [textwrap.fill(str(t), 44) for t in r["titel"]]
     hoehen = [0.28 + 0.16 * t.count("\n") for t in titel_zeilen]
@@ -140,8 +139,9 @@ def _gantt(r: pd.DataFrame, startjahr: int, jahre: int, titel: str,
     for yi, z in zip(y, r.itertuples(), strict=True):
         stil = stile.get(z.hauptfeld, farben.Stil(farben.GRAU, "o", ""))
         breite = z.ende_quartal - z.start_quartal + 1
-        ax.barh(yi, breite, left=z.start_quartal - 1, height=0.45, **stil.balken(),
-                hatchcolor="white")
+        # Ohne Schraffur: das Handlungsfeld steht als Text am Balken (Muster kosten im PDF viel)
+        ax.barh(yi, breite, left=z.start_quartal - 1, height=0.45, color=stil.farbe,
+                edgecolor=farben.KANTE, linewidth=0.6)
         # Das Handlungsfeld steht am Balken: rechts davon, am Ende des Zeitraums links davon
         rechts = z.ende_quartal <= quartale * 0.6
         ax.text(z.ende_quartal + 0.15 if rechts else z.start_quartal - 1.15, yi,
@@ -160,12 +160,6 @@ def _gantt(r: pd.DataFrame, startjahr: int, jahre: int, titel: str,
     ax.set_xlabel("Quartal")
     ax.set_title(titel, fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
-    felder = list(dict.fromkeys(zip(r["hauptfeld"], r["hauptfeld_name"], strict=True)))
-    ax.legend(handles=[Patch(facecolor=stile[f].farbe, hatch=stile[f].schraffur,
-                             edgecolor=farben.KANTE, label=n) for f, n in felder if f in stile],
-              fontsize=7.5, loc="upper center",
-              bbox_to_anchor=(0.5, -0.75 / (ax.get_position().height * fig.get_figheight())),
-              ncol=3, frameon=False, handleheight=1.6, handlelength=2.4)
     return fig
 
 

@@ -28,8 +28,7 @@ from analyse.zahlen import euro, zahl  # noqa: E402,F401  (für Aufrufer: html.z
 #: Für alle Abbildungen: Text aus Daten ist nie eine Formel ("$" in Namen würde sonst als
 #: mathtext gelesen und bräche die Abbildung ab). SVG ist deterministisch: feste Salz für die IDs,
 #: Text als Pfade (sieht überall gleich aus, auch ohne die Schrift beim Leser).
-STIL = {"text.parse_math": False, "svg.hashsalt": "analyse", "svg.fonttype": "path",
-        "hatch.linewidth": 0.8}
+STIL = {"text.parse_math": False, "svg.hashsalt": "analyse", "svg.fonttype": "path"}
 
 #: Format der eingebetteten Bilder: "svg" (Vektor, scharf bei jedem Zoom) oder "png".
 #: Entschieden nach Messung, siehe ``docs/benchmarks.md`` und ``benchmarks/abbildungen.py``.

@@ -111,23 +111,27 @@ def typenverteilung(erg: Ergebnisse) -> html.Html:
     anteile = kreuz.div(kreuz.sum(axis=1), axis=0) * 100
 
     fig, ax = plt.subplots(figsize=(8.5, 0.5 * len(anteile) + 1.8))
+    ax.set_xlim(0, 100)
+    ax.set_ylim(len(anteile) - 0.5, -0.5)  # erste Größenklasse oben
     links = np.zeros(len(anteile))
-    zeilen = list(anteile.index)
+    zeilen = list(range(len(anteile)))
     for t in kreuz.columns:
-        breite = anteile[t].to_numpy()
         stil = stile.get(t, stile[farben.WEITERE])
-        ax.barh(zeilen, breite, left=links, label=namen[t], height=0.7, **stil.balken(),
-                hatchcolor="white")
+        breite = anteile[t].to_numpy()
+        ax.barh(zeilen, breite, left=links, height=0.7, color=stil.farbe,
+                edgecolor=farben.KANTE, linewidth=0.6)
         for y, (x0, b) in enumerate(zip(links, breite, strict=True)):
+            farben.schraffieren(ax, x0, y - 0.35, b, 0.7, stil.schraffur)
             if b >= 7:  # direkte Beschriftung, wo sie in den Abschnitt passt
                 ax.text(x0 + b / 2, y, f"{b:.0f} %", ha="center", va="center", fontsize=7,
-                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})
+                        zorder=3, bbox={"boxstyle": "round,pad=0.15", "fc": "white",
+                                        "ec": "none"})
         links += breite
-    ax.invert_yaxis()
-    ax.set_xlim(0, 100)
+    ax.set_yticks(zeilen, list(anteile.index))
     ax.set_xlabel("Anteil in %")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False, fontsize=8,
-              handleheight=1.6, handlelength=2.4)
+    farben.legende(ax, [(namen[t], stile.get(t, stile[farben.WEITERE])) for t in kreuz.columns],
+                   loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False,
+                   fontsize=8, handleheight=1.6, handlelength=2.4)
     ax.spines[["top", "right"]].set_visible(False)
     alt = "Gestapelte Balken: Anteile der Kommunentypen je Größenklasse. " + "; ".join(
         f"{namen[t]} insgesamt {int(n)}" for t, n in gesamt.items())
