@@ -352,8 +352,9 @@ def streudiagramm(erg: Ergebnisse) -> Html:
     punkte = gezeigt if len(gezeigt) <= 5000 else gezeigt.sample(5000, random_state=0)
     for t in kategorien:
         teil = punkte[punkte["gruppe"] == t]
-        ax.scatter(teil["pc1"], teil["pc2"], s=22 if t == farben.MISCHTYP else 16, alpha=0.8, color=stile[t].farbe,
-                   marker=stile[t].marker, linewidths=0.3,
+        stil = stile.get(t, stile[farben.WEITERE])
+        ax.scatter(teil["pc1"], teil["pc2"], s=22 if t == farben.MISCHTYP else 16, alpha=0.8,
+                   color=stil.farbe, marker=stil.marker, linewidths=0.3,
                    label=f"{name[t]} ({(gezeigt['gruppe'] == t).sum()})")
     for t, (x, y) in m.pca_prototypen.items():
         stil = stile.get(t, farben.Stil(farben.GRAU, "X", ""))
