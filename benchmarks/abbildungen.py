@@ -59,19 +59,27 @@ def _berichte(erg) -> dict[str, list[tuple]]:
     return berichte
 
 
-def messen(erg, format_: str, wiederholungen: int) -> dict[str, dict]:
-    html.BILDFORMAT = format_
-    aus = {}
-    for bericht, aufrufe in _berichte(erg).items():
-        zeiten, inhalt = [], ""
-        for _ in range(wiederholungen):
-            t = time.perf_counter()
-            inhalt = "".join(str(f(*a)) for f, a in aufrufe)
-            zeiten.append(time.perf_counter() - t)
-        bilder = [m for m in BILD.finditer(inhalt)]
-        roh = "".join(m[2] or m[6] for m in bilder).encode("ascii")
-        aus[bericht] = {"sekunden": statistics.median(zeiten), "bytes": len(roh),
-                        "gzip": len(gzip.compress(roh, 6)), "bilder": bilder}
+def messen(erg, wiederholungen: int) -> dict[str, dict[str, dict]]:
+    """Format → Bericht → Messwerte. PNG und SVG wechseln sich je Wiederholung ab, damit
+    beide dieselbe Last auf der Maschine sehen."""
+    berichte = _berichte(erg)
+    zeiten = {f: {b: [] for b in berichte} for f in ("png", "svg")}
+    inhalt = {f: {} for f in ("png", "svg")}
+    for _ in range(wiederholungen):
+        for f in ("png", "svg"):
+            html.BILDFORMAT = f
+            for bericht, aufrufe in berichte.items():
+                t = time.perf_counter()
+                inhalt[f][bericht] = "".join(str(fn(*a)) for fn, a in aufrufe)
+                zeiten[f][bericht].append(time.perf_counter() - t)
+    aus: dict[str, dict[str, dict]] = {"png": {}, "svg": {}}
+    for f in aus:
+        for bericht in berichte:
+            bilder = list(BILD.finditer(inhalt[f][bericht]))
+            roh = "".join(m[2] or m[6] for m in bilder).encode("ascii")
+            aus[f][bericht] = {"sekunden": statistics.median(zeiten[f][bericht]),
+                               "bytes": len(roh), "gzip": len(gzip.compress(roh, 6)),
+                               "bilder": bilder}
     return aus
 
 
@@ -105,7 +113,7 @@ def main() -> None:
     p.add_argument("--chromium", default=shutil.which("chromium") or shutil.which("chromium-browser"))
     a = p.parse_args()
     erg = laden(a.ergebnisse)
-    ergebnisse = {f: messen(erg, f, a.wiederholungen) for f in ("png", "svg")}
+    ergebnisse = messen(erg, a.wiederholungen)
     print("| Bericht | PNG KiB | SVG KiB | PNG KiB gzip | SVG KiB gzip | PNG s | SVG s |")
     print("|---|---|---|---|---|---|---|")
     for bericht in ergebnisse["png"]:
