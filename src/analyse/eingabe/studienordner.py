@@ -137,13 +137,8 @@ def _csv_fehler(e: csv.Error) -> str:
     return "gültiges CSV"
 
 
-def csv_lesen(pfad: Path, sammler: Sammler) -> _Csv | None:
-    """Liest eine CSV-Datei als Text; meldet Kodierungs- und Strukturfehler.
-
-    Erkennt das Trennzeichen (Komma, Semikolon, Tabulator). Leere Zeilen und leere Spalten
-    am Ende (wie Excel sie oft anhängt) werden übergangen; NUL-Bytes werden gemeldet und
-    entfernt, damit die übrigen Probleme sichtbar bleiben.
-    """
+def _text_lesen(pfad: Path, sammler: Sammler) -> str | None:
+    """Schritt 1: Datei lesen und dekodieren; NUL-Bytes melden und entfernen."""
     name = pfad.name
     try:
         roh = datei_lesen(pfad, hoechstens=MAX_CSV_BYTES)
@@ -152,17 +147,18 @@ def csv_lesen(pfad: Path, sammler: Sammler) -> _Csv | None:
         return None
     text = _dekodieren(roh, name, sammler)
     del roh
-    if text is None:
-        return None
-    if "\x00" in text:
-        erste = text[: text.index("\x00")].count("\n") + 1
-        sammler.melden(name, erste, None, "\x00", "Text ohne NUL-Bytes (Binärzeichen); die Datei "
-                       "ist beschädigt oder keine reine Textdatei",
-                       hinweis=f"{text.count(chr(0))} NUL-Bytes; die übrigen Prüfungen laufen "
-                               "ohne sie weiter")
-        text = text.replace("\x00", "")
-    trenner = _trennzeichen(text.split("\n", 1)[0])
-    leser = csv.reader(io.StringIO(text, newline=""), delimiter=trenner, strict=True)
+    if text is None or "\x00" not in text:
+        return text
+    erste = text[: text.index("\x00")].count("\n") + 1
+    sammler.melden(name, erste, None, "\x00", "Text ohne NUL-Bytes (Binärzeichen); die Datei "
+                   "ist beschädigt oder keine reine Textdatei",
+                   hinweis=f"{text.count(chr(0))} NUL-Bytes; die übrigen Prüfungen laufen "
+                           "ohne sie weiter")
+    return text.replace("\x00", "")
+
+
+def _kopf_lesen(leser, name: str, sammler: Sammler) -> list[str] | None:
+    """Schritt 2: Kopfzeile; leere Spalten am Ende übergehen, fehlende und doppelte Namen."""
     try:
         kopf = next(leser)
     except StopIteration:
@@ -174,8 +170,7 @@ def csv_lesen(pfad: Path, sammler: Sammler) -> _Csv | None:
     kopf = [k.strip().lstrip("\ufeff") for k in kopf]
     while kopf and kopf[-1] == "":  # leere Spalten am Ende (Excel): ohne Namen, übergehen
         kopf.pop()
-    n = len(kopf)
-    if n == 0:
+    if not kopf:
         sammler.melden(name, 1, None, None, "eine Kopfzeile mit Spaltennamen")
         return None
     for i, k in enumerate(kopf):
@@ -183,6 +178,12 @@ def csv_lesen(pfad: Path, sammler: Sammler) -> _Csv | None:
             sammler.melden(name, 1, f"Nr. {i + 1}", None, "einen Spaltennamen in der Kopfzeile")
     for k in sorted({k for k in kopf if k and kopf.count(k) > 1}):
         sammler.melden(name, 1, k, k, "eindeutige Spaltennamen")
+    return kopf
+
+
+def _zeilen_lesen(leser, n: int, name: str,
+                  sammler: Sammler) -> tuple[list[list[str]], list[int]]:
+    """Schritt 3: Datenzeilen spaltenweise sammeln; leere Zeilen übergehen, falsche melden."""
     spalten: list[list[str]] = [[] for _ in range(n)]
     nummern: list[int] = []
     start = leser.line_num + 1
@@ -206,15 +207,38 @@ def csv_lesen(pfad: Path, sammler: Sammler) -> _Csv | None:
                 liste.append(feld.strip())
             nummern.append(start)
         start = leser.line_num + 1
-    # Spalte für Spalte umwandeln und die Liste gleich freigeben: der Spitzenbedarf bleibt
-    # bei den Daten plus einer Spalte
+    return spalten, nummern
+
+
+def _tabelle(spalten: list[list[str]], kopf: list[str]) -> pd.DataFrame:
+    """Schritt 4: Spalte für Spalte umwandeln und die Liste gleich freigeben: der
+    Spitzenbedarf bleibt bei den Daten plus einer Spalte."""
     reihen = {}
-    for i in range(n):
+    for i in range(len(spalten)):
         reihen[i] = pd.Series(spalten[i], dtype=object)
         spalten[i] = []
     daten = pd.DataFrame(reihen, copy=False)
     daten.columns = kopf
-    return _Csv(name, daten, nummern)
+    return daten
+
+
+def csv_lesen(pfad: Path, sammler: Sammler) -> _Csv | None:
+    """Liest eine CSV-Datei als Text; meldet Kodierungs- und Strukturfehler.
+
+    Erkennt das Trennzeichen (Komma, Semikolon, Tabulator). Leere Zeilen und leere Spalten
+    am Ende (wie Excel sie oft anhängt) werden übergangen; NUL-Bytes werden gemeldet und
+    entfernt, damit die übrigen Probleme sichtbar bleiben.
+    """
+    text = _text_lesen(pfad, sammler)
+    if text is None:
+        return None
+    trenner = _trennzeichen(text.split("\n", 1)[0])
+    leser = csv.reader(io.StringIO(text, newline=""), delimiter=trenner, strict=True)
+    kopf = _kopf_lesen(leser, pfad.name, sammler)
+    if kopf is None:
+        return None
+    spalten, nummern = _zeilen_lesen(leser, len(kopf), pfad.name, sammler)
+    return _Csv(pfad.name, _tabelle(spalten, kopf), nummern)
 
 
 # --- Prüfen (spaltenweise, über Masken) ------------------------------------------------------
@@ -338,14 +362,10 @@ def _zahl_pruefen(tabelle: _Csv, spalte: str, z: fragebogen_modul.Zahl,
     _melden(tabelle, sammler, spalte, form & falsch, erwartet)
 
 
-def antworten_pruefen(tabelle: _Csv, fb: fragebogen_modul.Fragebogen, wellen: list[int],
-                      ags_bekannt: set[str] | None, sammler: Sammler) -> pd.DataFrame | None:
-    vorher = sammler.anzahl
+def _schluessel_pruefen(tabelle: _Csv, da: set[str], wellen: list[int],
+                        ags_bekannt: set[str] | None, sammler: Sammler) -> None:
+    """AGS (Form, bekannt), Welle aus studie.yml, je AGS und Welle eine Zeile."""
     df = tabelle.daten
-    da = _spalten_pruefen(tabelle, ["ags", "welle", *(i.id for i in fb.items)], sammler)
-    if len(df) == 0:
-        sammler.melden(tabelle.datei, 2, None, None,
-                       "mindestens eine Antwortzeile (die Datei hat nur die Kopfzeile)")
     if "ags" in da:
         gueltig = _ags_pruefen(tabelle, sammler,
                                "einen Amtlichen Gemeindeschlüssel aus 8 (Kreise: 5) Ziffern 0–9")
@@ -359,6 +379,12 @@ def antworten_pruefen(tabelle: _Csv, fb: fragebogen_modul.Fragebogen, wellen: li
     if {"ags", "welle"} <= da:
         _melden(tabelle, sammler, "ags", df.duplicated(["ags", "welle"], keep=False).to_numpy(bool),
                 "je AGS und Welle genau eine Zeile (dieser AGS kommt in einer Welle mehrfach vor)")
+
+
+def _items_pruefen(tabelle: _Csv, fb: fragebogen_modul.Fragebogen, da: set[str],
+                   sammler: Sammler) -> None:
+    """Jedes Item: Codes seiner Skala (mit Fehlend-Codes) oder eine Zahl in ihren Grenzen."""
+    df = tabelle.daten
     for item in fb.items:
         if item.id not in da:
             continue
@@ -369,6 +395,18 @@ def antworten_pruefen(tabelle: _Csv, fb: fragebogen_modul.Fragebogen, wellen: li
                     _skala_erwartung(fb, item))
         else:
             _zahl_pruefen(tabelle, item.id, item.zahl, sammler)
+
+
+def antworten_pruefen(tabelle: _Csv, fb: fragebogen_modul.Fragebogen, wellen: list[int],
+                      ags_bekannt: set[str] | None, sammler: Sammler) -> pd.DataFrame | None:
+    vorher = sammler.anzahl
+    df = tabelle.daten
+    da = _spalten_pruefen(tabelle, ["ags", "welle", *(i.id for i in fb.items)], sammler)
+    if len(df) == 0:
+        sammler.melden(tabelle.datei, 2, None, None,
+                       "mindestens eine Antwortzeile (die Datei hat nur die Kopfzeile)")
+    _schluessel_pruefen(tabelle, da, wellen, ags_bekannt, sammler)
+    _items_pruefen(tabelle, fb, da, sammler)
     if sammler.anzahl > vorher:
         return None
     antworten = pd.DataFrame({"ags": df["ags"].astype(str),
@@ -376,6 +414,32 @@ def antworten_pruefen(tabelle: _Csv, fb: fragebogen_modul.Fragebogen, wellen: li
     for item in fb.items:
         antworten[item.id] = pd.to_numeric(df[item.id].replace("", np.nan)).astype(float)
     return antworten
+
+
+def _tabellen_laden(ordner: Path, studie: studie_modul.Studie | None,
+                    fb: fragebogen_modul.Fragebogen | None,
+                    sammler: Sammler) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """kommunen.csv und antworten.csv lesen und prüfen (auch ohne gültige YAML-Dateien, soweit
+    es geht); jede Welle aus studie.yml braucht mindestens eine Antwortzeile."""
+    kommunen = None
+    k_csv = csv_lesen(ordner / "kommunen.csv", sammler)
+    if k_csv is not None:
+        kommunen = kommunen_pruefen(k_csv, sammler)
+    a_csv = csv_lesen(ordner / "antworten.csv", sammler)
+    if a_csv is None or fb is None:
+        return kommunen, None
+    wellen = studie.welle_ids if studie else sorted({int(w) for w in a_csv.daten.get(
+        "welle", pd.Series(dtype=str)) if w.isdigit()})
+    bekannt = set(kommunen.index) if kommunen is not None else None
+    antworten = antworten_pruefen(a_csv, fb, wellen, bekannt, sammler)
+    if studie is not None and antworten is not None and len(antworten):
+        vorhanden = set(antworten["welle"])
+        for w in studie.welle_ids:
+            if w not in vorhanden:
+                sammler.melden("antworten.csv", None, "welle", w,
+                               "mindestens eine Antwortzeile je Welle aus studie.yml (diese "
+                               "Welle hat keine)")
+    return kommunen, antworten
 
 
 def laden(ordner: Path) -> Studiendaten:
@@ -410,24 +474,7 @@ def laden(ordner: Path) -> Studiendaten:
     if fb is not None and ozg_katalog is not None:
         sammler.uebernehmen(ozg.fragebogen_pruefen(fb, ozg_katalog))
 
-    kommunen = None
-    k_csv = csv_lesen(ordner / "kommunen.csv", sammler)
-    if k_csv is not None:
-        kommunen = kommunen_pruefen(k_csv, sammler)
-    antworten = None
-    a_csv = csv_lesen(ordner / "antworten.csv", sammler)
-    if a_csv is not None and fb is not None:
-        wellen = studie.welle_ids if studie else sorted({int(w) for w in a_csv.daten.get(
-            "welle", pd.Series(dtype=str)) if w.isdigit()})
-        bekannt = set(kommunen.index) if kommunen is not None else None
-        antworten = antworten_pruefen(a_csv, fb, wellen, bekannt, sammler)
-        if studie is not None and antworten is not None and len(antworten):
-            vorhanden = set(antworten["welle"])
-            for w in studie.welle_ids:
-                if w not in vorhanden:
-                    sammler.melden("antworten.csv", None, "welle", w,
-                                   "mindestens eine Antwortzeile je Welle aus studie.yml (diese "
-                                   "Welle hat keine)")
+    kommunen, antworten = _tabellen_laden(ordner, studie, fb, sammler)
     sammler.pruefen()
     kommunen["mitglied"] = kommunen["verband"] == studie.verband
     if not kommunen["mitglied"].any():

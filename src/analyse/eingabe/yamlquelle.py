@@ -268,20 +268,20 @@ _ERWARTUNGEN = {
 }
 
 
+#: Zahlgrenzen: pydantic-Art → (Zeichen, Schlüssel im Kontext)
+_GRENZEN = {"greater_than_equal": ("≥", "ge"), "greater_than": (">", "gt"),
+            "less_than_equal": ("≤", "le"), "less_than": ("<", "lt")}
+
+
 def erwartung(f: dict) -> str:
     """Deutsche Erwartung für einen pydantic-Fehler (nie pydantics englische Meldung)."""
     art = f["type"]
     if art in _ERWARTUNGEN:
         return _ERWARTUNGEN[art]
     ctx = f.get("ctx") or {}
-    if art == "greater_than_equal":
-        return f"eine Zahl ≥ {ctx.get('ge')}"
-    if art == "greater_than":
-        return f"eine Zahl > {ctx.get('gt')}"
-    if art == "less_than_equal":
-        return f"eine Zahl ≤ {ctx.get('le')}"
-    if art == "less_than":
-        return f"eine Zahl < {ctx.get('lt')}"
+    if art in _GRENZEN:
+        zeichen, schluessel = _GRENZEN[art]
+        return f"eine Zahl {zeichen} {ctx.get(schluessel)}"
     if art == "literal_error":
         return f"einen der Werte {ctx.get('expected')}".replace(" or ", " oder ")
     if art == "string_pattern_mismatch":
