@@ -33,6 +33,7 @@ EINSTELLUNGEN = st.fixed_dictionaries({
     "minimum": st.sampled_from([11, 1, 20]),
     "peer": st.sampled_from([5, 2, 50]),
     "jahre": st.sampled_from([3, 1]),
+    "typisieren": st.sampled_from([True, True, False]),
 })
 
 STUDIEN = st.fixed_dictionaries({
@@ -98,7 +99,7 @@ def _bauen(vorlage: Path, ziel: Path, s: dict) -> None:
     a.to_csv(ziel / "antworten.csv", index=False)
     e = s["einstellungen"]
     studie["kommunentypen"] = {"k": e["k"], "k_bereich": e["k_bereich"], "methode": e["methode"],
-                               "bootstrap": 10}
+                               "bootstrap": 10, "typisieren": e.get("typisieren", True)}
     studie["reifegrad"] = {"mindestanteil": e["mindestanteil"], "monte_carlo": 10,
                            "weiss_nicht": e["weiss_nicht"], "aggregation": e["aggregation"]}
     studie["empfehlungen"] = {"minimum": e["minimum"], "maximum": max(e["minimum"], 20)}
@@ -138,6 +139,7 @@ _BASIS = {"anzahl": 80, "wellen": "beide", "leer": 0.0, "fehlcodes": 0.0, "einwo
 @example(s={**_BASIS, "anzahl": 8})
 @example(s={**_BASIS, "wellen": "nur_vorwelle"})
 @example(s={**_BASIS, "leer": 1.0})
+@example(s={**_BASIS, "anzahl": 4, "einstellungen": {**_EINFACH, "typisieren": False}})
 def test_pruefen_verweigert_oder_auswerten_laeuft(kleine_studie_vorlage, s):
     _versprechen(kleine_studie_vorlage, s, ganz=False)
 
@@ -158,5 +160,6 @@ KLEINE_STUDIEN = STUDIEN.filter(lambda s: s["anzahl"] <= 25)
                               "methode": "ward", "weiss_nicht": "fehlend",
                               "aggregation": "geometrisch"}})
 @example(s={**_BASIS, "anzahl": 12, "einwohner": "gleich", "gleiche_antworten": True})
+@example(s={**_BASIS, "anzahl": 6, "einstellungen": {**_EINFACH, "typisieren": False}})
 def test_pruefen_verweigert_oder_ganzer_lauf(kleine_studie_vorlage, s):
     _versprechen(kleine_studie_vorlage, s, ganz=True)

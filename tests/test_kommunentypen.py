@@ -141,20 +141,108 @@ def test_reine_typen_hoechstens_fuenf_prozent_mischtyp(prototypen, katalog, raus
     assert (erg.zuordnung["typ"] == "mischtyp").mean() <= 0.05
 
 
-def test_mischungen_werden_erkannt(prototypen, katalog):
-    ziele, wahr = sim.ziele_mit_typen(800, prototypen, rauschen=0.7, seed=13,
-                                      anteil_gemischt=0.05)
-    erg = kt.typisieren(ziele, katalog, KMEANS, seed=3)
+def _mischungen(prototypen, katalog, anteil: float, seed: int, rauschen: float = 0.7):
+    """(Erkennungsrate der 50/50-Mischungen, Mischtyp-Anteil der reinen Kommunen, Ergebnis)."""
+    ziele, wahr = sim.ziele_mit_typen(800, prototypen, rauschen=rauschen, seed=seed,
+                                      anteil_gemischt=anteil)
+    erg = kt.typisieren(ziele, katalog, KMEANS, seed=seed)
     zu = erg.zuordnung.set_index("ags")
     gemischt = wahr.loc[zu.index].str.contains("+", regex=False)
-    assert (zu.loc[gemischt, "typ"] == "mischtyp").mean() >= 0.5
-    assert (zu.loc[~gemischt, "typ"] == "mischtyp").mean() <= 0.05
+    misch = zu["typ"] == "mischtyp"
+    return misch[gemischt].mean(), misch[~gemischt].mean(), zu, wahr
+
+
+@pytest.mark.parametrize("anteil", [0.05, 0.10])
+def test_mischungen_werden_erkannt(prototypen, katalog, anteil):
+    erkannt, rein, zu, wahr = _mischungen(prototypen, katalog, anteil, seed=13)
+    assert erkannt >= 0.5
+    assert rein <= 0.05
     # der zweitnächste Typ einer erkannten Mischung ist meist ihr zweiter Prototyp
-    erkannt = zu[gemischt & (zu["typ"] == "mischtyp")]
-    paare = wahr.loc[erkannt.index].str.split("+")
-    treffer = [{a, b} == set(p) for a, b, p in zip(erkannt["naechster_typ"], erkannt["zweiter_typ"],
-                                                    paare, strict=True)]
+    gefunden = zu[wahr.loc[zu.index].str.contains("+", regex=False) & (zu["typ"] == "mischtyp")]
+    paare = wahr.loc[gefunden.index].str.split("+")
+    treffer = [{a, b} == set(p) for a, b, p in zip(gefunden["naechster_typ"],
+                                                    gefunden["zweiter_typ"], paare, strict=True)]
     assert np.mean(treffer) > 0.7
+    # Mischtypen liegen zwischen zwei Typen: weniger sicher als eindeutig zugeordnete Kommunen
+    assert zu.loc[zu["typ"] == "mischtyp", "sicherheit"].median() < \
+        zu.loc[zu["typ"] != "mischtyp", "sicherheit"].median()
+
+
+@pytest.mark.langsam
+@pytest.mark.parametrize("anteil", [0.0, 0.05, 0.10])
+def test_mischtyp_schwellen_viele_seeds(prototypen, katalog, anteil):
+    """Issue 10 über zehn Seeds (Rauschen 0,7): reine Kommunen in jedem Seed höchstens zu 5 %
+    Mischtyp; echte 50/50-Mischungen bei 5 % und 10 % Mischanteil über alle Seeds mindestens zur
+    Hälfte erkannt (je Seed sind es nur 40–80 Mischungen, daher je Seed mindestens 40 %)."""
+    erkannt, rein = [], []
+    for seed in range(30, 40):
+        e, r, zu, wahr = _mischungen(prototypen, katalog, anteil, seed)
+        gemischt = wahr.loc[zu.index].str.contains("+", regex=False)
+        erkannt.append((zu.loc[gemischt, "typ"] == "mischtyp").sum() / max(gemischt.sum(), 1))
+        rein.append(r)
+        assert r <= 0.05, (seed, r)
+        if anteil:
+            assert e >= 0.4, (seed, e)
+    if anteil:
+        assert np.mean(erkannt) >= 0.5, erkannt
+
+
+@pytest.mark.langsam
+@pytest.mark.parametrize("seed", range(30, 36))
+def test_reine_typen_viele_seeds_starkes_rauschen(prototypen, katalog, seed):
+    _, rein, _, _ = _mischungen(prototypen, katalog, 0.0, seed, rauschen=0.9)
+    assert rein <= 0.05
+
+
+@pytest.mark.langsam
+@pytest.mark.parametrize("seed", range(1, 6))
+def test_ungleiche_anteile_und_fremdes_profil_viele_seeds(prototypen, katalog, seed):
+    ziele, wahr = sim.ziele_mit_typen(800, prototypen, rauschen=0.9, seed=100 + seed,
+                                      anteile=[0.4, 0.3, 0.2, 0.1])
+    erg = kt.typisieren(ziele, katalog, KMEANS, seed=seed)
+    zu = erg.zuordnung.set_index("ags")
+    assert erg.modell.k == 4 and erg.modell.typstruktur_belastbar
+    assert adjusted_rand_score(wahr.loc[zu.index], zu["cluster"]) >= 0.8
+    assert {b.art for b in erg.modell.benennung} == {"prototyp"}
+    assert (zu["typ"] == "mischtyp").mean() <= 0.05
+    fremd = sim.fremdes_profil(prototypen)
+    ziele, wahr = sim.ziele_mit_typen(800, prototypen, rauschen=0.9, seed=200 + seed,
+                                      fremd=fremd, anteil_fremd=0.2)
+    erg = kt.typisieren(ziele, katalog, KMEANS, seed=seed)
+    neu = [b for b in erg.modell.benennung if b.art == "neu"]
+    assert erg.modell.typstruktur_belastbar and len(neu) == 1
+    zu = erg.zuordnung.set_index("ags")
+    assert (wahr.loc[zu.index[zu["naechster_typ"] == "neu_1"]] == "fremd").mean() > 0.9
+
+
+def test_lage_und_kalibrierung():
+    zentren = np.array([[0.0, 0.0], [4.0, 0.0], [0.0, 10.0]])
+    x = np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 0.0], [3.0, 1.0], [0.0, 3.0]])
+    assert np.allclose(kt.lage(x, zentren), [0.0, 0.25, 0.5, 0.25, 0.0])
+    eins, zwei = kt.naechste_zwei(x, zentren)
+    assert list(eins) == [0, 0, 0, 1, 0] and list(zwei) == [1, 1, 1, 0, 1]
+    # reine Typmitglieder (kugelförmiges Rauschen): die Schwelle lässt den Anteil ``fehlalarm``
+    # simulierter reiner Mitglieder darüber, und Mischungen liegen meist darüber
+    rng = np.random.default_rng(0)
+    lab = rng.integers(0, 2, 4000)
+    rein = zentren[:2][lab] + rng.normal(0, 0.8, (4000, 2))
+    regel = kt.mischtyp_kalibrieren(rein, lab, zentren[:2], 0.05, seed=1)
+    assert regel.fehlalarm == pytest.approx(0.05, abs=0.01)
+    assert regel.korrektur > 0  # das Kürzen allein macht die Residuen schmaler
+    assert np.mean(kt.lage(rein, zentren[:2]) > regel.schwelle) == pytest.approx(0.05, abs=0.015)
+    mitte = zentren[:2].mean(axis=0) + rng.normal(0, 0.8, (500, 2))
+    # theoretisch P(|z| < (0,5 − Schwelle) / 0,2) ≈ 0,63
+    assert np.mean(kt.lage(mitte, zentren[:2]) > regel.schwelle) > 0.55
+
+
+def test_einordnen_gibt_die_zuordnung_der_studie(ungleich):
+    """Dieselbe Regel über das gespeicherte Modell (JSON hin und zurück): für jede Kommune der
+    Studie derselbe Typ, Mischtyp, dieselbe Sicherheit und Lage."""
+    ziele, _, erg = ungleich
+    modell = kt.TypenModell.model_validate(json.loads(json.dumps(
+        erg.modell.model_dump(mode="json"))))
+    wieder = kt.einordnen(ziele, modell, seed=3).sort_values("ags", ignore_index=True)
+    pd.testing.assert_frame_equal(wieder, erg.zuordnung, check_dtype=False)
 
 
 def test_sicherheit_in_wiederholungen(ungleich):
@@ -163,10 +251,13 @@ def test_sicherheit_in_wiederholungen(ungleich):
     assert (zu["wiederholungen"] == 100).all()
     assert zu["treffer"].between(0, 100).all()
     assert np.allclose(zu["sicherheit"], zu["treffer"] / 100)
-    schwelle = erg.modell.sicherheit.schwelle
-    assert ((zu["sicherheit"] < schwelle) == (zu["typ"] == "mischtyp")).all()
+    s = erg.modell.sicherheit
+    assert ((zu["lage"] > s.lage_schwelle) == (zu["typ"] == "mischtyp")).all()
+    assert zu["lage"].max() <= 0.5 and 0.2 < s.lage_schwelle < 0.5
     assert (zu["zweiter_typ"] != zu["naechster_typ"]).all()
-    assert erg.modell.sicherheit.fehlalarm_simuliert <= 0.04
+    assert s.fehlalarm_ziel == 0.04
+    assert s.fehlalarm_simuliert == pytest.approx(s.fehlalarm_ziel, abs=0.01)
+    assert s.kalibrierung_n >= 20000 - 4 and s.kalibrierung_ohne > 0
 
 
 def test_stabilitaet_fuer_jedes_k_und_gmm_nach_bic(prototypen, katalog):
@@ -226,8 +317,8 @@ def test_feste_methode_und_k(prototypen, katalog):
 def test_zuordnung_spalten(ungleich):
     _, _, erg = ungleich
     assert list(erg.zuordnung.columns) == [
-        "ags", "typ", "cluster", "sicherheit", "treffer", "wiederholungen", "naechster_typ",
-        "zweiter_typ", "typstruktur_belastbar"]
+        "ags", "typ", "cluster", "sicherheit", "treffer", "wiederholungen", "lage",
+        "naechster_typ", "zweiter_typ", "typstruktur_belastbar"]
     proj = erg.tabellen["typen_projektion"]
     assert "ags" not in proj.columns and len(proj) == len(erg.zuordnung)
 

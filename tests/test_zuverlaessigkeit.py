@@ -465,6 +465,53 @@ def test_zu_wenige_kommunen_zum_typisieren(kleine_studie, anzahl):
     assert "Hinweis" in text
 
 
+def _ohne_typen(studie: Path) -> None:
+    pfad = studie / "studie.yml"
+    pfad.write_text("\n".join(_ohne_abschnitt(_zeilen(pfad), "kommunentypen"))
+                    + "\nkommunentypen: {typisieren: false}\n", encoding="utf-8")
+
+
+def test_zu_wenige_kommunen_pruefen_nennt_den_weg_ohne_typen(kleine_studie, tmp_path):
+    """Sechs Kommunen: ``pruefen`` verweigert und nennt den Weg ohne Typen; mit ihm gehen
+    ``pruefen`` und ``auswerten`` durch, ohne Typ und ohne Typterm in den Empfehlungen."""
+    import json
+
+    import pandas as pd
+
+    _nur_kommunen(kleine_studie, 6)
+    code, text = analyse("pruefen", "--daten", str(kleine_studie))
+    assert code == 2 and "typisieren: false" in text, text
+    _ohne_typen(kleine_studie)
+    code, text = analyse("pruefen", "--daten", str(kleine_studie))
+    assert code == 0, text
+    code, text = analyse("auswerten", "--daten", str(kleine_studie), "--ausgabe",
+                         str(tmp_path / "aus"))
+    assert code == 0, text
+    assert "ohne Kommunentypen" in text
+    erg = tmp_path / "aus" / "ergebnisse"
+    modell = json.loads((erg / "modell.json").read_text(encoding="utf-8"))["kommunentypen"]
+    assert modell["typisiert"] is False and modell["typstruktur_belastbar"] is False
+    assert pd.read_parquet(erg / "tabellen" / "typen.parquet").empty
+    empf = pd.read_parquet(erg / "tabellen" / "empfehlungen.parquet")
+    assert len(empf) and not empf["begruendung"].str.contains("Typ").any()
+
+
+@pytest.mark.langsam
+def test_kleine_studie_ohne_typen_laeuft_ganz_durch(kleine_studie, tmp_path):
+    """Mit dem Weg, den ``pruefen`` nennt, läuft ``alles`` (Berichte und Website) durch; die
+    Kommunalberichte zeigen das Zielprofil statt eines Typs."""
+    _nur_kommunen(kleine_studie, 6)
+    _ohne_typen(kleine_studie)
+    code, text = analyse("alles", "--daten", str(kleine_studie), "--ausgabe",
+                         str(tmp_path / "aus"))
+    assert code == 0, text
+    site = tmp_path / "aus" / "berichte" / "_site"
+    assert (site / "index.html").is_file()
+    seiten = [p.read_text(encoding="utf-8") for p in site.rglob("*.html")]
+    assert any("ohne Kommunentypen" in t for t in seiten)
+    assert not any("gehört zum Typ" in t for t in seiten)
+
+
 def test_zu_grosses_k_fuer_die_daten(kleine_studie):
     _nur_kommunen(kleine_studie, 12)
     studie = kleine_studie / "studie.yml"

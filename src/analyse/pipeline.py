@@ -119,13 +119,24 @@ def pruefen(pfade: Pfade, vorgaben: dict | None = None) -> eingabe.Studiendaten:
     return sd
 
 
+#: Der Weg, wenn die Daten nicht zum Typisieren reichen (``pruefen`` nennt ihn).
+OHNE_TYPEN_HINWEIS = (
+    "Kommunentypen brauchen genug Kommunen zum Vergleichen: weitere Kommunen befragen, fehlende "
+    "Zielprioritäten nacherheben oder, bei k, in studie.yml unter kommunentypen ein kleineres k "
+    "bzw. k_bereich wählen. Oder die Studie ohne Kommunentypen auswerten: in studie.yml "
+    "'kommunentypen: {typisieren: false}' setzen; dann zeigen die Berichte das Zielprofil jeder "
+    "Kommune statt eines Typs, und die Empfehlungen berücksichtigen keinen Typ")
+
+
 def versprechen(sd: eingabe.Studiendaten, st: studie_modul.Studie) -> list[Problem]:
     """Prüft die Einstellungen gegen die Daten: reichen sie für jedes Verfahren?"""
     probleme = []
+    einst = st.kommunentypen
+    if not einst.typisieren:  # ohne Kommunentypen: nichts zu clustern
+        return probleme
     z = ziele(sd.antworten, sd.fragebogen, st.aktuelle_welle)
     x = kommunentypen.vorbereiten(z).x
     n = x.shape[0]
-    einst = st.kommunentypen
     k_min = einst.k_bereich[0]
     noetig_k = max(k_min, einst.k if einst.k != "auto" else 0) + 1
     noetig = max(kommunentypen.MINDESTANZAHL, noetig_k)
@@ -136,10 +147,7 @@ def versprechen(sd: eingabe.Studiendaten, st: studie_modul.Studie) -> list[Probl
             f"für die Kommunentypen mindestens {noetig} Kommunen, die in der aktuellen Welle "
             f"{st.aktuelle_welle} mindestens {anteil} der Zielprioritäten beantwortet haben "
             f"(hier {n})",
-            hinweis="Kommunentypen brauchen genug Kommunen zum Vergleichen. Mit weniger "
-                    "Kommunen lässt sich die Studie nicht typisieren: weitere Kommunen "
-                    "befragen, fehlende Zielprioritäten nacherheben oder, bei k, in studie.yml "
-                    "unter kommunentypen ein kleineres k bzw. k_bereich wählen"))
+            hinweis=OHNE_TYPEN_HINWEIS))
     else:
         # Cluster brauchen Unterschiede: gleiche Profile ergeben keine Typen (NaN-Gütemaße)
         verschieden = len(np.unique(np.round(x, 9), axis=0))
@@ -149,7 +157,8 @@ def versprechen(sd: eingabe.Studiendaten, st: studie_modul.Studie) -> list[Probl
                 f"für die Kommunentypen mindestens {noetig_k} verschiedene Profile der "
                 f"Zielprioritäten in der aktuellen Welle {st.aktuelle_welle} (hier "
                 f"{verschieden}; die Kommunen haben gleich geantwortet)",
-                hinweis="Zielprioritäten prüfen (Export- oder Kopierfehler?)"))
+                hinweis="Zielprioritäten prüfen (Export- oder Kopierfehler?). "
+                        + OHNE_TYPEN_HINWEIS))
     return probleme
 
 
@@ -165,6 +174,8 @@ def hinweise(ty: kommunentypen.Typisierung) -> tuple[str, ...]:
     """Hinweise für die Kommandozeile: vor allem, wenn keine Typenstruktur gefunden wurde."""
     if ty.modell.typstruktur_belastbar:
         return ()
+    if not ty.modell.typisiert:
+        return (ty.modell.struktur_satz,)
     return (ty.modell.struktur_satz + " Kommunalberichte zeigen das Zielprofil statt eines "
             "Typs; die Empfehlungen berücksichtigen keinen Typ.",)
 

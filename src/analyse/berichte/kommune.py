@@ -206,6 +206,11 @@ def kommunentyp(erg: Ergebnisse, ags: str) -> html.Html:
     ags = ags_pruefen(erg, ags)
     modell = typmodell(erg)
     kommune = erg.kommunen.loc[ags, "name"]
+    if not modell.typisiert:
+        return html.Html.verbinden([
+            html.absatz(f"Die Studie wird ohne Kommunentypen ausgewertet. Maßgeblich für "
+                        f"{kommune} ist ihr eigenes Zielprofil."),
+            zielprofil(erg, ags)])
     if not modell.typstruktur_belastbar:
         return html.Html.verbinden([
             html.absatz(f"Die Zielprioritäten der befragten Kommunen zeigen keine belastbare "
@@ -224,9 +229,12 @@ def kommunentyp(erg: Ergebnisse, ags: str) -> html.Html:
     if zeile["typ"] == "mischtyp":
         teile = [html.absatz(
             f"{kommune} lässt sich keinem Typ sicher zuordnen (Mischtyp): Ihr Zielprofil liegt "
-            f"zwischen den Typen „{naechster}“ und „{zweiter}“. Nur in {von} der Auswertung "
-            f"landet sie bei „{naechster}“; sicher zugeordnet wird erst ab "
-            f"{round(modell.sicherheit.schwelle * int(zeile['wiederholungen']))}."),
+            f"zwischen den Typen „{naechster}“ und „{zweiter}“, auf dem Weg vom einen zum "
+            f"anderen bei {round(100 * float(zeile['lage']))} %. Kommunen, die eindeutig zu "
+            f"einem Typ gehören, liegen in "
+            f"{round(100 * (1 - modell.sicherheit.fehlalarm_ziel))} von 100 Fällen höchstens "
+            f"bei {round(100 * modell.sicherheit.lage_schwelle)} %. In {von} der Auswertung "
+            f"landet sie bei „{naechster}“."),
             *_steckbrief(erg, "mischtyp", "Mischtyp")]
     else:
         teile = [html.absatz(

@@ -427,19 +427,25 @@ def _anhang_typen_schritte(m: TypenModell) -> list[str]:
         f"({html.zahl(verf.benennung_schwelle, 2)} × kleinster Abstand zweier Prototypen, "
         f"{html.zahl(verf.kleinster_prototypabstand, 2)}); weiter entfernte Cluster werden "
         "neue Typen mit Namen aus ihren am stärksten priorisierten Zielen.",
-        f"Zuordnungssicherheit: Anteil von {sich.wiederholungen} Wiederholungen (Bootstrap der "
-        "Kommunen und gezogene Antwortstreuung des Typs), in denen die Kommune in ihrem Typ "
-        f"landet. Mischtyp unter {html.zahl(sich.schwelle * 100, 0)} %: diese Schwelle ist so "
-        f"kalibriert, dass simulierte reine Typmitglieder in "
-        f"{html.zahl(sich.fehlalarm_simuliert * 100, 1)} % der Fälle darunter fallen (Ziel "
-        f"{html.zahl(sich.fehlalarm_ziel * 100, 0)} %); Anteil Mischtyp hier "
-        f"{html.zahl(sich.anteil_mischtyp * 100, 1)} %.",
+        "Zuordnung: Typ des nächsten Zentrums. Zuordnungssicherheit: Anteil von "
+        f"{sich.wiederholungen} Wiederholungen (Bootstrap der Kommunen und gezogene "
+        "Antwortstreuung des Typs), in denen die Kommune in ihrem Typ landet.",
+        "Mischtyp: Lage der Kommune auf der Verbindungslinie ihrer zwei nächsten Zentren (0 = am "
+        f"eigenen, 0,5 = genau in der Mitte) über {html.zahl(sich.lage_schwelle, 2)}. Die "
+        f"Schwelle ist kalibriert: {sich.kalibrierung_n} simulierte reine Typmitglieder "
+        "(Zentrum plus je Ziel gezogene Residuen des Typs) liegen in "
+        f"{html.zahl(sich.fehlalarm_simuliert * 100, 1)} % der Fälle darüber (Ziel "
+        f"{html.zahl(sich.fehlalarm_ziel * 100, 0)} %); die Residuen sind ohne die "
+        f"{sich.kalibrierung_ohne} Kommunen geschätzt, die ein erster Durchgang als Mischtyp "
+        f"erkennt. Anteil Mischtyp hier {html.zahl(sich.anteil_mischtyp * 100, 1)} %.",
     ]
 
 
 def _anhang_typen(erg: Ergebnisse) -> list[Html]:
     m = typmodell(erg)
     teile = [html.ueberschrift("Kommunentypen", 3)]
+    if not m.typisiert:  # ohne Kommunentypen ausgewertet: nichts weiter zu zeigen
+        return [*teile, html.hinweis(m.struktur_satz)]
     if not m.typstruktur_belastbar:
         teile.append(html.hinweis(m.struktur_satz))
     teile.append(html.absatz(m.erklaerung))

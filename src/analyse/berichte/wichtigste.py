@@ -41,6 +41,8 @@ def reifegrad_satz(erg: Ergebnisse, ags: str) -> str:
 
 def typ_satz(erg: Ergebnisse, ags: str) -> str:
     """Der Typ mit seiner Sicherheit, oder das Zielprofil, wo die Studie keine Typen trägt."""
+    if not typmodell(erg).typisiert:
+        return "Ohne Kommunentypen ausgewertet; maßgeblich ist das eigene Zielprofil."
     typen = erg.tabelle_oder_leer(T.TYPEN)
     if typen.empty or ags not in set(typen["ags"]):
         return "Keine Typzuordnung."

@@ -54,6 +54,9 @@ METHODEN_WAHL: tuple[str, ...] = ("auto", *CLUSTERVERFAHREN)
 
 
 class KommunentypenEinstellungen(_Streng):
+    typisieren: bool = Field(
+        True, description="false: die Studie läuft ohne Kommunentypen (etwa mit zu wenigen "
+                          "Kommunen): Berichte zeigen das Zielprofil, Empfehlungen ohne Typ")
     methode: str = Field("auto", description="auto oder ein Verfahren aus CLUSTERVERFAHREN")
     k: int | Literal["auto"] = "auto"
     k_bereich: tuple[int, int] = (2, 8)
@@ -74,9 +77,9 @@ class KommunentypenEinstellungen(_Streng):
                                      "Abstands zwischen zwei Prototypen; darüber neuer Typ")
     mischtyp_fehlalarm: float = Field(
         0.04, gt=0, lt=0.5, description="kalibrierte Fehlalarmrate: so viele simulierte reine "
-                                        "Typmitglieder fallen unter die Mischtyp-Schwelle (4 %: "
-                                        "Spielraum, damit echte Daten ohne Mischungen unter 5 % "
-                                        "bleiben)")
+                                        "Typmitglieder liegen über der Mischtyp-Schwelle der "
+                                        "Lage (4 %: Spielraum für die Stichprobenschwankung, "
+                                        "damit Daten ohne Mischungen unter 5 % bleiben)")
 
     @model_validator(mode="after")
     def _k_im_bereich(self) -> KommunentypenEinstellungen:

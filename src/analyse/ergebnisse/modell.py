@@ -22,8 +22,10 @@ from analyse.methoden.kommunentypen import TypenModell
 from analyse.methoden.reifegrad import ReifegradModell
 
 #: Format des Ergebnisordners. 1: ohne Formatfeld; 2: Formatfeld, pandera-Schemas der Tabellen;
-#: 3: Typisierung mit Benennung neuer Typen, Sicherheitsregel, ``typstruktur_belastbar``.
-FORMAT = 3
+#: 3: Typisierung mit Benennung neuer Typen, Sicherheitsregel, ``typstruktur_belastbar``;
+#: 4: Mischtyp-Regel aus der Lage zwischen den zwei nächsten Zentren (``lage_schwelle``, Spalte
+#: ``lage`` in ``typen``).
+FORMAT = 4
 
 
 class ErgebnisFehler(ValueError):

@@ -97,10 +97,11 @@ SCHEMAS: dict[T, pa.DataFrameSchema] = {s.name: s for s in [
     _schema(T.SENSITIVITAET, {"faktor": "text"}, {
         "name": "text", "s1": "zahl", "s1_konfidenz": "zahl", "st": "zahl",
         "st_konfidenz": "zahl"}),
-    # Sicherheit: Anteil der Wiederholungen (treffer von wiederholungen) im eigenen Typ
+    # Sicherheit: Anteil der Wiederholungen (treffer von wiederholungen) im eigenen Typ;
+    # lage: zwischen den zwei nächsten Zentren (0 … 0,5), Mischtyp über der Schwelle im Modell
     _schema(T.TYPEN, {"ags": "text"}, {
         "typ": "text", "cluster": "zahl", "sicherheit": "zahl", "treffer": "zahl",
-        "wiederholungen": "zahl", "naechster_typ": "text", "zweiter_typ": "text",
+        "wiederholungen": "zahl", "lage": "zahl", "naechster_typ": "text", "zweiter_typ": "text",
         "typstruktur_belastbar": "wahr"}),
     _schema(T.TYPEN_VALIDITAET, {"methode": "text", "k": "ganz"}, {
         "silhouette": "zahl", "calinski_harabasz": "zahl", "davies_bouldin": "zahl",

@@ -23,11 +23,17 @@ Ablauf (jeder Schritt ist eine Funktion hier; alle Entscheidungen landen in
    (ungarische Methode), aber ein Name nur, wenn der Abstand höchstens ``benennung_schwelle`` ×
    kleinster Abstand zwischen zwei Prototypen beträgt. Sonst ein neuer Typ mit eigener ID, Name
    und Kurz-Steckbrief aus seinem Profil. Prototypen ohne Cluster werden berichtet.
-6. **Sicherheit** (``_sicherheit``): je Bootstrap-Wiederholung die Zentren der neu geclusterten
-   Stichprobe und die Antworten der Kommune mit gezogener Antwortstreuung ihres Typs; Sicherheit
-   = Anteil der Wiederholungen im eigenen Typ („in 87 von 100 Wiederholungen“). Die
-   Mischtyp-Schwelle wird in jedem Lauf kalibriert: simulierte reine Typmitglieder (Zentrum plus
-   spaltenweise gezogene Residuen des Clusters) fallen mit der Rate ``mischtyp_fehlalarm`` darunter.
+6. **Sicherheit** (``_sicherheit``): jede Kommune gehört zum Typ des nächsten Zentrums (wie beim
+   Einordnen). Je Bootstrap-Wiederholung die Zentren der neu geclusterten Stichprobe und die
+   Antworten der Kommune mit gezogener Antwortstreuung ihres Typs; Sicherheit = Anteil der
+   Wiederholungen im eigenen Typ („in 87 von 100 Wiederholungen“).
+7. **Mischtyp** (``lage``, ``mischtyp_kalibrieren``): die Lage der Kommune auf der
+   Verbindungslinie ihrer zwei nächsten Zentren (0 = am eigenen, 0,5 = genau in der Mitte).
+   Mischtyp über der Schwelle, die simulierte reine Typmitglieder (Zentrum plus je Ziel gezogene
+   Residuen des Typs) nur mit der Rate ``mischtyp_fehlalarm`` überschreiten. Die Lage ist die
+   Größe, von der die Sicherheit abhängt, ohne deren Zufallsrauschen; die Residuen werden nach
+   einem ersten Durchgang ohne die dort erkannten Mischtypen geschätzt (mit simulierter
+   Korrektur der Verzerrung durch dieses Kürzen).
 """
 
 from __future__ import annotations
@@ -55,6 +61,8 @@ from analyse.zahlen import zahl
 METHODEN = tuple(CLUSTERVERFAHREN)
 METHODEN_NAME = {m: v.name for m, v in CLUSTERVERFAHREN.items()}
 MISCHTYP = "mischtyp"
+MISCHTYP_REGEL = ("Lage auf der Verbindungslinie der zwei nächsten Zentren (0 = am eigenen, "
+                  "0,5 = in der Mitte) über der Schwelle aus simulierten reinen Typmitgliedern")
 
 #: Teilstichprobe für Silhouette und Nullvergleich (Silhouette ist quadratisch in n).
 STICHPROBE_GUETE = 1500
@@ -69,7 +77,7 @@ MINDESTANZAHL = 10
 #: Je Verfahren so viele k (beste nach seinem Kriterium) in die erste Stabilitätsprüfung.
 KANDIDATEN_JE_METHODE = 2
 #: Simulierte reine Typmitglieder für die Kalibrierung der Mischtyp-Schwelle.
-KALIBRIERUNG_N = 2000
+KALIBRIERUNG_N = 20000
 #: Iterationen, mit denen die Copula-Korrelation an die beobachteten Korrelationen angepasst wird.
 COPULA_ITERATIONEN = 3
 
@@ -105,10 +113,17 @@ class Benennung(_Modell):
 
 
 class Sicherheitsregel(_Modell):
+    """Sicherheit (Wiederholungen) und Mischtyp-Regel (Lage zwischen den zwei nächsten Zentren)."""
+
     wiederholungen: int
-    schwelle: float
+    regel: str
+    lage_schwelle: float          # Mischtyp, wenn die Lage darüber liegt (0 … 0,5)
     fehlalarm_ziel: float
     fehlalarm_simuliert: float
+    kalibrierung_n: int           # simulierte reine Typmitglieder
+    kalibrierung_ohne: int        # Kommunen, die bei der Schätzung der Residuen fehlen
+    lage_schwelle_ungekuerzt: float  # erster Durchgang (Residuen aller Kommunen)
+    kalibrierung_korrektur: float    # Verzerrung durch das Kürzen (simuliert), aufgeschlagen
     anteil_mischtyp: float
     # für das Einordnen einzelner Kommunen ohne neues Clustering (``einordnen``):
     merkmal_mittel: list[float] = []
@@ -146,6 +161,7 @@ class TypenModell(_Modell):
     k: int
     seed: int
     auswahl: str
+    typisiert: bool = True  # false: ohne Kommunentypen ausgewertet (``ohne_typen``)
     erklaerung: str
     typstruktur_belastbar: bool
     struktur_satz: str
@@ -661,14 +677,13 @@ def _abgleichen(zentren_b: np.ndarray, zentren: np.ndarray) -> np.ndarray:
 
 
 @dataclass
-class _Sicherheit:
-    treffer: np.ndarray      # Wiederholungen im eigenen Typ
-    zweiter: np.ndarray      # zweitnächster Cluster
-    schwelle: float
-    fehlalarm: float
-    zentren: np.ndarray      # Referenzzentren im Merkmalsraum
-    boot: list[list[list[float] | None]]  # Bootstrap-Zentren, Referenzclustern zugeordnet
-    quantile: np.ndarray     # Residuenverteilung je Typ und Ziel
+class Mischtypregel:
+    schwelle: float          # Lage, über der eine Kommune Mischtyp ist
+    fehlalarm: float         # Anteil simulierter reiner Profile (Residuen aller) darüber
+    n: int                   # simulierte reine Typmitglieder
+    ohne: int                # bei der Schätzung der Residuen ausgelassene Kommunen
+    ungekuerzt: float        # Schwelle aus allen Residuen (erster Durchgang)
+    korrektur: float         # Verzerrung durch das Kürzen, auf reinen Profilen simuliert
 
 
 #: Stützstellen der Residuenverteilung je Typ und Ziel (Quantile 0, 1 %, …, 100 %).
@@ -730,45 +745,94 @@ def treffer_zaehlen(x: np.ndarray, labels: np.ndarray, schluessel: list[str],
     return zaehler
 
 
-def _sicherheit(x: np.ndarray, labels: np.ndarray, k: int, boot_zentren: list[np.ndarray],
-                schluessel: list[str], fehlalarm: float, seed: int) -> _Sicherheit:
-    """Anteil der Wiederholungen, in denen eine Kommune in ihrem Typ landet.
-
-    Eine Wiederholung: die Zentren einer Bootstrap-Lösung (Kommunen mit Zurücklegen gezogen und
-    neu geclustert) und die Antworten der Kommune mit gezogener Antwortstreuung ihres Typs (je
-    Ziel ein Residuum aus der beobachteten Verteilung des Typs, wie bei einer erneuten
-    Befragung). Die Mischtyp-Schwelle ist das ``fehlalarm``-Quantil dieses Anteils unter
-    simulierten reinen Typmitgliedern (Zentrum plus je Ziel unabhängig gezogene Residuen: ohne
-    die Richtung zu einem anderen Typ, die Mischprofile hätten)."""
-    zentren = _zentren(x, labels, k)
-    quantile = residuen_quantile(x, labels, zentren)
-    boot = _boot_geordnet(boot_zentren, zentren)
-    n = len(x)
-    m = np.round(np.bincount(labels, minlength=k) / n * min(n, KALIBRIERUNG_N)).astype(int)
-    sim_lab = np.repeat(np.arange(k), m)
-    sim_schluessel = [f"simuliert {i}" for i in range(len(sim_lab))]
-    sim_x = zentren[sim_lab] + _residuen(_zufall(sim_schluessel, 1, x.shape[1], seed + 1)[:, 0, :],
-                                         quantile, sim_lab)
-    zaehler = treffer_zaehlen(np.vstack([x, sim_x]), np.concatenate([labels, sim_lab]),
-                              schluessel + sim_schluessel, quantile, boot, seed)
-    ref = np.concatenate([labels, sim_lab])
-    treffer = zaehler[np.arange(len(ref)), ref]
-    anteil_sim = treffer[n:] / max(len(boot), 1)
-    schwelle = float(np.quantile(anteil_sim, fehlalarm)) if len(anteil_sim) else 0.0
-    return _Sicherheit(treffer[:n].astype(int), zweiter_typ(zaehler[:n], x, labels, zentren),
-                       schwelle, float(np.mean(anteil_sim < schwelle)) if len(anteil_sim) else 0.0,
-                       zentren, boot, quantile)
+def naechste_zwei(x: np.ndarray, zentren: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nächstes und zweitnächstes Zentrum je Zeile (bei Gleichstand das mit kleinerer Nummer)."""
+    reihenfolge = np.argsort(_abstand2(x, zentren), axis=1, kind="stable")
+    return reihenfolge[:, 0], reihenfolge[:, 1]
 
 
-def zweiter_typ(zaehler: np.ndarray, x: np.ndarray, labels: np.ndarray,
-                zentren: np.ndarray) -> np.ndarray:
-    """Der in den Wiederholungen häufigste andere Typ; nie gewählt → zweitnächstes Zentrum."""
-    n = len(x)
-    andere = zaehler.copy()
-    andere[np.arange(n), labels] = -1
-    abstand = _abstand2(x, zentren)
-    abstand[np.arange(n), labels] = np.inf
-    return np.where(andere.max(axis=1) > 0, andere.argmax(axis=1), abstand.argmin(axis=1))
+def lage(x: np.ndarray, zentren: np.ndarray) -> np.ndarray:
+    """Lage jeder Zeile auf der Verbindungslinie ihrer zwei nächsten Zentren.
+
+    Projektion auf die Strecke vom nächsten (0) zum zweitnächsten Zentrum (1); weil das erste
+    das nächste ist, liegt sie höchstens bei 0,5 (genau in der Mitte). Sie ist eine lineare
+    Funktion des Abstandsunterschieds (|x − c₂|² − |x − c₁|²) / (2 |c₂ − c₁|²) und damit bei
+    Antwortrauschen gleicher Streuung die trennschärfste Größe zwischen einem reinen Profil und
+    einer Mischung der beiden Typen (Neyman-Pearson)."""
+    eins, zwei = naechste_zwei(x, zentren)
+    v = zentren[zwei] - zentren[eins]
+    laenge2 = np.maximum((v * v).sum(axis=1), 1e-12)
+    return ((x - zentren[eins]) * v).sum(axis=1) / laenge2
+
+
+def _kalibrierungsschwelle(x: np.ndarray, labels: np.ndarray, zentren: np.ndarray,
+                           sim_lab: np.ndarray, u: np.ndarray, fehlalarm: float,
+                           ) -> tuple[float, np.ndarray, np.ndarray]:
+    """(Schwelle, simulierte Profile, ihre Lage) aus den Residuen von ``x`` um ``zentren``."""
+    sim_x = zentren[sim_lab] + _residuen(u, residuen_quantile(x, labels, zentren), sim_lab)
+    sim_lage = lage(sim_x, zentren)
+    return float(np.quantile(sim_lage, 1 - fehlalarm)), sim_x, sim_lage
+
+
+def mischtyp_kalibrieren(x: np.ndarray, labels: np.ndarray, zentren: np.ndarray,
+                         fehlalarm: float, seed: int) -> Mischtypregel:
+    """Schwelle der Lage, die simulierte reine Typmitglieder mit der Rate ``fehlalarm`` überschreiten.
+
+    Reine Typmitglieder: Zentrum des Typs plus je Ziel unabhängig gezogene Residuen aus der
+    beobachteten Verteilung des Typs (Anteile der Typen wie beobachtet). Unabhängig je Ziel
+    gezogen fehlt ihnen die gemeinsame Richtung zu einem anderen Typ, die Mischprofile haben.
+
+    Mischprofile verbreitern aber die Residuen ihres Typs und heben so die Schwelle. Daher:
+    1. Schwelle s₁ aus allen Residuen;
+    2. Schwelle s₂ aus den Residuen ohne die Kommunen über s₁ (ohne erkannte Mischprofile);
+    3. das Kürzen allein macht die Residuen auch bei reinen Daten schmaler. Wie stark, zeigt
+       derselbe Schritt auf den simulierten reinen Profilen aus 1 (s₁ → s₂*); die Schwelle ist
+       s₂ + (s₁ − s₂*): ohne Mischprofile im Mittel s₁, mit Mischprofilen um deren Einfluss
+       kleiner (ein parametrischer Bootstrap der Verzerrung durch das Kürzen).
+    """
+    k, d = zentren.shape
+    rng = np.random.default_rng([seed, 23])
+    anzahl = np.round(np.bincount(labels, minlength=k) / len(x) * KALIBRIERUNG_N).astype(int)
+    sim_lab = np.repeat(np.arange(k), anzahl)
+    u = rng.random((len(sim_lab), d))  # dieselben Zufallszahlen in allen drei Schritten
+    s1, sim_x, sim_lage = _kalibrierungsschwelle(x, labels, zentren, sim_lab, u, fehlalarm)
+    behalten = lage(x, zentren) <= s1
+    s2, _, _ = _kalibrierungsschwelle(x[behalten], labels[behalten], zentren, sim_lab, u,
+                                      fehlalarm)
+    rein = sim_lage <= s1
+    s2_rein, _, _ = _kalibrierungsschwelle(sim_x[rein], sim_lab[rein], zentren, sim_lab, u,
+                                           fehlalarm)
+    schwelle = min(s2 + (s1 - s2_rein), 0.5)
+    return Mischtypregel(schwelle=schwelle, fehlalarm=float(np.mean(sim_lage > schwelle)),
+                         n=len(sim_lab), ohne=int(np.sum(~behalten)), ungekuerzt=s1,
+                         korrektur=s1 - s2_rein)
+
+
+SPALTEN = ["ags", "typ", "cluster", "sicherheit", "treffer", "wiederholungen", "lage",
+           "naechster_typ", "zweiter_typ", "typstruktur_belastbar"]
+
+
+def zuordnen(x: np.ndarray, schluessel: list[str], zentren: np.ndarray, quantile: np.ndarray,
+             boot: list[list], lage_schwelle: float, typ_von: np.ndarray, seed: int,
+             belastbar: bool) -> pd.DataFrame:
+    """Typ, Sicherheit und Mischtyp je Kommune: eine Regel für die Studie und das Einordnen.
+
+    Typ ist der des nächsten Zentrums; Sicherheit der Anteil der Wiederholungen, in denen die
+    Kommune (mit gezogener Antwortstreuung ihres Typs) dort landet; Mischtyp, wenn ihre Lage
+    zwischen den zwei nächsten Zentren über ``lage_schwelle`` liegt."""
+    labels, zweit = naechste_zwei(x, zentren)
+    zaehler = treffer_zaehlen(x, labels, schluessel, quantile, boot, seed)
+    treffer = zaehler[np.arange(len(x)), labels].astype(int)
+    b = max(len(boot), 1)
+    l_ = lage(x, zentren)
+    typ = np.where(l_ > lage_schwelle, MISCHTYP, typ_von[labels]).astype(object)
+    return pd.DataFrame({
+        "ags": pd.Index(schluessel).astype(str), "typ": typ, "cluster": labels.astype(int),
+        "sicherheit": (treffer / b).astype(float), "treffer": treffer, "wiederholungen": b,
+        "lage": l_.astype(float),
+        # nächster Typ = der des eigenen Zentrums (auch bei Mischtypen), zweiter = zweitnächster
+        "naechster_typ": typ_von[labels], "zweiter_typ": typ_von[zweit],
+        "typstruktur_belastbar": belastbar}, columns=SPALTEN)
 
 
 # --------------------------------------------------------------------------- Hauptfunktion
@@ -776,7 +840,11 @@ def zweiter_typ(zaehler: np.ndarray, x: np.ndarray, labels: np.ndarray,
 
 def typisieren(ziele: pd.DataFrame, katalog: Typkatalog, einst: KommunentypenEinstellungen,
                seed: int, zielnamen: Mapping[str, str] | None = None) -> Typisierung:
-    """Typisiert Kommunen nach ihren Zielprioritäten (Index ``ags``, je Ziel-ID eine Spalte)."""
+    """Typisiert Kommunen nach ihren Zielprioritäten (Index ``ags``, je Ziel-ID eine Spalte).
+
+    Mit ``typisieren: false`` in den Einstellungen: eine Auswertung ohne Typen (``ohne_typen``)."""
+    if not einst.typisieren:
+        return ohne_typen(ziele.reindex(columns=katalog.prototypen().columns), einst, seed)
     # einfädig: die vielen kleinen Anpassungen gewinnen durch OpenMP kaum, verlieren aber stark,
     # sobald andere Prozesse die Kerne belegen; so bleibt die Laufzeit vorhersagbar
     with threadpool_limits(limits=1):
@@ -820,26 +888,23 @@ def _typisieren(ziele: pd.DataFrame, katalog: Typkatalog, einst: KommunentypenEi
     benennungen = _benennungen(tab, zentren_roh, katalog.name, zielnamen)
 
     s = wahl.stab[(wahl.methode, wahl.k)]
-    sich = _sicherheit(m.x, loesung.labels, wahl.k, s.zentren, [str(a) for a in m.roh.index],
-                       einst.mischtyp_fehlalarm, seed)
+    # Zuordnung zum nächsten Zentrum des Verfahrens (wie beim Einordnen mit dem Modell)
+    zentren = _zentren(m.x, loesung.labels, wahl.k)
+    labels, _ = naechste_zwei(m.x, zentren)
+    quantile = residuen_quantile(m.x, labels, zentren)
+    boot = _boot_geordnet(s.zentren, zentren)
+    regel = mischtyp_kalibrieren(m.x, labels, zentren, einst.mischtyp_fehlalarm, seed)
     typ_von = np.array([b.typ for b in benennungen], dtype=object)
-    anteil = sich.treffer / einst.bootstrap
-    typ = typ_von[loesung.labels].copy()
-    typ[anteil < sich.schwelle] = MISCHTYP
-    zuordnung = pd.DataFrame({
-        "ags": m.roh.index.astype(str), "typ": typ, "cluster": loesung.labels.astype(int),
-        "sicherheit": anteil.astype(float), "treffer": sich.treffer.astype(int),
-        "wiederholungen": int(einst.bootstrap),
-        # nächster Typ = der des eigenen Clusters (auch bei Mischtypen), zweiter = zweitnächster
-        "naechster_typ": typ_von[loesung.labels], "zweiter_typ": typ_von[sich.zweiter],
-        "typstruktur_belastbar": belastbar,
-    }).sort_values("ags", ignore_index=True)
+    zuordnung = zuordnen(m.x, [str(a) for a in m.roh.index], zentren, quantile, boot,
+                         regel.schwelle, typ_von, seed, belastbar)
+    typ = zuordnung["typ"].to_numpy()
+    zuordnung = zuordnung.sort_values("ags", ignore_index=True)
 
     tabellen = {"typen_validitaet": validitaet,
-                "typen_stabilitaet": _stabilitaetstabelle(benennungen, loesung.labels, typ, s,
+                "typen_stabilitaet": _stabilitaetstabelle(benennungen, labels, typ, s,
                                                           einst.stabil_ab)}
     pca = PCA(n_components=2, random_state=seed).fit(m.x)
-    tabellen["typen_projektion"] = _projektion(pca.transform(m.x), typ, loesung.labels, seed)
+    tabellen["typen_projektion"] = _projektion(pca.transform(m.x), typ, labels, seed)
     mittel, streuung = skalierung(m.profil, einst.standardisierung)
     proto_koord = pca.transform((proto_profil.to_numpy() - mittel) / streuung)
     modell = TypenModell(
@@ -848,13 +913,14 @@ def _typisieren(ziele: pd.DataFrame, katalog: Typkatalog, einst: KommunentypenEi
         null=null, ari_bootstrap=s.ari, jaccard_min=float(np.nanmin(s.jaccard)),
         stabil_ab=einst.stabil_ab,
         sicherheit=Sicherheitsregel(
-            wiederholungen=int(einst.bootstrap), schwelle=sich.schwelle,
-            fehlalarm_ziel=einst.mischtyp_fehlalarm, fehlalarm_simuliert=sich.fehlalarm,
-            anteil_mischtyp=float(np.mean(typ == MISCHTYP)),
+            wiederholungen=int(einst.bootstrap), regel=MISCHTYP_REGEL,
+            lage_schwelle=regel.schwelle, fehlalarm_ziel=einst.mischtyp_fehlalarm,
+            fehlalarm_simuliert=regel.fehlalarm, kalibrierung_n=regel.n,
+            kalibrierung_ohne=regel.ohne, lage_schwelle_ungekuerzt=regel.ungekuerzt,
+            kalibrierung_korrektur=regel.korrektur, anteil_mischtyp=float(np.mean(typ == MISCHTYP)),
             merkmal_mittel=mittel.tolist(), merkmal_streuung=streuung.tolist(),
-            zentren_merkmale=sich.zentren.tolist(),
-            residuen_quantile=sich.quantile.tolist(),
-            bootstrap_zentren=sich.boot),
+            zentren_merkmale=zentren.tolist(), residuen_quantile=quantile.tolist(),
+            bootstrap_zentren=boot),
         n_typisiert=len(m.x), n_nicht_typisiert=len(m.ohne),
         nicht_typisiert=[str(a) for a in m.ohne],
         zentren={str(c): {z: float(v) for z, v in zeile.items()}
@@ -878,6 +944,59 @@ def _typisieren(ziele: pd.DataFrame, katalog: Typkatalog, einst: KommunentypenEi
         pca_prototypen={t: [float(a), float(b)]
                         for t, (a, b) in zip(prototypen.index, proto_koord, strict=True)},
     )
+    return Typisierung(zuordnung=zuordnung, tabellen=tabellen, modell=modell)
+
+
+OHNE_TYPEN_SATZ = ("Die Studie wird ohne Kommunentypen ausgewertet (studie.yml: kommunentypen: "
+                   "typisieren: false). Kommunen werden keinem Typ zugeordnet; die Berichte "
+                   "zeigen ihr Zielprofil, und die Empfehlungen berücksichtigen keinen Typ.")
+
+
+def ohne_typen(ziele: pd.DataFrame, einst: KommunentypenEinstellungen, seed: int) -> Typisierung:
+    """Eine Auswertung ohne Kommunentypen: derselbe Weg wie „keine belastbare Typenstruktur“
+    (``typstruktur_belastbar`` ist falsch), aber ohne Clustering und mit leeren Typtabellen."""
+    m = vorbereiten(ziele, einst)
+    leer = lambda spalten: pd.DataFrame({s: pd.Series(dtype=t) for s, t in spalten})  # noqa: E731
+    zuordnung = leer([("ags", object), ("typ", object), ("cluster", "int64"),
+                      ("sicherheit", float), ("treffer", "int64"), ("wiederholungen", "int64"),
+                      ("lage", float), ("naechster_typ", object), ("zweiter_typ", object),
+                      ("typstruktur_belastbar", bool)])
+    tabellen = {
+        "typen_validitaet": leer([("methode", object), ("k", "int64"), ("silhouette", float),
+                                  ("calinski_harabasz", float), ("davies_bouldin", float),
+                                  ("bic", float), ("jaccard_min", float),
+                                  ("ari_bootstrap", float), ("gewaehlt", bool)]),
+        "typen_stabilitaet": leer([("cluster", "int64"), ("typ", object), ("name", object),
+                                   ("art", object), ("naechster_prototyp", object), ("n", "int64"),
+                                   ("anteil_mischtyp", float), ("distanz", float),
+                                   ("jaccard_mittel", float), ("stabil", bool)]),
+        "typen_projektion": leer([("pc1", float), ("pc2", float), ("typ", object),
+                                  ("cluster", "int64")]),
+    }
+    modell = TypenModell(
+        methode="keine", k=0, seed=int(seed), auswahl="ohne Typen", typisiert=False,
+        erklaerung=OHNE_TYPEN_SATZ, typstruktur_belastbar=False, struktur_satz=OHNE_TYPEN_SATZ,
+        null=Nullvergleich(verfahren="–", ziehungen=0, perzentil=einst.null_perzentil,
+                           silhouette=0.0, null_mittel=0.0, null_schwelle=0.0, p_wert=1.0,
+                           ueber_null=False),
+        ari_bootstrap=None, jaccard_min=None, stabil_ab=einst.stabil_ab,
+        sicherheit=Sicherheitsregel(
+            wiederholungen=0, regel="–", lage_schwelle=0.5, fehlalarm_ziel=einst.mischtyp_fehlalarm,
+            fehlalarm_simuliert=0.0, kalibrierung_n=0, kalibrierung_ohne=0,
+            lage_schwelle_ungekuerzt=0.5, kalibrierung_korrektur=0.0, anteil_mischtyp=0.0),
+        n_typisiert=0, n_nicht_typisiert=int(len(ziele)), nicht_typisiert=[],
+        zentren={}, benennung=[], prototypen_ohne_cluster=[],
+        vorbereitung=Vorbereitung(
+            mindestanteil_ziele=MINDESTANTEIL_ZIELE,
+            imputation="Zeilenmittel der übrigen Prioritäten derselben Kommune",
+            anteil_imputiert=m.anteil_imputiert, standardisierung=einst.standardisierung,
+            ipsatisieren=einst.ipsatisieren),
+        verfahren=Verfahren(
+            methoden=[], k_bereich=list(einst.k_bereich), bootstrap=0, stichprobe_bootstrap=0,
+            stichprobe_silhouette=0, ward_maximum=WARD_MAXIMUM, kandidaten_stabilitaet=[],
+            benennung_schwelle=einst.benennung_schwelle, benennung_grenze=0.0,
+            kleinster_prototypabstand=0.0),
+        pca_varianz=[], pca_prototypen={})
     return Typisierung(zuordnung=zuordnung, tabellen=tabellen, modell=modell)
 
 
@@ -923,34 +1042,21 @@ def _projektion(koord: np.ndarray, typ: np.ndarray, labels: np.ndarray, seed: in
 def einordnen(ziele: pd.DataFrame, modell: TypenModell, seed: int) -> pd.DataFrame:
     """Ordnet Kommunen mit dem gespeicherten Modell ein, ohne neu zu clustern.
 
-    Gleiche Vorbereitung, nächstes Zentrum als Typ; Sicherheit mit den gespeicherten
-    Bootstrap-Zentren und derselben Antwortstreuung (Zufallsstrom je AGS) wie im Studienlauf,
-    Mischtyp unter derselben Schwelle: für eine Kommune der Studie genau ihr Ergebnis.
+    Gleiche Vorbereitung und dieselbe Funktion ``zuordnen`` wie im Studienlauf: nächstes Zentrum
+    als Typ, Sicherheit mit den gespeicherten Bootstrap-Zentren und derselben Antwortstreuung
+    (Zufallsstrom je AGS), Mischtyp über derselben Lage-Schwelle. Für eine Kommune der Studie
+    ergibt das genau ihr Ergebnis.
     """
     s = modell.sicherheit
     v = modell.vorbereitung
     einst = KommunentypenEinstellungen(ipsatisieren=v.ipsatisieren,
                                        standardisierung=v.standardisierung)
     m = vorbereiten(ziele, einst)
-    spalten = ["ags", "typ", "cluster", "sicherheit", "treffer", "wiederholungen",
-               "naechster_typ", "zweiter_typ", "typstruktur_belastbar"]
     if m.roh.empty or not s.zentren_merkmale:
-        return pd.DataFrame(columns=spalten)
+        return pd.DataFrame(columns=SPALTEN)
     x = (m.profil - np.asarray(s.merkmal_mittel)) / np.asarray(s.merkmal_streuung)
-    zentren = np.asarray(s.zentren_merkmale)
-    abstand = _abstand2(x, zentren)
-    labels = abstand.argmin(axis=1)
-    zaehler = treffer_zaehlen(x, labels, [str(a) for a in m.roh.index],
-                              np.asarray(s.residuen_quantile), s.bootstrap_zentren, seed)
-    treffer = zaehler[np.arange(len(x)), labels].astype(int)
-    b = max(len(s.bootstrap_zentren), 1)
-    zweit = zweiter_typ(zaehler, x, labels, zentren)
-    typ_von = {bn.cluster: bn.typ for bn in modell.benennung}
-    typ = [MISCHTYP if t / b < s.schwelle else typ_von[c] for t, c in zip(treffer, labels,
-                                                                           strict=True)]
-    return pd.DataFrame({
-        "ags": m.roh.index.astype(str), "typ": typ, "cluster": labels.astype(int),
-        "sicherheit": treffer / b, "treffer": treffer, "wiederholungen": b,
-        "naechster_typ": [typ_von[c] for c in labels], "zweiter_typ": [typ_von[c] for c in zweit],
-        "typstruktur_belastbar": modell.typstruktur_belastbar})[spalten]
-
+    typ_von = np.array([bn.typ for bn in sorted(modell.benennung, key=lambda b: b.cluster)],
+                       dtype=object)
+    return zuordnen(x, [str(a) for a in m.roh.index], np.asarray(s.zentren_merkmale),
+                    np.asarray(s.residuen_quantile), s.bootstrap_zentren, s.lage_schwelle,
+                    typ_von, seed, modell.typstruktur_belastbar)
