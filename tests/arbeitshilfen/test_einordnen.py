@@ -210,3 +210,21 @@ def test_ergebnisse_eines_aelteren_formats(studie, erg, tmp_path, aenderung):
     with pytest.raises(erwartet[0], match=erwartet[1]):
         pipeline.einordnen(pipeline.Pfade(studie.daten, alt.parent), pfad, tmp_path / "aus")
     assert not (tmp_path / "aus").exists()
+
+
+def test_studie_ohne_typen(kleine_studie, tmp_path):
+    """Eine Studie, die ohne Kommunentypen ausgewertet wurde: Einordnen ohne Typ, ohne Fehler."""
+    import yaml
+
+    pfad = kleine_studie / "studie.yml"
+    studie = yaml.safe_load(pfad.read_text(encoding="utf-8"))
+    studie["kommunentypen"] = {"typisieren": False}
+    pfad.write_text(yaml.safe_dump(studie, allow_unicode=True), encoding="utf-8")
+    pfade = pipeline.Pfade(kleine_studie, tmp_path / "aus")
+    pipeline.auswerten(pfade)
+    erg = speicher.laden(pfade.ergebnisse)
+    assert not erg.modell.kommunentypen.typisiert
+    e = _einordnen(erg, _mit_gesamtwert(erg))
+    assert e.typ is None and e.tabellen["typen"].empty
+    n = len(e.tabellen["empfehlungen"])
+    assert erg.studie.empfehlungen.minimum <= n <= erg.studie.empfehlungen.maximum

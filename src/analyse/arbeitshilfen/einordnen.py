@@ -177,9 +177,11 @@ def reifegrad_einordnen(zeile: pd.DataFrame, erg: Ergebnisse, st: studie_modul.S
 
 def typ_einordnen(zeile: pd.DataFrame, erg: Ergebnisse, st: studie_modul.Studie) -> pd.DataFrame:
     """Typ aus dem gespeicherten Modell (``kommunentypen.einordnen``), ohne neues Clustering:
-    nächstes Zentrum, Sicherheit in den gespeicherten Bootstrap-Wiederholungen, Mischtyp unter
-    der kalibrierten Schwelle der Studie."""
+    nächstes Zentrum, Sicherheit in den gespeicherten Bootstrap-Wiederholungen, Mischtyp über
+    der kalibrierten Lage-Schwelle der Studie. Ohne Kommunentypen (``typisieren: false``): leer."""
     modell = erg.modell.kommunentypen
+    if not modell.zentren:
+        return erg.tabelle(T.TYPEN).iloc[0:0]
     z = ziele_tabelle(zeile, erg.fragebogen, st.aktuelle_welle)
     z = z.reindex(columns=list(next(iter(modell.zentren.values()))))
     return kommunentypen.einordnen(z, modell, st.seed).reindex(
