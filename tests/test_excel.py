@@ -74,6 +74,7 @@ def test_formeln_summen_filter_kopf_und_auswahl(tmp_path):
     r = wb["Roadmap"]
     assert r["I2"].value.startswith('=IF($D2="über den Verband",0,INDEX(') and "MATCH($L2" in r["I2"].value
     assert wb["Quartale"]["H2"].value.startswith("=IF(AND($C2<=1")
+    assert wb["Quartale"]["B2"].value == "='Roadmap'!B2"  # Zeile folgt der Roadmap
     assert wb["Kosten je Jahr"]["D2"].value.startswith("=SUMPRODUCT(")
     assert wb["OZG"].auto_filter.ref and wb["Quellen"]["A1"].value == "Angabe"
 
@@ -207,7 +208,11 @@ def test_libreoffice_rechnet_wie_die_ergebnistabellen(erg, nachgerechnet):
                                ("Geplante Personentage", "personentage")):
             assert list(jahre[spalte]) == pytest.approx(list(soll[quelle]), abs=1e-6), spalte
             assert js[spalte] == pytest.approx(soll[quelle].sum(), abs=1e-6), spalte
-        _, qs = _tabelle_mit_summe(wb["Quartale"])
+        quartale, qs = _tabelle_mit_summe(wb["Quartale"])
+        roadmap, _ = _tabelle_mit_summe(wb["Roadmap"])
+        assert list(quartale["Maßnahme"]) == list(roadmap["Maßnahme"])
+        assert sorted(roadmap["Maßnahmen-ID"]) == sorted(
+            erg.tabelle("roadmap").query("ags == @ags")["massnahme"])
         kosten = sum(v for s, v in qs.items() if s and s.startswith("Kosten 20"))
         tage = sum(v for s, v in qs.items() if s and s.startswith("Personentage 20"))
         eigene_k = k[k["ags"] == ags]

@@ -284,8 +284,9 @@ def _quartale_blatt(wb: Workbook, r: pd.DataFrame, rm: Sequence[Spalte], startja
         b = next(_spalte(rm, s.kopf) for s in rm if s.kopf.startswith(kopf_prefix))
         return [Formel(f"='Roadmap'!{b}{i}") for i in zeilen]
 
-    spalten = [Spalte("Rang", list(r["rang"]), "ganz", 7),
-               Spalte("Maßnahme", list(r["titel"]), breite=40),
+    # auch Rang und Titel aus der Roadmap: sortiert jemand die Roadmap, bleiben Zeilen stimmig
+    spalten = [Spalte("Rang", bezug("Rang"), "ganz", 7),
+               Spalte("Maßnahme", bezug("Maßnahme"), breite=40),
                Spalte("Beginn (Quartal Nr.)", bezug("Beginn (Quartal"), "ganz", 10),
                Spalte("Dauer (Quartale)", bezug("Dauer"), "ganz", 10),
                Spalte("Kosten einmalig (€)", bezug(next(
@@ -302,10 +303,14 @@ def _quartale_blatt(wb: Workbook, r: pd.DataFrame, rm: Sequence[Spalte], startja
         spalten.append(Spalte(f"Personentage {_quartal(startjahr, q)}", [Formel(
             f"=IF(AND($C{i}<={q},$C{i}+$D{i}>{q}),$G{i}/$D{i},0)") for i in zeilen],
             "zahl1", 13, True))
-    _blatt(wb, "Quartale", spalten, [
+    ws = _blatt(wb, "Quartale", spalten, [
         "Alle Werte rechnen aus dem Blatt Roadmap: einmalige Kosten und interner Aufwand "
         "verteilen sich gleichmäßig auf die Quartale der Umsetzung, laufende Kosten fallen ab dem "
         "Quartal nach dem Abschluss an (ein Viertel der Jahreskosten je Quartal)."], fixiert="C2")
+    for i, titel in enumerate(r["titel"], start=2):  # Höhe nach dem Titel, den die Formel zeigt
+        zeilen = -(-len(str(titel)) // 44)
+        if zeilen > 1:
+            ws.row_dimensions[i].height = 15 * min(zeilen, 8)
 
 
 def _jahresformeln(n: int, jahr_index: int) -> dict[str, Formel]:
