@@ -217,3 +217,15 @@ def test_einbettung_barrierefrei_mit_daten_und_deterministisch(erg):
     assert all(html.text(n) in daten for n in ziele.values())
     zeilen = daten.count("<tr>") - 1  # ohne Kopfzeile
     assert daten.count("<td>") == zeilen * (len(ziele) + 1)  # alle Werte und die Anzahl
+
+
+def test_gruppengroessen_in_tabellen_unter_der_mindestgroesse_verdeckt(klein):
+    from analyse.berichte import kommune
+    ref = klein.tabelle("kommunen")
+    ags = ref.loc[ref["referenzkommune"], "ags"].tolist()
+    # Referenzkommune 0: eingepflanzter Typ mit 3 Kommunen; 1: Größenklasse mit 2 Kommunen
+    typ_seite = str(kommune.reifegrad_profil(klein, ags[0]))
+    gk_seite = str(kommune.reifegrad_profil(klein, ags[1]))
+    assert "&lt; 5" in typ_seite and "&lt; 5" in gk_seite
+    assert "<td>3</td>" not in typ_seite and "<td>2</td>" not in gk_seite
+    assert kleine_zellen.anzahl(3, 5) == "< 5" and kleine_zellen.anzahl(1234, 5) == "1.234"

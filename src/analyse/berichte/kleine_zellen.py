@@ -136,3 +136,10 @@ def _baender(kreuz: pd.DataFrame, mindest: int,
         else:
             i += 1
     return baender
+
+
+def anzahl(n: float, mindest: int) -> str:
+    """Eine Gruppengröße für Tabellen: unter der Mindestgröße nur „< mindest“ (wie amtlich)."""
+    if pd.isna(n):
+        return "–"
+    return f"< {mindest}" if 0 < n < mindest else f"{int(n):,}".replace(",", ".")

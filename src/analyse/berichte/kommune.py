@@ -146,6 +146,9 @@ def reifegrad_profil(erg: Ergebnisse, ags: str) -> html.Html:
     tabelle = tabelle.rename(columns={"wert": "Eigener Wert", "Größenklasse": gk_text,
                                       "Größenklasse_n": "n (Größenklasse)",
                                       "Kommunentyp": typ_text, "Kommunentyp_n": "n (Typ)"})
+    mindest = mindestgroesse(erg)
+    for spalte in ("n (Größenklasse)", "n (Typ)"):
+        tabelle[spalte] = [kleine_zellen.anzahl(n, mindest) for n in tabelle[spalte]]
     # Gezeigte Gruppen: jeder Median, der im Bild steht (die eigenen Werte sind keine Gruppe)
     gruppen = {f"{namen[f]}: {bez}": int(v.loc[f, f"{spalte}_n"])
                for f in felder for spalte, bez in (("Größenklasse", gk_text),
@@ -159,7 +162,7 @@ def reifegrad_profil(erg: Ergebnisse, ags: str) -> html.Html:
         html.abbildung(fig, alt, "Reifegrad je Handlungsfeld im Vergleich (Kreis: eigener Wert)",
                        daten=daten),
         html.tabelle(tabelle, "Reifegrad je Handlungsfeld und Vergleichswerte",
-                     formate={"n (Größenklasse)": "zahl", "n (Typ)": "zahl"}, zeilenkopf=True),
+                     zeilenkopf=True),
     ]
     if v[["Größenklasse", "Kommunentyp"]].isna().any().any():
         teile.append(html.hinweis(

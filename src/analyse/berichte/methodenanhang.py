@@ -146,8 +146,8 @@ def verbandsentwicklung(erg: Ergebnisse) -> Html:
             _vorzeichen(letzte.loc[f, "veraenderung_panel"])
             if f in letzte.index and letzte.loc[f, "n_panel"] >= mindest else "–" for f in felder]
         tab["Kommunen im Panel"] = [
-            int(letzte.loc[f, "n_panel"]) if f in letzte.index and
-            pd.notna(letzte.loc[f, "n_panel"]) else 0 for f in felder]
+            kleine_zellen.anzahl(letzte.loc[f, "n_panel"] if f in letzte.index else 0, mindest)
+            for f in felder]
     teile.append(html.tabelle(tab, beschriftung="Mittlerer Reifegrad (0–100) der Verbandsmitglieder",
                               formate={f"Mittel {w}": "zahl1" for w in wellen}))
     if len(wellen) > 1:
