@@ -94,9 +94,9 @@ def _typname(erg: Ergebnisse, typ: str, enthaelt: list[str] | None = None) -> st
     if typ == farben.WEITERE:
         return f"Weitere Typen (je unter {mindestgroesse(erg)} Kommunen)"
     namen = typnamen(erg)
-    if enthaelt and len(enthaelt) > 1:
-        teile = [namen.get(t, t) for t in enthaelt]
-        return f"{', '.join(teile[:-1])} und {teile[-1]} (zusammengelegt)"
+    if enthaelt and len(enthaelt) > 1:  # seltene Typen nicht einzeln nennen
+        return (f"{namen.get(typ, typ)} und seltene Typen (je unter {mindestgroesse(erg)} "
+                "Kommunen, zusammengelegt)")
     return namen.get(typ, typ)
 
 
