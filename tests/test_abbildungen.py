@@ -229,3 +229,19 @@ def test_gruppengroessen_in_tabellen_unter_der_mindestgroesse_verdeckt(klein):
     assert "&lt; 5" in typ_seite and "&lt; 5" in gk_seite
     assert "<td>3</td>" not in typ_seite and "<td>2</td>" not in gk_seite
     assert kleine_zellen.anzahl(3, 5) == "< 5" and kleine_zellen.anzahl(1234, 5) == "1.234"
+
+
+def test_gantt_beschriftet_vollstaendig_mit_quartalen(erg):
+    from analyse.berichte import empfehlungen, farben
+    r = erg.tabelle("roadmap")
+    r = r[r["ags"] == r["ags"].iloc[0]]
+    fig = empfehlungen._gantt(r, 2027, 3, "Roadmap", farben.feldstile(erg))
+    ax = fig.axes[0]
+    titel = [t.get_text().replace("-\n", "-").replace("\n", " ") for t in ax.get_yticklabels()]
+    assert sorted(titel) == sorted(r["titel"])  # ungekürzt, nur umbrochen
+    quartale = [t.get_text() for t in ax.get_xticklabels()]
+    assert quartale[:5] == ["Q1\n2027", "Q2", "Q3", "Q4", "Q1\n2028"] and len(quartale) == 12
+    # Das Handlungsfeld steht als Text an jedem Balken, nicht nur als Farbe
+    texte = [t.get_text() for t in ax.texts]
+    assert sorted(texte) == sorted(r["hauptfeld_name"])
+    plt.close(fig)
