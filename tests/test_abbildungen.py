@@ -245,3 +245,15 @@ def test_gantt_beschriftet_vollstaendig_mit_quartalen(erg):
     texte = [t.get_text() for t in ax.texts]
     assert sorted(texte) == sorted(r["hauptfeld_name"])
     plt.close(fig)
+
+
+def test_jede_abbildung_laeuft_ohne_kommunentypen(kleine_studie, tmp_path):
+    studie = kleine_studie / "studie.yml"
+    studie.write_text(re.sub(r"(?m)^kommunentypen:\n", "kommunentypen:\n  typisieren: false\n",
+                             studie.read_text(encoding="utf-8")), encoding="utf-8")
+    pipeline.auswerten(pipeline.Pfade(kleine_studie, tmp_path / "aus"))
+    ohne = laden(tmp_path / "aus" / "ergebnisse")
+    assert not ohne.modell.kommunentypen.typisiert
+    for funktion in html.ABBILDUNGEN.values():
+        for args in _aufrufe(ohne, funktion)[:1]:
+            assert str(funktion(*args))

@@ -331,8 +331,10 @@ def _sensitivitaet(m: reifegrad.ReifegradModell) -> list[Html]:
 def streudiagramm(erg: Ergebnisse) -> Html:
     """Kommunen in den ersten beiden Hauptkomponenten: Farbe und Marker je Typ, Typen unter der
     Mindestgröße zusammengelegt (oder weggelassen, wenn auch zusammen zu klein)."""
-    proj = erg.tabelle(T.TYPEN_PROJEKTION)
     m = typmodell(erg)
+    if not m.typisiert:
+        return html.hinweis("Die Studie wird ohne Kommunentypen ausgewertet.")
+    proj = erg.tabelle(T.TYPEN_PROJEKTION)
     namen = typnamen(erg)
     mindest = erg.studie.berichte.peer_mindestgroesse
     stile = farben.typstile(erg)

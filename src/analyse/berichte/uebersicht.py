@@ -100,8 +100,13 @@ def _typname(erg: Ergebnisse, typ: str, enthaelt: list[str] | None = None) -> st
     return namen.get(typ, typ)
 
 
+OHNE_TYPEN = "Die Studie wird ohne Kommunentypen ausgewertet."
+
+
 @html.abbildungsfunktion
 def typenverteilung(erg: Ergebnisse) -> html.Html:
+    if not typmodell(erg).typisiert:
+        return html.hinweis(OHNE_TYPEN)
     mindest = mindestgroesse(erg)
     zs = typen_nach_groessenklasse(erg)
     kreuz = zs.kreuz
@@ -175,6 +180,8 @@ def typenverteilung(erg: Ergebnisse) -> html.Html:
 @html.abbildungsfunktion
 def typprofile(erg: Ergebnisse) -> html.Html:
     """Mittlere Zielpriorität je Typ (Heatmap, alle Werte auch als Tabelle)."""
+    if not typmodell(erg).typisiert:
+        return html.hinweis(OHNE_TYPEN)
     fb = erg.fragebogen
     teil = fragebogen.ziele(erg.tabelle(T.ANTWORTEN), fb, erg.studie.aktuelle_welle)
     typen = typ_je_kommune(erg).reindex(teil.index)
