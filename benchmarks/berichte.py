@@ -31,6 +31,7 @@ import contextlib
 import io
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -46,6 +47,27 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 WURZEL = Path(__file__).resolve().parent.parent
 FIXTURE = WURZEL / "tests" / "batch" / "fixtures" / "bericht.ipynb"
+
+
+class Rechenzeit:
+    """CPU-Sekunden (Nutzer + System) dieses Prozesses und aller beendeten Nachkommen.
+
+    Unabhängiger von fremder Last als die Wanduhr: Auf einer geteilten Maschine wartet ein
+    Bericht auf einen Kern, rechnet aber nicht mehr. Erfasst werden Prozesse, die innerhalb des
+    Blocks enden und abgeholt werden (Worker, Kernel, Browser, CLI-Aufrufe)."""
+
+    @staticmethod
+    def _jetzt() -> float:
+        s, k = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return s.ru_utime + s.ru_stime + k.ru_utime + k.ru_stime
+
+    def __enter__(self) -> Rechenzeit:
+        self.sekunden = 0.0
+        self._start = self._jetzt()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.sekunden = self._jetzt() - self._start
 
 
 class Speicher:
@@ -225,9 +247,11 @@ def main() -> None:
         f"N = {args.n}, parallel = {args.parallel}, Kerne = {os.cpu_count()}, exporter = {args.exporter}, "
         f"pdf = {'ja' if args.pdf else 'nein'}"
     )
+    last_vorher = os.getloadavg()[0]
+    print(f"last        {last_vorher:.1f} (Load-Average über 1 min vor dem Lauf)")
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         tmp = Path(tmp)
-        with Speicher() as sp_stapel:
+        with Speicher() as sp_stapel, Rechenzeit() as cpu_stapel:
             dauer, (inkrementell, uebersprungen), z = stapel(args, tmp / "stapel")
         je_bericht = dauer / args.n
         print(
@@ -253,7 +277,7 @@ def main() -> None:
 
         if args.ohne_naiv:
             return
-        with Speicher() as sp_naiv:
+        with Speicher() as sp_naiv, Rechenzeit() as cpu_naiv:
             nz = naiv(args, tmp / "naiv" if (tmp / "naiv").mkdir() is None else tmp)
         n_med = statistics.median(nz)
         print(
@@ -261,6 +285,10 @@ def main() -> None:
             f"{' + Chromium kalt je PDF' if args.pdf else ''})"
         )
         print(f"speicher    naiv Spitze {sp_naiv.spitze / 2**20:.0f} MiB (Prozessbaum)")
+        c_naiv, c_stapel = cpu_naiv.sekunden / len(nz), cpu_stapel.sekunden / args.n
+        print(f"cpu         naiv {c_naiv:.2f} s/Bericht, stapel {c_stapel:.2f} s/Bericht "
+              f"(Nutzer + System, Prozessbaum; Verhältnis {c_naiv / c_stapel:.1f}; "
+              f"Last vorher/nachher {last_vorher:.1f}/{os.getloadavg()[0]:.1f})")
         print(json.dumps({"naiv": n_med, "stapel": je_bericht, "boden": b_med}), file=sys.stderr)
         print(f"speedup {n_med / je_bericht:.1f}")
 

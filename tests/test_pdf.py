@@ -258,3 +258,28 @@ def test_jedes_pdf_nennt_titel_und_kosten_jeder_massnahme(lauf):
     pdf_pruefen(site / "abschlussbericht.pdf", "Abschlussbericht")
     assert 'href="abschlussbericht.pdf"' in index
     assert 'href="abschlussbericht.pdf"' in (site / "abschlussbericht.html").read_text("utf-8")
+
+
+@pytest.mark.langsam
+@braucht_chromium
+def test_einordnen_legt_das_pdf_neben_den_bericht(lauf, tmp_path):
+    """Issue 14: ``einordnen`` schreibt den Bericht auch als PDF, wo die Site PDFs hat."""
+    from hilfen import analyse_lauf
+
+    from analyse.ergebnisse import speicher
+
+    erg = speicher.laden(lauf["ausgabe"] / "ergebnisse")
+    ags = next(a for a in erg.kommunen.index if not erg.kommunen.loc[a, "referenzkommune"])
+    a = erg.tabelle("antworten")
+    zeile = a[(a["ags"] == ags) & (a["welle"] == erg.studie.aktuelle_welle)].copy()
+    for i in erg.fragebogen.items:
+        zeile[i.id] = zeile[i.id].map(lambda v: "" if v != v else f"{v:g}")
+    zeile.drop(columns="welle").to_csv(tmp_path / "zeile.csv", index=False)
+    ausgabe = tmp_path / "einordnung"
+    ergebnis = analyse_lauf("einordnen", "--daten", str(lauf["daten"]), "--antwort",
+                            str(tmp_path / "zeile.csv"), "--ausgabe", str(ausgabe),
+                            cwd=lauf["basis"])
+    assert ergebnis.returncode == 0, ergebnis.stdout + ergebnis.stderr
+    pdf_pruefen(ausgabe / "kommunen" / f"{ags}.pdf", erg.kommunen.loc[ags, "name"])
+    assert f'href="kommunen/{ags}.pdf"' in (ausgabe / "index.html").read_text(encoding="utf-8")
+    assert f'href="{ags}.pdf"' in (ausgabe / "kommunen" / f"{ags}.html").read_text("utf-8")
