@@ -273,13 +273,44 @@ def test_einordnen_legt_das_pdf_neben_den_bericht(lauf, tmp_path):
     a = erg.tabelle("antworten")
     zeile = a[(a["ags"] == ags) & (a["welle"] == erg.studie.aktuelle_welle)].copy()
     for i in erg.fragebogen.items:
-        zeile[i.id] = zeile[i.id].map(lambda v: "" if v != v else f"{v:g}")
+        zeile[i.id] = zeile[i.id].map(lambda v: "" if v != v else f"{v:.15g}")
     zeile.drop(columns="welle").to_csv(tmp_path / "zeile.csv", index=False)
     ausgabe = tmp_path / "einordnung"
-    ergebnis = analyse_lauf("einordnen", "--daten", str(lauf["daten"]), "--antwort",
+    ergebnis = analyse_lauf("einordnen", "--daten", str(lauf["daten"]), "--ergebnisse",
+                            str(lauf["ausgabe"] / "ergebnisse"), "--antwort",
                             str(tmp_path / "zeile.csv"), "--ausgabe", str(ausgabe),
                             cwd=lauf["basis"])
     assert ergebnis.returncode == 0, ergebnis.stdout + ergebnis.stderr
     pdf_pruefen(ausgabe / "kommunen" / f"{ags}.pdf", erg.kommunen.loc[ags, "name"])
     assert f'href="kommunen/{ags}.pdf"' in (ausgabe / "index.html").read_text(encoding="utf-8")
     assert f'href="{ags}.pdf"' in (ausgabe / "kommunen" / f"{ags}.html").read_text("utf-8")
+
+
+def test_ohne_chromium_entstehen_berichte_ohne_pdf(monkeypatch, caplog):
+    """Die Website baut auch ohne PDF-Engine: keine PDF-Aufträge, eine klare Warnung."""
+    from analyse import pipeline
+
+    monkeypatch.setenv("ANALYSE_CHROMIUM", "/nicht/vorhanden/chromium")
+    assert not browser.verfuegbar()
+    with caplog.at_level("WARNING"):
+        assert pipeline.mit_pdf() is False
+    assert "Chromium fehlt" in caplog.text
+    with pytest.raises(browser.BrowserFehler, match="nicht installiert"):
+        browser.WarmerBrowser().starten()
+
+
+def test_quarto_seite_verlinkt_ihr_pdf(tmp_path):
+    """Auch auf dem Quarto-Weg verlinkt jede Seite ihr PDF, wenn es daneben liegt."""
+    import nbformat
+
+    from analyse.berichte import quarto
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Bericht")])
+    quelle = tmp_path / "99001007.ipynb"
+    nbformat.write(nb, quelle)
+    ohne = nbformat.reads(quarto.notebook_mit_kopf(quelle, "Titel"), as_version=4)
+    assert "99001007.pdf" not in str(ohne.cells)
+    (tmp_path / "99001007.pdf").write_bytes(b"%PDF-1.4\n")
+    mit = nbformat.reads(quarto.notebook_mit_kopf(quelle, "Titel"), as_version=4)
+    assert mit.cells[0].cell_type == "raw" and mit.cells[1].cell_type == "markdown"
+    assert "](99001007.pdf)" in mit.cells[1].source

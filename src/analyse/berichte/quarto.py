@@ -94,13 +94,22 @@ def front_matter(titel: str, suche: bool = True) -> str:
 
 
 def notebook_mit_kopf(quelle: Path, titel: str, suche: bool = True) -> str:
-    """Das ausgeführte Notebook mit Front Matter in der ersten Rohzelle (als JSON-Text)."""
+    """Das ausgeführte Notebook mit Front Matter in der ersten Rohzelle (als JSON-Text).
+
+    Liegt neben dem Notebook sein PDF (``<name>.pdf``), verlinkt die Seite es gleich oben, wie
+    auf dem nbconvert-Weg (der Name ist eine AGS bzw. ``abschlussbericht``, kein freier Text).
+    """
     nb = nbformat.read(quelle, as_version=4)
     kopf = front_matter(titel, suche)
     if nb.cells and nb.cells[0].cell_type == "raw":
         nb.cells[0].source = kopf
     else:
         nb.cells.insert(0, nbformat.v4.new_raw_cell(kopf))
+    pdf = quelle.with_suffix(".pdf")
+    if pdf.is_file() and re.fullmatch(r"[A-Za-z0-9_-]+\.pdf", pdf.name):
+        nb.cells.insert(1, nbformat.v4.new_markdown_cell(
+            f"[Diesen Bericht als PDF herunterladen (A4, zum Drucken)]({pdf.name})"
+            "{.fassungen .nur-bildschirm type=\"application/pdf\"}"))
     return nbformat.writes(nb)
 
 
