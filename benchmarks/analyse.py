@@ -46,7 +46,7 @@ def simuliert(anzahl: int) -> dict[str, float]:
     typ = kommunentypen.typisieren(ziele, katalog, studie.kommunentypen, studie.seed)
     zeiten["kommunentypen"] = time.perf_counter() - t
     zeiten["gesamt"] = time.perf_counter() - start
-    print(typ.modell["erklaerung"])
+    print(typ.modell.erklaerung)
     return zeiten
 
 

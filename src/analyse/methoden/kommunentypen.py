@@ -711,10 +711,9 @@ def residuen_quantile(x: np.ndarray, labels: np.ndarray, zentren: np.ndarray) ->
 def _residuen(u: np.ndarray, quantile: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Gezogene Residuen (Form von ``u``: Zeilen × … × Ziele) aus den Quantilen des Typs der Zeile."""
     idx = np.minimum((u * RESIDUEN_QUANTILE).astype(int), RESIDUEN_QUANTILE - 1)
-    d = u.shape[-1]
-    q = quantile[labels]  # Zeilen × Ziele × Quantile
-    zeilen = np.arange(len(labels)).reshape((-1,) + (1,) * (u.ndim - 1))
-    return q[zeilen, np.arange(d), idx]
+    # direkt aus (Typ, Ziel, Quantil) lesen, ohne je Zeile eine Kopie der Quantile des Typs
+    typ = np.asarray(labels).reshape((-1,) + (1,) * (u.ndim - 1))
+    return quantile[typ, np.arange(u.shape[-1]), idx]
 
 
 def _boot_geordnet(boot_zentren: list[np.ndarray], zentren: np.ndarray) -> list[list]:
