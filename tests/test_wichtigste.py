@@ -7,7 +7,7 @@ import re
 import pytest
 
 from analyse import pipeline
-from analyse.berichte import kommune, wichtigste
+from analyse.berichte import kommune, kontext, wichtigste
 from analyse.ergebnisse import laden
 from analyse.zahlen import euro
 
@@ -105,3 +105,24 @@ def test_top_drei_sagen_wenn_eine_maassnahme_verschoben_ist(erg):
             assert ("passt nicht bis" in satz) == (m in versch), satz
             gesehen += m in versch
     assert gesehen  # die kleine Studie hat verschobene Maßnahmen unter den ersten drei
+
+
+def test_typ_satz_wie_der_abschnitt_kommunentyp(erg):
+    """Der Satz nennt für einen Mischtyp die Lage zwischen den Typen (die Regel), für einen Typ
+    die Sicherheit; beides mit denselben Zahlen wie der Abschnitt Kommunentyp."""
+    typen = erg.tabelle("typen").set_index("ags")
+    namen = kontext.typnamen(erg)
+    misch = 0
+    for ags in typen.index:
+        z = typen.loc[ags]
+        satz = wichtigste.typ_satz(erg, ags)
+        abschnitt = str(kommune.kommunentyp(erg, ags))
+        if z["typ"] == "mischtyp":
+            prozent = round(100 * float(z["lage"]))
+            assert "Mischtyp" in satz and f"bei {prozent} % des Wegs" in satz
+            assert f"bei {prozent} %" in abschnitt
+            misch += 1
+        else:
+            assert satz == f"„{namen[z['typ']]}“ (in {z['treffer']} von {z['wiederholungen']} " \
+                           "Wiederholungen)."
+    assert misch  # die kleine Studie hat Mischtypen

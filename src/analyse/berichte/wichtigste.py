@@ -52,9 +52,13 @@ def typ_satz(erg: Ergebnisse, ags: str) -> str:
                 "Zielprofil (Abschnitt Kommunentyp).")
     namen = typnamen(erg)
     sicher = f"in {int(z['treffer'])} von {int(z['wiederholungen'])} Wiederholungen"
-    if z["typ"] == "mischtyp":
-        return (f"Mischtyp zwischen „{namen.get(z['naechster_typ'], z['naechster_typ'])}“ und "
-                f"„{namen.get(z['zweiter_typ'], z['zweiter_typ'])}“ ({sicher} beim ersten).")
+    if z["typ"] == "mischtyp":  # die Regel ist die Lage zwischen zwei Typen, nicht die Sicherheit
+        lage = (f", bei {round(100 * float(z['lage']))} % des Wegs vom einen zum anderen"
+                if pd.notna(z.get("lage", np.nan)) else "")
+        return (f"Keinem Typ sicher zuzuordnen (Mischtyp): Das Zielprofil liegt zwischen "
+                f"„{namen.get(z['naechster_typ'], z['naechster_typ'])}“ und "
+                f"„{namen.get(z['zweiter_typ'], z['zweiter_typ'])}“{lage} (Abschnitt "
+                "Kommunentyp).")
     return f"„{namen.get(z['typ'], z['typ'])}“ ({sicher})."
 
 
