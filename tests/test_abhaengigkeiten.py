@@ -70,5 +70,8 @@ def test_environment_yml_nennt_jede_abhaengigkeit():
     for a in umgebung["dependencies"]:
         if isinstance(a, dict):
             conda |= {_name(x) for x in a.get("pip", [])}
-    gefordert = {_name(a) for a in _projekt()["dependencies"]} - {"dask"}
+    projekt = _projekt()
+    gefordert = {_name(a) for a in projekt["dependencies"]} - {"dask"}
+    for extra in projekt.get("optional-dependencies", {}).values():
+        gefordert |= {_name(a) for a in extra}
     assert sorted(gefordert - conda) == []
