@@ -197,11 +197,16 @@ def aufraeumen():
 
 @braucht_chromium
 def test_batch_druckt_pdf_und_baut_es_neu_wenn_es_fehlt(tmp_path, aufraeumen):
+    from rich.console import Console
+
     from analyse import batch
 
     a = _auftrag(tmp_path, "b1", ziel_pdf=tmp_path / "b1.pdf")
     z = batch.ausfuehren([a], parallel=1, fortschritt=False)
     assert z.erstellt == ["b1"] and set(z.pdf_sekunden) == {"b1"}
+    console = Console(record=True, width=200)
+    batch.zusammenfassung_drucken(z, console)
+    assert "1 PDF gedruckt" in console.export_text()
     pdf_pruefen(a.ziel_pdf, "Bericht b1")
     assert 'href="b1.pdf"' in a.ziel_html.read_text(encoding="utf-8")
 

@@ -61,5 +61,10 @@ def zusammenfassung_drucken(z: Zusammenfassung, console=None) -> None:
         f"{len(z.erstellt)} erstellt, {len(z.uebersprungen)} unverändert übersprungen, "
         f"{len(z.fehlgeschlagen)} fehlgeschlagen ({z.sekunden:.1f} s)"
     )
+    if z.pdf_sekunden:
+        zeiten = sorted(z.pdf_sekunden.values())
+        mitte = zeiten[len(zeiten) // 2]
+        console.print(f"{len(zeiten)} PDF gedruckt (je Bericht {mitte:.2f} s im Median, "
+                      f"{zeiten[0]:.2f}–{zeiten[-1]:.2f} s)")
     for name, fehler in z.fehlgeschlagen.items():
         console.print(f"  [red]✗ {escape(name)}[/]: {escape(fehler)}")
