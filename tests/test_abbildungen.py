@@ -257,3 +257,90 @@ def test_jede_abbildung_laeuft_ohne_kommunentypen(kleine_studie, tmp_path):
     for funktion in html.ABBILDUNGEN.values():
         for args in _aufrufe(ohne, funktion)[:1]:
             assert str(funktion(*args))
+
+
+# ------------------------------------------------------------------ Tabellen aller Abschnitte
+
+VORLAGEN = BERICHTE / "vorlagen"
+#: Spalten, die Kommunen einer Gruppe zählen (Gruppengrößen)
+_ZAEHLSPALTE = re.compile(r"^(Kommunen|Mitglieder|Anzahl|n |.*\(n\)$)")
+#: Tabellen über die Referenzkommunen, deren Berichte namentlich veröffentlicht sind: wie viele
+#: von ihnen eine Empfehlung bekamen, steht schon in ihren Berichten.
+_NAMENTLICH = {"Empfehlungen je Handlungsfeld (Hauptfeld der Maßnahme)"}
+#: „Gesamt“ ist in Tabellen je Handlungsfeld der Gesamtindex, keine Summe der Zeilen
+_SUMMENZEILE = re.compile(r"^(Alle|Summe|Zusammen)")
+
+
+def _abschnitte(vorlage: Path) -> list[tuple[str, str]]:
+    """(Modul, Funktion) je Abschnitt, den die Berichtsvorlage aufruft."""
+    import json
+    zellen = json.loads(vorlage.read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(z["source"]) for z in zellen if z["cell_type"] == "code")
+    return [(k.func.value.id, k.func.attr) for k in ast.walk(ast.parse(code))
+            if isinstance(k, ast.Call) and isinstance(k.func, ast.Attribute)
+            and isinstance(k.func.value, ast.Name) and k.func.value.id not in {"erg", "glossar"}
+            and k.func.attr != "ags_oder_erste_referenzkommune"]
+
+
+def _tabellen(erg) -> list[tuple[str, str, list[list[str]]]]:
+    """(Bericht, Beschriftung, Zeilen als Texte) jeder HTML-Tabelle aller Abschnitte."""
+    from bs4 import BeautifulSoup
+    ergebnis = []
+    ref = list(erg.kommunen.index[erg.kommunen["referenzkommune"]])
+    for vorlage, aufrufe in (("abschlussbericht", [(erg,)]),
+                             # ref[0] hat den eingepflanzten Typ, den das Modell nicht kennt;
+                             # ref[1] liegt in der kleinen Größenklasse
+                             ("bericht_kommune", [(erg, a) for a in ref[1:3]])):
+        for modul, name in _abschnitte(VORLAGEN / f"{vorlage}.ipynb"):
+            funktion = getattr(importlib.import_module(f"analyse.berichte.{modul}"), name)
+            for args in aufrufe:
+                for t in BeautifulSoup(str(funktion(*args)), "html.parser").find_all("table"):
+                    zeilen = [[z.get_text(" ", strip=True) for z in tr.find_all(["th", "td"])]
+                              for tr in t.find_all("tr")]
+                    ergebnis.append((vorlage, t.caption.get_text() if t.caption else "", zeilen))
+    return ergebnis
+
+
+def _lecks(tabellen, mindest: int, kleine_namen: set[str]) -> list[str]:
+    """Gruppen unter der Mindestgröße, die eine Tabelle zeigt oder verrät."""
+    lecks = []
+    klein = f"< {mindest}"
+    for bericht, titel, (kopf, *zeilen) in tabellen:
+        if titel in _NAMENTLICH:
+            continue
+        for zeile in zeilen:
+            if bericht == "abschlussbericht" and zeile and zeile[0] in kleine_namen:
+                lecks.append(f"{titel}: Zeile der kleinen Gruppe {zeile[0]}")
+        for j, spalte in enumerate(kopf):
+            if not _ZAEHLSPALTE.match(spalte):
+                continue
+            werte = [z[j] for z in zeilen if j < len(z)]
+            exakt = [w for w in werte if w.isdigit() and 0 < int(w) < mindest]
+            if exakt:
+                lecks.append(f"{titel}, {spalte}: {exakt} statt „{klein}“")
+            summe = any(_SUMMENZEILE.match(z[0]) for z in zeilen if z)
+            if summe and werte.count(klein) == 1:
+                lecks.append(f"{titel}, {spalte}: eine „{klein}“-Zelle neben der Summe")
+    return lecks
+
+
+def test_keine_tabelle_zeigt_oder_verraet_kleine_gruppen(klein):
+    """Alle HTML-Tabellen beider Berichte auf der Studie mit eingepflanzten kleinen Gruppen:
+    Gruppengrößen unter der Mindestgröße stehen nur als „< n“, nie als einzige „< n“-Zelle neben
+    einer Summe; die kleine Typgruppe hat keine eigene Zeile im Abschlussbericht."""
+    mindest = klein.studie.berichte.peer_mindestgroesse
+    tabellen = _tabellen(klein)
+    assert len(tabellen) > 30
+    assert _lecks(tabellen, mindest, {KLEINER_TYP}) == []
+
+
+def test_leckpruefung_findet_lecks():
+    """Die Prüfung oben kann scheitern: exakte kleine Zahl, einzige „< 5“ neben der Summe."""
+    kopf = ["Größenklasse", "Kommunen", "Median"]
+    assert _lecks([("abschlussbericht", "t", [kopf, ["GK 1", "3", "20"]])], 5, set())
+    assert _lecks([("abschlussbericht", "t", [kopf, ["GK 1", "< 5", "–"], ["GK 2", "9", "20"],
+                                              ["Alle", "12", "20"]])], 5, set())
+    assert _lecks([("abschlussbericht", "t", [kopf, ["neu_9", "7", "2"]])], 5, {"neu_9"})
+    assert not _lecks([("abschlussbericht", "t", [kopf, ["GK 1", "< 5", "–"],
+                                                  ["GK 2", "< 5", "–"], ["Alle", "12", "20"]])],
+                      5, {"neu_9"})

@@ -143,7 +143,7 @@ def test_neuer_typ_hat_vollen_steckbrief_aus_den_daten(erg_neuer_typ):
     assert "nicht aus der Studie übernommen" in inhalt
     assert f"Reifegrad je Handlungsfeld: {html.text(sb.name)}" in inhalt
     for teil in (">Stärken</h4>", ">Herausforderungen</h4>", "Lernt im D-Team besonders von",
-                 "<p>Größenklassen (ab", "<caption>Reifegrad je Handlungsfeld"):
+                 "<p>Größenklassen (zusammengelegt", "<caption>Reifegrad je Handlungsfeld"):
         assert inhalt.count(teil) == len(verband.steckbrief_daten(erg)), teil
     # die Prototypen behalten ihre Texte aus dem Katalog
     for t in erg.typkatalog.typen:
@@ -232,10 +232,19 @@ def test_kernaussagen_nennen_summe_finanzierung_und_personal(erg):
     assert f"{html.euro(p['Lücke (€)'].fillna(0).sum())} je Jahr" in saetze
 
 
-def test_groessenklassenmix_teilt_kleine_klassen_nicht_auf(erg):
+def test_groessenklassenmix_ohne_zurueckrechenbare_zellen(erg):
+    """Jede Zahl im Mix ist 0 oder mindestens die Mindestgröße und die Zeile summiert sich zur
+    gezeigten Typgröße: keine „< n“-Zelle, die sich aus der Typsumme zurückrechnen ließe."""
     mix = verband.steckbrief_groessenklassen(erg)
-    typen = erg.tabelle("typen")
-    klassen = erg.kommunen["groessenklasse"].astype(str).reindex(typen["ags"]).value_counts()
     mindest = erg.studie.berichte.peer_mindestgroesse
-    assert all(klassen[g] >= mindest for g in mix.columns)
-    assert set(mix.columns) == {g for g, n in klassen.items() if n >= mindest}
+    n = erg.tabelle("typen")["typ"].value_counts()
+    assert not mix.empty
+    assert ((mix == 0) | (mix >= mindest)).to_numpy().all()
+    for typ, zeile in mix.iterrows():
+        assert zeile.sum() == n[typ]
+    # die Teststudie hat Größenklassen mit weniger Kommunen eines Typs, als gezeigt werden dürfen
+    gk = erg.kommunen["groessenklasse"].astype(str).reindex(erg.tabelle("typen")["ags"])
+    roh = pd.crosstab(erg.tabelle("typen")["typ"].to_numpy(), gk.to_numpy())
+    assert ((roh > 0) & (roh < mindest)).to_numpy().any()
+    inhalt = str(verband.steckbriefe(erg))
+    assert "&lt; " not in inhalt and "< " not in inhalt

@@ -51,3 +51,23 @@ def gk_bezeichnung(gk: str) -> str:
 
 def mindestgroesse(erg: Ergebnisse) -> int:
     return erg.studie.berichte.peer_mindestgroesse
+
+
+def kleine_typen(erg: Ergebnisse) -> set[str]:
+    """Typen (IDs) mit weniger Kommunen als die Mindestgröße: die eine Regel für alle Berichte.
+
+    Klein ist ein Typ, der in der Studie (``typen``) oder als Cluster des Modells
+    (``typen_stabilitaet``) weniger als ``peer_mindestgroesse`` Kommunen hat. Seine Größe ist ein
+    Ergebnis des Modells und darf als „< n“ erscheinen; seine Merkmale nicht: kein Median, kein
+    Zielprofil, kein Steckbrief, kein aus dem Profil gebildeter Name, kein Abstand zum Prototyp,
+    kein Anteil Mischtyp. Aus ihnen ließe sich ablesen, wie wenige, oft bekannte Kommunen
+    antworten.
+    """
+    mindest = mindestgroesse(erg)
+    n = erg.tabelle_oder_leer(T.TYPEN)
+    klein = ({str(t) for t, z in n["typ"].value_counts().items() if z < mindest}
+             if not n.empty else set())
+    st = erg.tabelle_oder_leer(T.TYPEN_STABILITAET)
+    if not st.empty:
+        klein |= {str(t) for t in st.loc[st["n"] < mindest, "typ"]}
+    return klein

@@ -12,7 +12,7 @@ import pandas as pd
 
 from analyse.berichte import farben, html, kleine_zellen
 from analyse.berichte.html import Html
-from analyse.berichte.kontext import feldnamen, typmodell, typnamen
+from analyse.berichte.kontext import feldnamen, kleine_typen, typmodell, typnamen
 from analyse.eingabe.studie import CLUSTERVERFAHREN
 from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.methoden import reifegrad
@@ -470,17 +470,31 @@ def _anhang_typen(erg: Ergebnisse) -> list[Html]:
                               zeilenkopf=False))  # erst Verfahren und k benennen die Zeile
     st = erg.tabelle(T.TYPEN_STABILITAET)
     namen = typnamen(erg)
+    mindest = erg.studie.berichte.peer_mindestgroesse
+    # Regel kleiner Typen (kontext.kleine_typen): Größe nur als „< n“, keine Merkmale
+    klein = st["typ"].astype(str).isin(kleine_typen(erg)).to_numpy()
+
+    def ohne_kleine(werte) -> list:
+        return [None if k else w for w, k in zip(werte, klein, strict=True)]
+
     tab = pd.DataFrame({
-        "Cluster": st["cluster"], "Typ": st["name"],
-        "Benennung": st["art"].map(_ART).fillna(st["art"]),
-        "Nächster Prototyp": st["naechster_prototyp"].map(lambda t: namen.get(t, t)),
-        "Abstand": st["distanz"], "Kommunen": st["n"],
-        "Anteil Mischtyp": [html.zahl(a * 100, 1, "%") for a in st["anteil_mischtyp"]],
+        "Cluster": st["cluster"],
+        "Typ": ["kleiner Typ" if k else n for n, k in zip(st["name"], klein, strict=True)],
+        "Benennung": ohne_kleine(st["art"].map(_ART).fillna(st["art"])),
+        "Nächster Prototyp": ohne_kleine(st["naechster_prototyp"].map(lambda t: namen.get(t, t))),
+        "Abstand": ohne_kleine(st["distanz"]),
+        "Kommunen": [kleine_zellen.anzahl(n, mindest) for n in st["n"]],
+        "Anteil Mischtyp": ohne_kleine(html.zahl(a * 100, 1, "%") for a in st["anteil_mischtyp"]),
         "Jaccard (Mittel)": st["jaccard_mittel"],
         "stabil": np.where(st["stabil"], "ja", "nein"),
     })
     teile.append(html.tabelle(tab, beschriftung="Typen: Benennung und Stabilität", formate={
         "Abstand": "zahl2", "Jaccard (Mittel)": "zahl2"}))
+    if klein.any():
+        teile.append(html.hinweis(
+            f"Cluster unter {mindest} Kommunen: Größe nur als „< {mindest}“; Name, Benennung, "
+            "Abstand zum Prototyp und Anteil Mischtyp sind Merkmale der wenigen Kommunen und "
+            "werden nicht gezeigt (Stabilität ist eine Eigenschaft des Verfahrens)."))
     if m.prototypen_ohne_cluster:
         teile.append(html.hinweis("Prototypen ohne passenden Cluster: " + ", ".join(
             namen.get(t, t) for t in m.prototypen_ohne_cluster) + "."))

@@ -10,6 +10,7 @@ from analyse.berichte import farben, html, kleine_zellen
 from analyse.berichte.kontext import (
     feldnamen,
     gk_bezeichnung,
+    kleine_typen,
     mindestgroesse,
     reifegrad_breit,
     typ_je_kommune,
@@ -20,6 +21,7 @@ from analyse.eingabe import fragebogen, groessenklassen
 from analyse.ergebnisse.speicher import Ergebnisse
 from analyse.methoden import peers
 from analyse.namen import Tabelle as T
+from analyse.zahlen import anzahl
 
 
 def titel(erg: Ergebnisse) -> str:
@@ -187,8 +189,9 @@ def typprofile(erg: Ergebnisse) -> html.Html:
     typen = typ_je_kommune(erg).reindex(teil.index)
     n = typen.value_counts()
     mindest = mindestgroesse(erg)
-    gueltig = [t for t in _typ_reihenfolge(erg) if n.get(t, 0) >= mindest]
-    zu_klein = [t for t in _typ_reihenfolge(erg) if 0 < n.get(t, 0) < mindest]
+    klein = kleine_typen(erg)  # die eine Regel für kleine Typen
+    gueltig = [t for t in _typ_reihenfolge(erg) if n.get(t, 0) >= mindest and t not in klein]
+    zu_klein = [t for t in _typ_reihenfolge(erg) if n.get(t, 0) > 0 and t not in gueltig]
     profil = teil.groupby(typen).mean().reindex(gueltig)
     profil.columns = [fb.ziel_name[z] for z in profil.columns]
 
@@ -216,8 +219,8 @@ def typprofile(erg: Ergebnisse) -> html.Html:
                             daten=daten)]
     if zu_klein:
         teile.append(html.hinweis(
-            f"Nicht gezeigt (weniger als {mindest} Kommunen mit Zielangaben): "
-            + ", ".join(namen.get(t, t) for t in zu_klein) + "."))
+            f"Nicht gezeigt: {anzahl(len(zu_klein), 'Typ', 'Typen')} mit weniger als {mindest} "
+            "Kommunen (mit Zielangaben); schon ihr Name beschreibt ihr Profil."))
     return html.Html.verbinden(teile)
 
 
@@ -255,10 +258,10 @@ def reifegrad_ueberblick(erg: Ergebnisse) -> html.Html:
     gk = erg.kommunen["groessenklasse"]
     median = peers.gruppenmedian(rg, gk, mindest)
     tab = pd.DataFrame({namen[f]: median[(f, "median")] for f in namen})
-    tab.insert(0, "Kommunen", median[("gesamt", "n")])
+    tab.insert(0, "Kommunen", [kleine_zellen.anzahl(n, mindest) for n in median[("gesamt", "n")]])
     tab.index = [gk_bezeichnung(g) for g in tab.index]
     tab.index.name = "Größenklasse"
-    formate = {namen[f]: "zahl" for f in namen} | {"Kommunen": "zahl"}
+    formate = {namen[f]: "zahl" for f in namen}
     return html.Html.verbinden([
         html.abbildung(fig, alt, "Verteilung des Reifegrads je Handlungsfeld (aktuelle Welle)",
                        daten=abb_daten),

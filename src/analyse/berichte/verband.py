@@ -12,10 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analyse.berichte import html
+from analyse.berichte import html, kleine_zellen, uebersicht
 from analyse.berichte.kontext import (
     feldnamen,
     gk_bezeichnung,
+    kleine_typen,
     mindestgroesse,
     reifegrad_breit,
     typmodell,
@@ -172,7 +173,8 @@ def ozg_abdeckung_je_klasse(erg: Ergebnisse) -> pd.DataFrame:
             continue
         genug = len(teil) >= mindestgroesse(erg)
         zeilen.append({
-            "Größenklasse": gk_bezeichnung(gk), "Mitglieder": len(teil),
+            "Größenklasse": gk_bezeichnung(gk),
+            "Mitglieder": kleine_zellen.anzahl(len(teil), mindestgroesse(erg)),
             "Anteil online (Median)": teil["anteil_online"].median() * 100 if genug else np.nan,
             "Mittlere Stufe (Median)": teil["mittlere_stufe"].median() if genug else np.nan})
     alle = a
@@ -225,18 +227,18 @@ def steckbrief_reifegrad(erg: Ergebnisse) -> pd.DataFrame:
 
 
 def steckbrief_groessenklassen(erg: Ergebnisse) -> pd.DataFrame:
-    """Anzahl je Typ und Größenklasse; Zellen unter der Mindestgröße als ``< n``."""
-    typen = erg.tabelle_oder_leer(T.TYPEN)
-    if typen.empty:
+    """Anzahl je Typ (Zeilen) und Größenklasse (Spalten), kleine Zellen zusammengelegt.
+
+    Dieselbe Kreuztabelle wie in der Typenverteilung (``uebersicht.typen_nach_groessenklasse``):
+    Größenklassen werden zu Bändern zusammengelegt, bis jede Zahl 0 oder mindestens die
+    Mindestgröße ist. So steht keine „< n“-Zelle neben der exakten Typsumme, aus der sie sich
+    zurückrechnen ließe. Typen, die dort mit anderen zusammengelegt sind, fehlen.
+    """
+    if erg.tabelle_oder_leer(T.TYPEN).empty:
         return pd.DataFrame()
-    gk = erg.kommunen["groessenklasse"].astype(str).reindex(typen["ags"]).to_numpy()
-    kreuz = pd.crosstab(typen["typ"].to_numpy(), gk)
-    kreuz = kreuz.reindex(columns=[g for g in groessenklassen.KLASSEN if g in kreuz.columns])
-    mindest = mindestgroesse(erg)
-    # wie in der Verteilung nach Größenklasse: kleine Klassen werden nicht nach Typen aufgeteilt
-    klassen = erg.kommunen["groessenklasse"].astype(str).reindex(typen["ags"]).value_counts()
-    kreuz = kreuz[[g for g in kreuz.columns if klassen.get(g, 0) >= mindest]]
-    return kreuz.astype(object).where((kreuz == 0) | (kreuz >= mindest), f"< {mindest}")
+    zs = uebersicht.typen_nach_groessenklasse(erg)
+    einzeln = [t for t in zs.kreuz.columns if zs.spalten.get(t) == [t]]
+    return zs.kreuz[einzeln].T
 
 
 @dataclass(frozen=True)
@@ -314,7 +316,7 @@ def steckbrief_daten(erg: Ergebnisse) -> list[Steckbrief]:
     namen = typnamen(erg)
     katalog = {t.id: t for t in erg.typkatalog.typen}
     ergebnis = []
-    for typ in _reihenfolge(erg, set(n.index)):
+    for typ in _reihenfolge(erg, set(n.index) - kleine_typen(erg)):  # Regel: kontext
         b = typmodell(erg).benennung_von(typ)
         profil = (f"Priorisiert stärker als im Mittel aller Kommunen: {', '.join(b.hoch)}; "
                   f"schwächer: {', '.join(b.niedrig)}." if b and b.hoch else "")
@@ -363,6 +365,12 @@ def steckbriefe(erg: Ergebnisse) -> html.Html:
     rg = steckbrief_reifegrad(erg)
     mix = steckbrief_groessenklassen(erg)
     teile = []
+    ohne = len(set(_reihenfolge(erg, set(typen["typ"]))) & kleine_typen(erg))
+    if ohne:
+        teile.append(html.hinweis(
+            f"{anzahl(ohne, 'Typ hat', 'Typen haben')} weniger als {mindestgroesse(erg)} "
+            "Kommunen und keinen Steckbrief (Merkmale so kleiner Gruppen verrieten einzelne "
+            "Kommunen)."))
     for sb in steckbrief_daten(erg):
         titel = f"Steckbrief: {sb.name}" + (" (aus den Daten gebildet)"
                                             if sb.herkunft == "daten" else "")
@@ -386,10 +394,10 @@ def steckbriefe(erg: Ergebnisse) -> html.Html:
         teile.append(_reifegrad_tabelle(erg, sb, rg))
         if sb.typ in mix.index:
             m = mix.loc[sb.typ]
-            m = m[m.astype(str) != "0"]
-            teile.append(html.absatz("Größenklassen (ab " f"{mindestgroesse(erg)} Kommunen je "
-                                     "Klasse aufgeteilt): " + "; ".join(
-                f"{groessenklassen.bezeichnung(g, kurz=True)}: {v}" for g, v in m.items()) + "."))
+            m = m[m > 0]
+            teile.append(html.absatz(
+                f"Größenklassen (zusammengelegt, bis jede Zahl mindestens {mindestgroesse(erg)} "
+                "ist): " + "; ".join(f"{g}: {v}" for g, v in m.items()) + "."))
     return html.Html.verbinden(teile)
 
 
