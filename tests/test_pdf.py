@@ -107,6 +107,14 @@ def test_druckfassung_ist_in_sich_geschlossen():
     assert not re.search(r"https?://", druck)
 
 
+def test_pdf_titel_ohne_doppelte_studie():
+    abschluss = website.seite("Abschlussbericht: Studie &amp; Co", "<h1>A</h1>", "Studie &amp; Co")
+    assert "<title>Abschlussbericht: Studie &amp;amp; Co</title>" in \
+        pdf_modul.druckfassung(abschluss)
+    kommune = website.seite("Ort: Digitalisierungsbericht", "<h1>A</h1>", "Studie")
+    assert "<title>Ort: Digitalisierungsbericht – Studie</title>" in pdf_modul.druckfassung(kommune)
+
+
 def test_schmale_tabelle_bleibt_unmarkiert():
     tabelle = ('<table class="tabelle"><thead><tr><th>A</th><th>B</th></tr></thead><tbody>'
                f"<tr><td>{'x ' * 200}</td><td>1</td></tr></tbody></table>")

@@ -23,6 +23,7 @@ _TABELLE = re.compile(r"<table\b.*?</table>", re.S)
 _ZEILE = re.compile(r"<tr\b.*?</tr>", re.S)
 _ZELLE = re.compile(r"<t([hd])\b([^>]*)>(.*?)</t\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
+_TITEL = re.compile(r"<title>(.*?) – (.*?)</title>", re.S)
 
 #: Ab so vielen Spalten gilt eine Tabelle als breit; ab so vielen Zeichen im Mittel ist eine
 #: Spalte ein Fließtext (etwa „Begründung“), der im Druck den meisten Platz bekommt.
@@ -78,6 +79,9 @@ def druckfassung(html: str, auftrag=None) -> str:
         return f"<style{medium}>\n{_stil(name)}\n</style>"
 
     html = _TABELLE.sub(lambda m: _fliesstext_markieren(m.group(0)), html)
+    # Dokumenttitel des PDF ohne doppelte Studie („Abschlussbericht: X – X“ → „Abschlussbericht: X“)
+    html = _TITEL.sub(lambda m: f"<title>{m.group(1)}</title>" if m.group(2) in m.group(1)
+                      else m.group(0), html, count=1)
     return _DETAILS.sub("<details open", _LINK.sub(einbetten, html))
 
 
