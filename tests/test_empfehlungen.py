@@ -245,3 +245,36 @@ def test_ohne_typenstruktur_kein_typzuschlag(daten, katalog):
     mit = empfehlungen.auswahl(kommunen, reifegrad, typen, None, katalog, _studie(),
                                NAMEN)["empfehlungen"]
     assert mit["begruendung"].str.contains("Kommunentyps Optimierer").any()
+
+
+def test_kosten_je_feld_und_jahr_eine_regel_fuer_leere_zellen():
+    """„–“: nichts geplant; „0 €“: geplant, ohne eigene Kosten (etwa alles über den Verband)."""
+    from analyse.berichte import empfehlungen as d
+    from analyse.berichte import html
+
+    je_jahr = pd.DataFrame({
+        "handlungsfeld": ["daten", "daten", "organisation", "gesamt", "gesamt"],
+        "jahr": [2027, 2028, 2027, 2027, 2028],
+        # daten 2028 und organisation 2027: nur Personentage (über den Verband), Kosten 0
+        "kosten_gesamt": [100.0, 0.0, 0.0, 100.0, 0.0]})
+    roadmap = pd.DataFrame({
+        "hauptfeld": ["daten", "organisation", "strategie"],
+        "startjahr": [2027, 2027, 2027], "endjahr": [2028, 2028, 2027]})
+    summen = pd.DataFrame({
+        "handlungsfeld": ["daten", "organisation", "strategie", "personal", "gesamt"],
+        "handlungsfeld_name": ["Daten", "Organisation", "Strategie", "Personal", "Gesamt"]})
+    # laufende Kosten nach dem Ende: 2029 nur Organisation
+    je_jahr = pd.concat([je_jahr, pd.DataFrame({"handlungsfeld": ["organisation", "gesamt"],
+                                                "jahr": [2029, 2029],
+                                                "kosten_gesamt": [50.0, 50.0]})])
+    t = d.kosten_je_feld_und_jahr(je_jahr, roadmap, summen).set_index("Handlungsfeld")
+    # Personal: im Zeitraum nichts geplant (etwa alles verschoben), keine Zeile
+    assert list(t.index) == ["Daten", "Organisation", "Strategie", "Gesamt"]
+    assert t.loc["Daten"].tolist()[:2] == [100.0, 0.0] and pd.isna(t.loc["Daten", "Kosten 2029"])
+    # läuft 2028 ohne jede Kosten- oder Personentage-Zeile: trotzdem geplant
+    assert t.loc["Organisation"].tolist() == [0.0, 0.0, 50.0]
+    assert t.loc["Gesamt"].tolist() == [100.0, 0.0, 50.0]
+    assert t.loc["Strategie", "Kosten 2027"] == 0.0 and pd.isna(t.loc["Strategie", "Kosten 2028"])
+    zellen = html.tabelle(t.reset_index(), formate={c: "euro" for c in t.columns})
+    assert "<td>0\xa0€</td>" in str(zellen) and "<td>–</td>" in str(zellen)
+    assert "über den Verband" in d.KOSTEN_FUSSNOTE and "Umlage" in d.KOSTEN_FUSSNOTE

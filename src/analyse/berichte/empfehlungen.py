@@ -317,6 +317,41 @@ def excel_download(erg: Ergebnisse, ags: str) -> html.Html:
 # ------------------------------------------------------------------ Abschlussbericht
 
 
+KOSTEN_FUSSNOTE = (
+    "„–“: In diesem Jahr ist keine Maßnahme des Handlungsfelds geplant. „0 €“: Maßnahmen sind "
+    "geplant, kosten die Referenzkommunen aber nichts Eigenes, meist weil sie über den Verband "
+    "laufen. Über den Verband heißt: Der Verband setzt die Maßnahme für seine Mitglieder um und "
+    "trägt die Kosten; die Kommune zahlt dafür ihren Anteil an der Umlage (siehe Empfehlungen "
+    "für den Verband), der hier nicht noch einmal gezählt wird, und bringt nur eigene "
+    "Personentage ein.")
+
+
+def kosten_je_feld_und_jahr(je_jahr: pd.DataFrame, roadmap: pd.DataFrame,
+                            summen: pd.DataFrame) -> pd.DataFrame:
+    """Kosten je Handlungsfeld (Zeilen wie ``summen``) und Jahr, eine Regel für leere Zellen.
+
+    Geplant ist ein Feld in einem Jahr, wenn eine Maßnahme des Felds dann läuft (Start- bis
+    Endjahr laut Roadmap) oder Kosten oder Personentage hat. Nicht geplant: ``NaN`` (gezeigt als
+    „–“); geplant ohne eigene Kosten (etwa alles über den Verband): ``0``.
+    """
+    laeuft = {(f, jahr) for f, von, bis in zip(roadmap.get("hauptfeld", []),
+                                                roadmap.get("startjahr", []),
+                                                roadmap.get("endjahr", []), strict=True)
+              for jahr in range(int(von), int(bis) + 1)}
+    laeuft |= {("gesamt", jahr) for _, jahr in laeuft}
+    felder = list(dict.fromkeys(summen["handlungsfeld"]))
+    breit = je_jahr.pivot_table(index="handlungsfeld", columns="jahr", values="kosten_gesamt",
+                                aggfunc="sum", sort=True).reindex(felder)
+    for feld, jahr in laeuft:  # Kosten- und Personentage-Zeilen fehlen: geplant, 0 €
+        if feld in breit.index and jahr in breit.columns and pd.isna(breit.loc[feld, jahr]):
+            breit.loc[feld, jahr] = 0.0
+    breit = breit.dropna(how="all")
+    namen = dict(zip(summen["handlungsfeld"], summen["handlungsfeld_name"], strict=True))
+    breit.columns = [f"Kosten {c}" for c in breit.columns]
+    breit.insert(0, "Handlungsfeld", [namen[f] for f in breit.index])
+    return breit.reset_index(drop=True)
+
+
 def gesamtuebersicht(erg: Ergebnisse) -> html.Html:
     """Alle Empfehlungen gezählt, Kosten je Handlungsfeld und Jahr."""
     teile: list[html.Html] = []  # Überschrift steht im Notebook
@@ -346,15 +381,11 @@ def gesamtuebersicht(erg: Ergebnisse) -> html.Html:
         "Empfehlungen je Handlungsfeld (Hauptfeld der Maßnahme)",
         formate={"Einmalig": "euro", "Jährlich": "euro", "Personentage": "zahl0"}))
     if j is not None and not j.empty:
-        breit = j.pivot_table(index="handlungsfeld_name", columns="jahr", values="kosten_gesamt",
-                              aggfunc="sum", sort=False)
-        breit.columns = [f"Kosten {c}" for c in breit.columns]
-        reihen = [n for n in dict.fromkeys(s["handlungsfeld_name"]) if n in breit.index]
-        breit = breit.reindex(reihen).reset_index().rename(
-            columns={"handlungsfeld_name": "Handlungsfeld"})
-        teile.append(html.tabelle(breit, "Geplante Kosten (einmalig und laufend) je "
-                                         "Handlungsfeld und Jahr laut Roadmaps",
-                                  formate={c: "euro" for c in breit.columns[1:]}))
+        breit = kosten_je_feld_und_jahr(j, erg.tabelle_oder_leer(T.ROADMAP), s)
+        teile += [html.tabelle(breit, "Geplante Kosten (einmalig und laufend) je Handlungsfeld "
+                                      "und Jahr laut Roadmaps",
+                               formate={c: "euro" for c in breit.columns[1:]}),
+                  html.hinweis(KOSTEN_FUSSNOTE)]
     haeufig = (e.groupby("titel")["ags"].nunique().sort_values(ascending=False, kind="stable")
                .head(10).reset_index())
     haeufig.columns = ["Maßnahme", "Referenzkommunen"]
