@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -164,6 +165,11 @@ def test_browser_endet_mit_seinem_worker(tmp_path):
         while time.monotonic() < frist and any(_lebt(p) for p in gruppe):
             time.sleep(0.2)
         assert not [p.pid for p in gruppe if _lebt(p)]
+        # sein Profilordner bleibt zurück und verschwindet beim nächsten Start eines Browsers
+        reste = list(Path(tempfile.gettempdir()).glob(f"analyse-browser-{worker.pid}-*"))
+        assert reste
+        browser.reste_entfernen()
+        assert not any(r.exists() for r in reste)
     finally:
         if worker.poll() is None:
             worker.kill()

@@ -75,6 +75,28 @@ _ARGUMENTE = (
 )
 
 
+_PRAEFIX = "analyse-browser-"
+
+
+def reste_entfernen() -> None:
+    """Profilordner von Browsern, deren Worker hart beendet wurde (SIGKILL), wegräumen.
+
+    Der Ordnername trägt die PID des Workers; entfernt wird nur, was zu keinem lebenden
+    Prozess mehr gehört, und nur Ordner mit genau diesem Namensmuster.
+    """
+    basis = Path(tempfile.gettempdir())
+    for ordner in basis.glob(f"{_PRAEFIX}*-*"):
+        pid = ordner.name[len(_PRAEFIX):].split("-", 1)[0]
+        if not pid.isdigit() or not ordner.is_dir() or ordner.is_symlink():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(ordner, ignore_errors=True)
+        except PermissionError:
+            continue
+
+
 class BrowserFehler(RuntimeError):
     """Chromium fehlt, startete nicht oder antwortete nicht rechtzeitig."""
 
@@ -130,7 +152,8 @@ class WarmerBrowser:
         exe = programm()
         if exe is None:
             raise BrowserFehler("Chromium ist nicht installiert (Debian: apt-get install chromium)")
-        self._ordner = tempfile.mkdtemp(prefix="analyse-browser-")
+        reste_entfernen()
+        self._ordner = tempfile.mkdtemp(prefix=f"{_PRAEFIX}{os.getpid()}-")
         kind_lesen, self._an = os.pipe()
         self._von, kind_schreiben = os.pipe()
         argv = [exe, *_ARGUMENTE, f"--user-data-dir={self._ordner}/profil"]
