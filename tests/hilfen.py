@@ -74,3 +74,36 @@ def ergebnisse_speichern(ordner: Path, tabellen: dict, daten: Path, modell: dict
                 df[spalte] = schemas.LEER[col.metadata["art"]]
         ergaenzt[name] = df
     speicher.speichern(ordner, ergaenzt, modell or modell_beispiel(), daten)
+
+
+def defekte_links(site: Path) -> list[str]:
+    """Interne Links aller HTML-Seiten unter ``site`` (ohne Browser), deren Ziel fehlt, aus der
+    Site hinaus zeigt oder deren Anker auf der Zielseite fehlt. Dieselbe Regel wie
+    ``tests/browser/pruefung.defekte_links``; externe Links (https:, mailto:) und data: zählen
+    nicht."""
+    from urllib.parse import unquote, urlsplit
+
+    from bs4 import BeautifulSoup
+
+    site = site.resolve()
+    seiten = {p.resolve(): BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
+              for p in site.rglob("*.html")}
+    ids = {p: {e["id"] for e in s.find_all(id=True)} | {e["name"] for e in s.find_all("a", attrs={"name": True})}
+           for p, s in seiten.items()}
+    defekt = []
+    for pfad, soup in seiten.items():
+        for element in soup.find_all(["a", "area", "link"], href=True):
+            href = element["href"]
+            teile = urlsplit(href)
+            if teile.scheme or teile.netloc:
+                continue
+            ziel = (pfad.parent / unquote(teile.path)).resolve() if teile.path else pfad
+            wo = f"{pfad.relative_to(site)}: {href!r}"
+            if site not in ziel.parents:
+                defekt.append(f"{wo} zeigt aus der Site hinaus")
+            elif not ziel.is_file():
+                defekt.append(f"{wo}: {ziel.relative_to(site)} fehlt")
+            elif teile.fragment and ziel.suffix == ".html" and not (
+                    {teile.fragment, unquote(teile.fragment)} & ids.get(ziel, set())):
+                defekt.append(f"{wo}: Anker #{teile.fragment} fehlt")
+    return defekt

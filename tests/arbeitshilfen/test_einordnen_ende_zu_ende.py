@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from arbeitshilfen_hilfen import ausgefuellt, auskunft_der_studie
-from hilfen import analyse_lauf
+from hilfen import analyse_lauf, defekte_links
 from openpyxl import load_workbook
 
 from analyse.arbeitshilfen import selbstauskunft as sa
@@ -53,6 +53,8 @@ def test_mitglied_bekommt_seinen_bericht_mit_einem_befehl(studie, erg, tmp_path)
     # die Navigation verlinkt die Erklärung zur Barrierefreiheit: sie liegt daneben
     erklaerung = (tmp_path / "aus" / "barrierefreiheit.html").read_text(encoding="utf-8")
     assert "Erklärung zur Barrierefreiheit" in erklaerung and "Excel-Arbeitsbücher" in erklaerung
+    # jede Seite der Einordnung verlinkt nur, was es dort gibt (kein Abschlussbericht)
+    assert defekte_links(tmp_path / "aus") == []
 
 
 def test_ordner_mit_fortschritt_und_isolierten_fehlern(studie, erg, tmp_path):

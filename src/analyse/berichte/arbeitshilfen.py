@@ -49,9 +49,11 @@ def einordnung_hinweis(erg: Ergebnisse, ags: str) -> html.Html:
 def uebersicht(erg: Ergebnisse, eintraege: list[dict], fehler: dict[str, str]) -> html.Html:
     """Inhalt der Übersichtsseite eines Einordnungslaufs: Berichte und Fehler je Datei."""
     teile = [html.ueberschrift(f"Selbstauskünfte, eingeordnet in „{erg.studie.titel}“", 1),
-             html.absatz(f"{len(eintraege)} Kommune{'n' if len(eintraege) != 1 else ''} "
-                         f"eingeordnet, {len(fehler)} Datei{'en' if len(fehler) != 1 else ''} "
-                         "mit Fehlern. Die Ergebnisse der Studie bleiben unverändert.")]
+             # Ziel des Navigationspunkts „Kommunenberichte“ (index.html#kommunen)
+             html.Html('<p id="kommunen">' + html.text(
+                 f"{len(eintraege)} Kommune{'n' if len(eintraege) != 1 else ''} "
+                 f"eingeordnet, {len(fehler)} Datei{'en' if len(fehler) != 1 else ''} "
+                 "mit Fehlern. Die Ergebnisse der Studie bleiben unverändert.") + "</p>")]
     if eintraege:
         zeilen = []
         for e in eintraege:
@@ -84,11 +86,12 @@ def uebersicht_schreiben(erg: Ergebnisse, ausgabe: Path, eintraege: list[dict],
 
     ziel = Path(ausgabe) / "index.html"
     atomar_schreiben(ziel, website.seite("Selbstauskünfte", str(uebersicht(erg, eintraege, fehler)),
-                                         erg.studie.titel, aktiv="index"))
+                                         erg.studie.titel, aktiv="index", abschlussbericht=False))
     for stil in ("bericht.css", "druck.css"):
         atomar_schreiben(Path(ausgabe) / stil, (website.VORLAGEN / stil).read_text(encoding="utf-8"))
     # Die Navigation jeder Seite verlinkt die Erklärung zur Barrierefreiheit
     downloads = [f"kommunen/{e['ags']}.{endung}" for e in eintraege for endung in ("xlsx", "pdf")
                  if endung == "xlsx" or e.get("pdf")]
-    atomar_schreiben(Path(ausgabe) / barrierefreiheit.DATEI, website.erklaerung(erg, downloads))
+    atomar_schreiben(Path(ausgabe) / barrierefreiheit.DATEI,
+                     website.erklaerung(erg, downloads, abschlussbericht=False))
     return ziel

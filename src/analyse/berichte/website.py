@@ -48,14 +48,16 @@ def _vorlage(name: str) -> jinja2.Template:
 
 
 def seite(titel: str, inhalt: str, site_titel: str, wurzel: str = "", aktiv: str = "",
-          skript: str = "", pdf: str | None = None) -> str:
+          skript: str = "", pdf: str | None = None, abschlussbericht: bool = True) -> str:
     """Eine vollständige HTML-Seite (``lang="de"``); ``inhalt`` ist bereits sicheres HTML.
 
     Gedruckt (und als PDF) gilt ``druck.css`` mit einer Kopfzeile aus Titel und Studie;
-    ``pdf`` verlinkt die PDF-Fassung der Seite (relativ zur Seite)."""
+    ``pdf`` verlinkt die PDF-Fassung der Seite (relativ zur Seite). ``abschlussbericht=False``:
+    die Site hat keinen (Ausgabe von ``analyse einordnen``), die Navigation verlinkt ihn nicht."""
     return _vorlage("seite.html.j2").render(
         titel=titel, inhalt=inhalt, site_titel=site_titel, wurzel=wurzel, aktiv=aktiv,
         skript=skript, version=__version__, pdf=pdf, erklaerung=barrierefreiheit.DATEI,
+        abschlussbericht=abschlussbericht,
         kopfzeile_css=pdf_modul.kopfzeile_css(pdf_modul.kopfzeile(titel, site_titel)))
 
 
@@ -106,21 +108,24 @@ def notebook_html(nb: nbformat.NotebookNode, auftrag) -> str:
     ziel_pdf = getattr(auftrag, "ziel_pdf", None)
     # Der Ergebnisordner steht im Auftrag (so wie die Pipeline ihn übergab), nicht in den
     # Metadaten, die papermill ins Notebook schreibt.
+    erg = _ergebnisse(auftrag.parameter.get("ergebnisse"))
     return seite(titel=auftrag.titel, inhalt=body,
-                 site_titel=_site_titel(auftrag.parameter.get("ergebnisse")),
+                 site_titel=erg.studie.titel if erg else "Digitalisierungsberichte",
                  wurzel="../" if unterordner else "",
                  aktiv=ABSCHLUSSBERICHT if auftrag.name == ABSCHLUSSBERICHT else "",
-                 pdf=Path(ziel_pdf).name if ziel_pdf else None)
+                 pdf=Path(ziel_pdf).name if ziel_pdf else None,
+                 # Ein eingeordneter Bericht liegt auf einer Site ohne Abschlussbericht
+                 abschlussbericht=erg is None or erg.modell.einordnung is None)
 
 
-def _site_titel(ergebnisse_ordner: str | None) -> str:
-    """Der Studientitel als Titel der Website (aus dem Ergebnisordner des Berichts)."""
+def _ergebnisse(ergebnisse_ordner: str | None):
+    """Die Ergebnisse des Berichts (Titel der Website, Einordnung oder Studie)."""
     if ergebnisse_ordner:
         try:
-            return ergebnisse.laden(ergebnisse_ordner).studie.titel
+            return ergebnisse.laden(ergebnisse_ordner)
         except FileNotFoundError:
             pass
-    return "Digitalisierungsberichte"
+    return None
 
 
 def quarto_verfuegbar() -> bool:
@@ -166,10 +171,11 @@ def startseite(erg, berichte: Path, kommunen: list[dict]) -> str:
     return seite(STARTSEITE, inhalt, erg.studie.titel, aktiv="index", skript=skript)
 
 
-def erklaerung(erg, downloads_der_site: list[str]) -> str:
-    """Die Seite „Erklärung zur Barrierefreiheit“ (nbconvert-Weg)."""
+def erklaerung(erg, downloads_der_site: list[str], abschlussbericht: bool = True) -> str:
+    """Die Seite „Erklärung zur Barrierefreiheit“ (nbconvert-Weg und Einordnung)."""
     inhalt = barrierefreiheit.inhalt(erg.studie, downloads_der_site)
-    return seite(barrierefreiheit.TITEL, str(inhalt), erg.studie.titel, aktiv="barrierefreiheit")
+    return seite(barrierefreiheit.TITEL, str(inhalt), erg.studie.titel, aktiv="barrierefreiheit",
+                 abschlussbericht=abschlussbericht)
 
 
 def downloads(berichte: Path, kommunen: list[dict]) -> list[str]:
