@@ -321,6 +321,19 @@ def _lecks(tabellen, mindest: int, kleine_namen: set[str]) -> list[str]:
             summe = any(_SUMMENZEILE.match(z[0]) for z in zeilen if z)
             if summe and werte.count(klein) == 1:
                 lecks.append(f"{titel}, {spalte}: eine „{klein}“-Zelle neben der Summe")
+            lecks += _werte_kleiner_gruppen(titel, kopf, zeilen, j, klein)
+    return lecks
+
+
+def _werte_kleiner_gruppen(titel, kopf, zeilen, j, klein) -> list[str]:
+    """Werte einer Gruppe mit „< n“: Gruppen als Zeilen (Zählspalte gleich nach dem Namen)
+    zeigen sonst nur „–“; Gruppen als Spalten („n (…)“ nach ihrem Median) ebenso."""
+    lecks = []
+    for z in zeilen:
+        if j < len(z) and z[j] == klein:
+            andere = z[j + 1:] if j == 1 else ([z[j - 1]] if kopf[j].startswith("n ") else [])
+            if any(w not in ("–", "") for w in andere):
+                lecks.append(f"{titel}: Werte neben „{klein}“ in Zeile {z[0]}: {andere}")
     return lecks
 
 
@@ -341,6 +354,38 @@ def test_leckpruefung_findet_lecks():
     assert _lecks([("abschlussbericht", "t", [kopf, ["GK 1", "< 5", "–"], ["GK 2", "9", "20"],
                                               ["Alle", "12", "20"]])], 5, set())
     assert _lecks([("abschlussbericht", "t", [kopf, ["neu_9", "7", "2"]])], 5, {"neu_9"})
+    assert _lecks([("abschlussbericht", "t", [kopf, ["GK 1", "< 5", "20"]])], 5, set())
+    assert _lecks([("bericht_kommune", "t", [["Feld", "Median GK 1", "n (Größenklasse)"],
+                                             ["Strategie", "20", "< 5"]])], 5, set())
     assert not _lecks([("abschlussbericht", "t", [kopf, ["GK 1", "< 5", "–"],
                                                   ["GK 2", "< 5", "–"], ["Alle", "12", "20"]])],
                       5, {"neu_9"})
+
+
+def test_kleiner_cluster_zeigt_keine_merkmale(klein):
+    """Die eine Regel (``kontext.kleine_typen``): Ein Cluster des Modells unter der Mindestgröße
+    steht im Methodenanhang nur mit „< n“, ohne Name, Abstand und Anteil Mischtyp, und hat keinen
+    Steckbrief und kein Zielprofil."""
+    from bs4 import BeautifulSoup
+
+    from analyse.berichte import kontext, methodenanhang, uebersicht, verband
+
+    st = klein.tabelle("typen_stabilitaet")
+    vorher = st.copy()
+    typ, name = st.loc[0, "typ"], st.loc[0, "name"]
+    mindest = klein.studie.berichte.peer_mindestgroesse
+    try:
+        st.loc[0, "n"] = mindest - 1
+        assert typ in kontext.kleine_typen(klein)
+        tabelle = next(t for t in BeautifulSoup(str(methodenanhang.anhang(klein)), "html.parser")
+                       .find_all("table") if "Benennung und Stabilität" in t.caption.get_text())
+        zeile = [z.get_text(strip=True) for z in tabelle.find_all("tr")[1].find_all(["th", "td"])]
+        assert zeile[1:8] == ["kleiner Typ", "–", "–", "–", f"< {mindest}", "–", zeile[7]]
+        assert zeile[7] != "–"  # Stabilität ist eine Eigenschaft des Verfahrens
+        assert all(sb.typ != typ for sb in verband.steckbrief_daten(klein))
+        assert f"Steckbrief: {html.text(name)}" not in str(verband.steckbriefe(klein))
+        with html.protokollieren() as protokoll:
+            uebersicht.typprofile(klein)
+        assert name not in " ".join(map(str, protokoll[0][1].gruppen))
+    finally:
+        st[:] = vorher
