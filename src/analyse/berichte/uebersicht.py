@@ -230,6 +230,9 @@ def reifegrad_ueberblick(erg: Ergebnisse) -> html.Html:
     namen = feldnamen(erg)
     mindest = mindestgroesse(erg)
     felder = [f for f in namen if f != "gesamt" and rg[f].notna().sum() >= mindest]
+    if not felder:  # sehr kleine Studie (etwa ohne Kommunentypen): keine Verteilung zu zeigen
+        return html.hinweis(f"Zu wenige bewertete Kommunen (unter {mindest}) für eine "
+                            "Verteilung je Handlungsfeld.")
     fig, ax = plt.subplots(figsize=(8, 4.5))
     daten = [rg[f].dropna().to_numpy() for f in felder]
     ax.boxplot(daten, orientation="horizontal", tick_labels=[namen[f] for f in felder],
