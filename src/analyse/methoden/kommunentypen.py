@@ -850,6 +850,15 @@ def typisieren(ziele: pd.DataFrame, katalog: Typkatalog, einst: KommunentypenEin
         return _typisieren(ziele, katalog, einst, seed, dict(zielnamen or {}))
 
 
+def _vorbereitung(m: Merkmale, einst: KommunentypenEinstellungen) -> Vorbereitung:
+    """Wie die Zielprioritäten vorbereitet wurden (für Modell und Methodenanhang)."""
+    return Vorbereitung(
+        mindestanteil_ziele=MINDESTANTEIL_ZIELE,
+        imputation="Zeilenmittel der übrigen Prioritäten derselben Kommune",
+        anteil_imputiert=m.anteil_imputiert, standardisierung=einst.standardisierung,
+        ipsatisieren=einst.ipsatisieren)
+
+
 def _ks(einst: KommunentypenEinstellungen, n: int) -> list[int]:
     k_min, k_max = einst.k_bereich
     k_max = min(k_max, n - 1)
@@ -927,11 +936,7 @@ def _typisieren(ziele: pd.DataFrame, katalog: Typkatalog, einst: KommunentypenEi
         benennung=benennungen,
         prototypen_ohne_cluster=sorted(set(prototypen.index) - {
             b.typ for b in benennungen if b.art == "prototyp"}),
-        vorbereitung=Vorbereitung(
-            mindestanteil_ziele=MINDESTANTEIL_ZIELE,
-            imputation="Zeilenmittel der übrigen Prioritäten derselben Kommune",
-            anteil_imputiert=m.anteil_imputiert, standardisierung=einst.standardisierung,
-            ipsatisieren=einst.ipsatisieren),
+        vorbereitung=_vorbereitung(m, einst),
         verfahren=Verfahren(
             methoden=list(methoden), k_bereich=[ks[0], ks[-1]], bootstrap=int(einst.bootstrap),
             stichprobe_bootstrap=len(st.bootstrap), stichprobe_silhouette=len(st.guete),
@@ -985,11 +990,7 @@ def ohne_typen(ziele: pd.DataFrame, einst: KommunentypenEinstellungen, seed: int
             lage_schwelle_ungekuerzt=0.5, kalibrierung_korrektur=0.0, anteil_mischtyp=0.0),
         n_typisiert=0, n_nicht_typisiert=int(len(ziele)), nicht_typisiert=[],
         zentren={}, benennung=[], prototypen_ohne_cluster=[],
-        vorbereitung=Vorbereitung(
-            mindestanteil_ziele=MINDESTANTEIL_ZIELE,
-            imputation="Zeilenmittel der übrigen Prioritäten derselben Kommune",
-            anteil_imputiert=m.anteil_imputiert, standardisierung=einst.standardisierung,
-            ipsatisieren=einst.ipsatisieren),
+        vorbereitung=_vorbereitung(m, einst),
         verfahren=Verfahren(
             methoden=[], k_bereich=list(einst.k_bereich), bootstrap=0, stichprobe_bootstrap=0,
             stichprobe_silhouette=0, ward_maximum=WARD_MAXIMUM, kandidaten_stabilitaet=[],
