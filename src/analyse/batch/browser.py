@@ -149,6 +149,11 @@ class WarmerBrowser:
 
     # -- Lebenszyklus -------------------------------------------------------------------------
     def starten(self) -> None:
+        self.anstossen()
+        self.verbinden()
+
+    def anstossen(self) -> None:
+        """Startet den Chromium-Prozess, ohne auf ihn zu warten (``verbinden`` wartet)."""
         exe = programm()
         if exe is None:
             raise BrowserFehler("Chromium ist nicht installiert (Debian: apt-get install chromium)")
@@ -172,6 +177,9 @@ class WarmerBrowser:
         finally:
             os.close(kind_lesen)
             os.close(kind_schreiben)
+
+    def verbinden(self) -> None:
+        """Wartet auf den angestoßenen Browser und öffnet den Tab für die PDFs."""
         try:
             ziel = self.befehl("Target.createTarget", {"url": "about:blank"}, zeit=STARTZEIT)
             self._sitzung = self.befehl("Target.attachToTarget",
@@ -255,6 +263,8 @@ class WarmerBrowser:
         """Druckt eine in sich geschlossene HTML-Seite als getaggtes PDF (A4, Maße aus ``@page``)."""
         if not self.laeuft:
             self.starten()
+        elif self._sitzung is None:
+            self.verbinden()  # angestoßen (``vorwaermen``), aber noch nicht verbunden
         assert self._ordner is not None
         seite = Path(self._ordner, "seite.html")
         seite.write_text(html, encoding="utf-8")

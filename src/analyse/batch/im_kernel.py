@@ -8,6 +8,7 @@ Anfangszustands hier und nicht im Namensraum des Nutzers.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import os
 import random
@@ -68,7 +69,12 @@ def zuruecksetzen(cwd: str | None = None) -> None:
     """Vor jedem Notebook: alles, was ein Bericht in den nächsten tragen könnte, zurück."""
     shell = _shell()
     # Namensraum leeren; new_session=True setzt auch den Ausführungszähler auf 1 wie im frischen Kernel.
+    # reset räumt mit einem vollen gc.collect auf (die Reste des letzten Berichts).
     shell.reset(new_session=True)
+    # Was das überlebt, lebt so lange wie der Kernel (Module, geladene Ergebnisse, Caches):
+    # einfrieren, damit die nächsten vollen Sammelläufe nur die Objekte der folgenden Berichte
+    # durchsuchen statt aller ~260.000 von pandas, matplotlib, scipy … (0,07–0,1 s je Bericht).
+    gc.freeze()
 
     os.chdir(cwd or _anfang.get("cwd", os.getcwd()))
     if "environ" in _anfang:

@@ -65,6 +65,7 @@ class WarmerKernel:
         self._ordner: str | None = None
         self.verschmutzt = False  # nach einem Fehler: vor dem nächsten Notebook neu starten
         self.starts = 0
+        self._bereit = False  # angestoßen und aufgewärmt (``fertig_starten``)
 
     @property
     def laeuft(self) -> bool:
@@ -72,6 +73,14 @@ class WarmerKernel:
 
     # -- Lebenszyklus -------------------------------------------------------------------------
     def starten(self) -> None:
+        self.anstossen()
+        self.fertig_starten()
+
+    def anstossen(self) -> None:
+        """Startet den Kernelprozess, ohne auf ihn zu warten (``fertig_starten`` wartet).
+
+        Dazwischen kann der Worker anderes tun (Exporter laden, Browser starten), während der
+        Kernel numpy, pandas und matplotlib importiert."""
         self._ordner = _kurzer_tempordner()
         self.km = AsyncKernelManager(
             kernel_name=KERNEL_NAME,
@@ -92,6 +101,9 @@ class WarmerKernel:
         self.kc = self.km.client()
         self.kc.allow_stdin = False
         self.kc.start_channels()
+
+    def fertig_starten(self) -> None:
+        """Wartet auf den angestoßenen Kernel und wärmt ihn auf."""
         try:
             run_sync(self.kc.wait_for_ready)(timeout=STARTZEIT)
             self.ausfuehren(
@@ -102,11 +114,13 @@ class WarmerKernel:
             self.beenden()
             raise
         self.starts += 1
+        self._bereit = True
         self.verschmutzt = False
 
     def beenden(self) -> None:
         km, kc, ordner = self.km, self.kc, self._ordner
         self.km = self.kc = self._ordner = None
+        self._bereit = False
         if kc is not None:
             with contextlib.suppress(Exception):
                 kc.stop_channels()
@@ -143,6 +157,8 @@ class WarmerKernel:
             self.beenden()
         if not self.laeuft:
             self.starten()
+        elif not self._bereit:
+            self.fertig_starten()  # angestoßen (``vorwaermen``), aber noch nicht bereit
         try:
             self.ausfuehren(
                 "__import__('analyse.batch.im_kernel', fromlist=['_']).zuruecksetzen(%r)"

@@ -157,14 +157,15 @@ def _im_pool(offen, exporter, n, fertig) -> None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from analyse.batch.waisen import an_eltern_binden
-    from analyse.batch.worker import rendern
+    from analyse.batch.vorwaermen import rendern, vorwaermen
 
     # "spawn": kein Erben von Event-Loops/ZMQ-Kontexten des Elternprozesses.
-    # an_eltern_binden: Worker (und damit ihre Kernel) enden, wenn dieser Prozess stirbt.
+    # vorwaermen: Worker (und damit ihre Kernel) enden, wenn dieser Prozess stirbt; Kernel,
+    # Browser und Exporter starten gleichzeitig statt nacheinander beim ersten Bericht.
+    mit_pdf = any(a.ziel_pdf is not None for a in offen)
     with ProcessPoolExecutor(
         max_workers=n, mp_context=multiprocessing.get_context("spawn"),
-        initializer=an_eltern_binden,
+        initializer=vorwaermen, initargs=(exporter, mit_pdf),
     ) as pool:
         futures = {pool.submit(rendern, a, *exporter): a for a in offen}
         try:
