@@ -28,6 +28,21 @@ def test_glossar_sammelt_die_angezeigten_abschnitte():
     assert "keine Abkürzungen" in str(glossar.glossar())
 
 
+def test_ergaenzen_erklaert_spaeter_eingefuegten_text():
+    """Der PDF-Link kommt erst nach dem Notebook auf die Seite; sein "PDF" erklärt das Glossar."""
+    html.seite_beginnen()
+    html.absatz("Die OECD und das OZG.")._repr_html_()
+    seite = f"<h2>Glossar</h2>{glossar.glossar()}<p>Ende</p>"
+    neu = glossar.ergaenzen(seite, "Als PDF herunterladen")
+    begriffe = re.findall(r'<dt id="[^"]+">([^<]+)</dt>', neu)
+    assert begriffe == ["OECD", "OZG", "PDF"]  # alphabetisch, nur die Einträge der Seite (nicht JRC)
+    assert neu.endswith("<p>Ende</p>") and neu.count('<dl class="glossar">') == 1
+    assert glossar.ergaenzen(neu, "PDF") == neu  # schon erklärt: unverändert
+    leer = f"<h2>Glossar</h2>{html.absatz(glossar.KEINE_ABKUERZUNGEN)}"
+    assert re.findall(r"<dt[^>]*>([^<]+)</dt>", glossar.ergaenzen(leer, "PDF")) == ["PDF"]
+    assert glossar.ergaenzen("<p>ohne Glossar</p>", "PDF") == "<p>ohne Glossar</p>"
+
+
 def test_jeder_eintrag_vollstaendig_und_eindeutig():
     begriffe = glossar.begriffe()
     assert len({b.begriff for b in begriffe}) == len(begriffe)

@@ -57,12 +57,42 @@ def gefunden(text: str) -> list[Begriff]:
     return [b for b in begriffe() if any(_muster(s).search(sichtbar) for s in b.schreibweisen)]
 
 
+KEINE_ABKUERZUNGEN = "Auf dieser Seite werden keine Abkürzungen verwendet."
+
+
+def _liste(eintraege: list[Begriff]) -> str:
+    zeilen = "".join(f'<dt id="{html.text(b.anker)}">{html.text(b.begriff)}</dt>'
+                     f"<dd>{html.text(b.erklaerung)}</dd>" for b in eintraege)
+    return f'<dl class="glossar">{zeilen}</dl>'
+
+
 def glossar(zusatz: str = "") -> html.Html:
     """Das Glossar der Seite: alle Begriffe aus den bisher angezeigten Abschnitten (und ``zusatz``,
     etwa den Überschriften der Vorlage)."""
     eintraege = gefunden(html.angezeigter_text() + "\n" + zusatz)
     if not eintraege:
-        return html.absatz("Auf dieser Seite werden keine Abkürzungen verwendet.")
-    zeilen = "".join(f'<dt id="{html.text(b.anker)}">{html.text(b.begriff)}</dt>'
-                     f"<dd>{html.text(b.erklaerung)}</dd>" for b in eintraege)
-    return html.Html(f'<dl class="glossar">{zeilen}</dl>')
+        return html.absatz(KEINE_ABKUERZUNGEN)
+    return html.Html(_liste(eintraege))
+
+
+_GLOSSAR = re.compile(r'<dl class="glossar">.*?</dl>', re.S)
+_LEER = re.compile(r"<p>" + re.escape(KEINE_ABKUERZUNGEN) + "</p>")
+
+
+def ergaenzen(seite: str, zusatz: str) -> str:
+    """Das Glossar einer fertigen Seite um die Begriffe aus ``zusatz`` ergänzt.
+
+    Für Text, der erst nach dem Notebook auf die Seite kommt (der Link auf die PDF-Fassung):
+    auch er wird dort erklärt, wo die Seite ihre Abkürzungen erklärt. Seiten ohne Glossar
+    bleiben, wie sie sind.
+    """
+    treffer = _GLOSSAR.search(seite)
+    liste_alt = treffer.group(0) if treffer else ""
+    vorhanden = [b for b in begriffe() if f'<dt id="{html.text(b.anker)}">' in liste_alt]
+    neu = [b for b in gefunden(zusatz) if b not in vorhanden]
+    if not neu:
+        return seite
+    liste = _liste(sorted({*vorhanden, *neu}, key=lambda b: b.begriff.casefold()))
+    if treffer:
+        return seite[:treffer.start()] + liste + seite[treffer.end():]
+    return _LEER.sub(lambda _: liste, seite, count=1)

@@ -28,7 +28,7 @@ import nbformat
 import yaml
 
 from analyse import __version__
-from analyse.berichte import barrierefreiheit, kommune, uebersicht, website
+from analyse.berichte import barrierefreiheit, glossar, kommune, uebersicht, website
 from analyse.dateien import atomar_ordner, besitz_pruefen
 from analyse.namen import ABSCHLUSSBERICHT, KOMMUNEN_ORDNER
 from analyse.ressourcen import berichtsvorlage
@@ -108,9 +108,21 @@ def notebook_mit_kopf(quelle: Path, titel: str, suche: bool = True) -> str:
     pdf = quelle.with_suffix(".pdf")
     if pdf.is_file() and re.fullmatch(r"[A-Za-z0-9_-]+\.pdf", pdf.name):
         nb.cells.insert(1, nbformat.v4.new_markdown_cell(
-            f"[Diesen Bericht als PDF herunterladen (A4, zum Drucken)]({pdf.name})"
+            f"[{website.PDF_LINKTEXT}]({pdf.name})"
             "{.fassungen .nur-bildschirm type=\"application/pdf\"}"))
+        _glossar_ergaenzen(nb, website.PDF_LINKTEXT)
     return nbformat.writes(nb)
+
+
+def _glossar_ergaenzen(nb: nbformat.NotebookNode, zusatz: str) -> None:
+    """Das Glossar in den Ausgaben des Notebooks erklärt auch ``zusatz`` (wie auf dem nbconvert-Weg)."""
+    for zelle in nb.cells:
+        for ausgabe in zelle.get("outputs", []):
+            daten = ausgabe.get("data", {})
+            if "text/html" in daten:
+                alt = "".join(daten["text/html"]) if isinstance(daten["text/html"], list) \
+                    else daten["text/html"]
+                daten["text/html"] = glossar.ergaenzen(alt, zusatz)
 
 
 def roh_html(inhalt: str) -> str:

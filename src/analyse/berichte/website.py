@@ -23,7 +23,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from analyse import __version__
-from analyse.berichte import arbeitshilfen, barrierefreiheit
+from analyse.berichte import arbeitshilfen, barrierefreiheit, glossar
 from analyse.berichte import pdf as pdf_modul
 from analyse.berichte import startseite as startseite_daten
 from analyse.dateien import atomar_ordner
@@ -47,6 +47,10 @@ def _vorlage(name: str) -> jinja2.Template:
     return _umgebung.from_string((VORLAGEN / name).read_text(encoding="utf-8"))
 
 
+#: Text des Links auf die PDF-Fassung (nbconvert- und Quarto-Weg); sein "PDF" erklärt das Glossar.
+PDF_LINKTEXT = "Diesen Bericht als PDF herunterladen (A4, zum Drucken)"
+
+
 def seite(titel: str, inhalt: str, site_titel: str, wurzel: str = "", aktiv: str = "",
           skript: str = "", pdf: str | None = None, abschlussbericht: bool = True) -> str:
     """Eine vollständige HTML-Seite (``lang="de"``); ``inhalt`` ist bereits sicheres HTML.
@@ -56,7 +60,8 @@ def seite(titel: str, inhalt: str, site_titel: str, wurzel: str = "", aktiv: str
     die Site hat keinen (Ausgabe von ``analyse einordnen``), die Navigation verlinkt ihn nicht."""
     return _vorlage("seite.html.j2").render(
         titel=titel, inhalt=inhalt, site_titel=site_titel, wurzel=wurzel, aktiv=aktiv,
-        skript=skript, version=__version__, pdf=pdf, erklaerung=barrierefreiheit.DATEI,
+        skript=skript, version=__version__, pdf=pdf, pdf_linktext=PDF_LINKTEXT,
+        erklaerung=barrierefreiheit.DATEI,
         abschlussbericht=abschlussbericht,
         kopfzeile_css=pdf_modul.kopfzeile_css(pdf_modul.kopfzeile(titel, site_titel)))
 
@@ -109,6 +114,8 @@ def notebook_html(nb: nbformat.NotebookNode, auftrag) -> str:
     # Der Ergebnisordner steht im Auftrag (so wie die Pipeline ihn übergab), nicht in den
     # Metadaten, die papermill ins Notebook schreibt.
     erg = _ergebnisse(auftrag.parameter.get("ergebnisse"))
+    if ziel_pdf:
+        body = glossar.ergaenzen(body, PDF_LINKTEXT)
     return seite(titel=auftrag.titel, inhalt=body,
                  site_titel=erg.studie.titel if erg else "Digitalisierungsberichte",
                  wurzel="../" if unterordner else "",
