@@ -41,22 +41,25 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.optimize import linear_sum_assignment
 from scipy.stats import norm
-from sklearn.cluster import KMeans
-from sklearn.decomposition import PCA
-from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
-from sklearn.mixture import GaussianMixture
 from threadpoolctl import threadpool_limits
 
 from analyse.eingabe.studie import CLUSTERVERFAHREN, KommunentypenEinstellungen
 from analyse.eingabe.typkatalog import Typkatalog
 from analyse.zahlen import zahl
+
+if TYPE_CHECKING:
+    from sklearn.cluster import KMeans
+    from sklearn.mixture import GaussianMixture
+
+# sklearn, scipy.cluster und scipy.optimize werden erst in den Funktionen geladen, die sie
+# brauchen: Berichte lesen nur das fertige Modell (``TypenModell``), und jeder Kernel und Worker
+# des Stapels spart so 0,22 CPU-s beim Start (docs/benchmarks.md).
 
 METHODEN = tuple(CLUSTERVERFAHREN)
 METHODEN_NAME = {m: v.name for m, v in CLUSTERVERFAHREN.items()}
@@ -239,6 +242,7 @@ def vorbereiten(ziele: pd.DataFrame, einst: KommunentypenEinstellungen | None = 
 
 
 def _ward_labels(baum, k: int) -> np.ndarray:
+    from scipy.cluster.hierarchy import fcluster
     return fcluster(baum, k, criterion="maxclust") - 1
 
 
@@ -255,10 +259,12 @@ def _abstand2(x: np.ndarray, zentren: np.ndarray, gewichte: np.ndarray | None = 
 
 
 def _kmeans(k: int, seed: int, n_init: int = 4) -> KMeans:
+    from sklearn.cluster import KMeans
     return KMeans(n_clusters=k, n_init=n_init, random_state=seed)
 
 
 def _gmm(k: int, seed: int, tol: float = 1e-3) -> GaussianMixture:
+    from sklearn.mixture import GaussianMixture
     return GaussianMixture(n_components=k, covariance_type="diag", reg_covar=1e-3, tol=tol,
                            init_params="k-means++", max_iter=100, random_state=seed)
 
@@ -284,6 +290,7 @@ def _gmm_anpassen(k: int, x: np.ndarray, seed: int, **_) -> _Loesung:
 
 def _ward_anpassen(k: int, x: np.ndarray, seed: int, baum=None,
                    ward_index: np.ndarray | None = None) -> _Loesung:
+    from scipy.cluster.hierarchy import linkage
     teil = x if ward_index is None else x[ward_index]
     baum = linkage(teil, method="ward") if baum is None else baum
     teil_labels = _ward_labels(baum, k)
@@ -300,6 +307,7 @@ def _bootstrap_kmeans(ks: list[int], xb: np.ndarray, seed: int) -> dict[int, np.
 
 
 def _bootstrap_ward(ks: list[int], xb: np.ndarray, seed: int) -> dict[int, np.ndarray]:
+    from scipy.cluster.hierarchy import linkage
     baum = linkage(xb, method="ward")  # ein Baum für alle k
     return {k: _ward_labels(baum, k) for k in ks}
 
@@ -326,6 +334,7 @@ if set(UMSETZUNG) != set(CLUSTERVERFAHREN):  # das Register ist die einzige List
 
 
 def _guete(x: np.ndarray, labels: np.ndarray, stichprobe: np.ndarray) -> dict[str, float]:
+    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
     leer = {"silhouette": np.nan, "calinski_harabasz": np.nan, "davies_bouldin": np.nan}
     if len(np.unique(labels)) < 2:
         return leer
@@ -360,6 +369,7 @@ def _stichproben(n: int, seed: int) -> _Stichproben:
 def _loesungen(x: np.ndarray, methoden: tuple[str, ...], ks: list[int], seed: int,
                st: _Stichproben) -> tuple[dict[tuple[str, int], _Loesung], pd.DataFrame]:
     """Alle Lösungen auf allen Daten mit Gütemaßen (eine Zeile je Verfahren und k)."""
+    from scipy.cluster.hierarchy import linkage
     loesungen: dict[tuple[str, int], _Loesung] = {}
     zeilen = []
     baum = None
@@ -557,6 +567,7 @@ def copula_null(roh: np.ndarray, n: int, anzahl: int, seed: int) -> Iterator[np.
 
 def _nullvergleich(m: Merkmale, methode: str, k: int, silhouette: float,
                    einst: KommunentypenEinstellungen, st: _Stichproben, seed: int) -> Nullvergleich:
+    from sklearn.metrics import silhouette_score
     werte = []
     for i, nd in enumerate(copula_null(m.roh.to_numpy(float)[st.guete], len(st.guete),
                                        einst.null_ziehungen, seed)):
@@ -612,6 +623,7 @@ def benennen(zentren: pd.DataFrame, prototypen: pd.DataFrame, schwelle: float = 
     Eins-zu-eins (ungarische Methode) → ``art = "prototyp"``; überzählige Cluster in der Grenze
     eines schon vergebenen Prototyps → ``"variante"``; alle anderen → ``"neu"`` (``typ`` leer).
     """
+    from scipy.optimize import linear_sum_assignment
     p = prototypen.loc[:, zentren.columns].to_numpy(float)
     z = zentren.to_numpy(float)
     kosten = np.sqrt(((z[:, None, :] - p[None, :, :]) ** 2).sum(axis=2))
@@ -669,6 +681,7 @@ def _benennungen(tab: pd.DataFrame, zentren_roh: pd.DataFrame, namen: Mapping[st
 
 def _abgleichen(zentren_b: np.ndarray, zentren: np.ndarray) -> np.ndarray:
     """Bootstrap-Cluster → Referenzcluster (ungarische Methode auf den Abständen der Zentren)."""
+    from scipy.optimize import linear_sum_assignment
     kosten = np.nan_to_num(_abstand2(zentren_b, zentren), posinf=1e12)
     zeilen, spalten = linear_sum_assignment(kosten)
     abbildung = np.full(len(zentren_b), -1)
@@ -872,6 +885,8 @@ def _ks(einst: KommunentypenEinstellungen, n: int) -> list[int]:
 
 def _typisieren(ziele: pd.DataFrame, katalog: Typkatalog, einst: KommunentypenEinstellungen,
                 seed: int, zielnamen: dict[str, str]) -> Typisierung:
+    from sklearn.decomposition import PCA
+
     prototypen = katalog.prototypen()
     fehlt = sorted(set(prototypen.columns) - set(ziele.columns))
     if fehlt:
