@@ -71,9 +71,11 @@ def felder_saetze(erg: Ergebnisse, ags: str) -> tuple[str, str]:
     def text(eintraege, richtung):
         if not eintraege:
             return f"Kein Handlungsfeld liegt {richtung} dem Vergleichswert."
-        return "; ".join(f"{namen[f]} ({zahl(daten.werte[f])}, "
+        # Wie im Abschnitt Stärken und Schwächen: Wert, Abstand und wozu (mit dessen Wert)
+        return "; ".join(f"{namen[f]} ({anzahl(round(daten.werte[f]), 'Punkt', 'Punkte')}, "
                          f"{anzahl(abs(d), 'Punkt', 'Punkte')} {richtung} "
-                         f"{zahl(daten.bezug[f])})" for f, d in eintraege) + "."
+                         f"{daten.bezug_text[f]} von {zahl(daten.bezug[f])})"
+                         for f, d in eintraege) + "."
 
     return text(daten.staerken, "über"), text(daten.schwaechen, "unter")
 
