@@ -21,7 +21,6 @@ Sicherheit und Aufräumen:
 
 from __future__ import annotations
 
-import atexit
 import base64
 import contextlib
 import ctypes
@@ -34,10 +33,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from multiprocessing import util as mp_util
 from pathlib import Path
+
+from analyse.batch.je_thread import JeThread
 
 #: Programme, unter denen Chromium gesucht wird (Debian: ``chromium``).
 PROGRAMME = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -282,24 +281,12 @@ class WarmerBrowser:
 
 
 # -- ein Browser je Thread (wie der warme Kernel) ------------------------------------------------
-_browser: dict[int, WarmerBrowser] = {}
-_sperre = threading.Lock()
-_aufraeumen_registriert = False
+_je_thread: JeThread[WarmerBrowser] = JeThread(WarmerBrowser)
 
 
 def browser_fuer_thread() -> WarmerBrowser:
     """Der warme Browser des aufrufenden Threads (startet beim ersten PDF)."""
-    global _aufraeumen_registriert
-    schluessel = threading.get_ident()
-    with _sperre:
-        b = _browser.get(schluessel)
-        if b is None:
-            b = _browser[schluessel] = WarmerBrowser()
-        if not _aufraeumen_registriert:
-            atexit.register(alle_beenden)
-            mp_util.Finalize(None, alle_beenden, exitpriority=50)
-            _aufraeumen_registriert = True
-    return b
+    return _je_thread.holen()
 
 
 def pdf(html: str) -> bytes:
@@ -313,8 +300,4 @@ def pdf(html: str) -> bytes:
 
 
 def alle_beenden() -> None:
-    with _sperre:
-        browser = list(_browser.values())
-        _browser.clear()
-    for b in browser:
-        b.beenden()
+    _je_thread.alle_beenden()

@@ -9,18 +9,17 @@ nichts zu kollidieren.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
 import shutil
 import sys
 import tempfile
-import threading
-from multiprocessing import util as mp_util
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
+
+from analyse.batch.je_thread import JeThread
 
 KERNEL_NAME = "python3"
 STARTZEIT = 120  # Sekunden bis der Kernel antworten muss
@@ -174,31 +173,13 @@ class WarmerKernel:
 
 
 # -- ein Kernel je Thread: Prozess-Pool (ein Thread) und Dask-Worker (evtl. mehrere Threads) --
-_kernel: dict[int, WarmerKernel] = {}
-_sperre = threading.Lock()
-_aufraeumen_registriert = False
+_je_thread: JeThread[WarmerKernel] = JeThread(WarmerKernel)
 
 
 def kernel_fuer_thread() -> WarmerKernel:
     """Der warme Kernel des aufrufenden Threads (wird beim ersten Notebook gestartet)."""
-    global _aufraeumen_registriert
-    schluessel = threading.get_ident()
-    with _sperre:
-        k = _kernel.get(schluessel)
-        if k is None:
-            k = _kernel[schluessel] = WarmerKernel()
-        if not _aufraeumen_registriert:
-            # atexit greift im Hauptprozess; multiprocessing-Kinder enden mit os._exit und
-            # rufen nur ihre Finalizer – daher beides.
-            atexit.register(alle_beenden)
-            mp_util.Finalize(None, alle_beenden, exitpriority=50)
-            _aufraeumen_registriert = True
-    return k
+    return _je_thread.holen()
 
 
 def alle_beenden() -> None:
-    with _sperre:
-        kernel = list(_kernel.values())
-        _kernel.clear()
-    for k in kernel:
-        k.beenden()
+    _je_thread.alle_beenden()
