@@ -671,8 +671,9 @@ def kernaussagen_liste(erg: Ergebnisse) -> list[str]:
         felder = mitglieder[[f for f in namen if f != "gesamt" and f in mitglieder]].median()
         schwach, stark = felder.idxmin(), felder.idxmax()
         saetze.append(
-            f"Der mittlere Gesamtreifegrad der Mitglieder liegt bei "
-            f"{html.zahl(mitglieder['gesamt'].median())} von 100 Punkten. Am weitesten sind sie "
+            f"Der Median des Gesamtreifegrads der Mitglieder liegt bei "
+            f"{html.zahl(mitglieder['gesamt'].median())} von 100 Punkten (alle Kommunen der "
+            f"Studie: {html.zahl(rg['gesamt'].median())}). Am weitesten sind sie "
             f"im Handlungsfeld {namen[stark]} (Median {html.zahl(felder[stark])}), den größten "
             f"Nachholbedarf haben sie bei {namen[schwach]} (Median {html.zahl(felder[schwach])}).")
     saetze += _empfehlungen_saetze(erg)
